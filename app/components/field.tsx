@@ -1,0 +1,34 @@
+import { useId } from "react";
+
+type FieldProps = React.InputHTMLAttributes<HTMLInputElement> & {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: string;
+};
+
+/** A labelled input whose error is tied to it, so screen readers read both together. */
+export function Field({ label, name, error, hint, ...input }: FieldProps) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {hint ? <p id={hintId} className="hint">{hint}</p> : null}
+      {error ? <p id={errorId} className="field-error">{error}</p> : null}
+    </div>
+  );
+}
+
+/** A message about the whole form (wrong password, Directus down), announced when it appears. */
+export function FormAlert({ message, tone = "error" }: { message?: string | null; tone?: "error" | "info" }) {
+  if (!message) return null;
+  return (
+    <p className={`form-alert ${tone}`} role={tone === "error" ? "alert" : "status"}>
+      {message}
+    </p>
+  );
+}

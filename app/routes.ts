@@ -1,0 +1,11 @@
+// The app's public contract: every URL it answers, written out by hand.
+import { index, route, type RouteConfig } from "@react-router/dev/routes";
+
+export default [
+  index("routes/home.tsx"),
+  route("register", "routes/register.tsx"),
+  route("login", "routes/login.tsx"),
+  route("logout", "routes/logout.tsx"),
+  route("dashboard", "routes/dashboard.tsx"),
+  route("healthz", "routes/healthz.ts"),
+] satisfies RouteConfig;

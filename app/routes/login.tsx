@@ -1,0 +1,79 @@
+import { data, Form, redirect, useSearchParams } from "react-router";
+import type { Route } from "./+types/login";
+import { Field, FormAlert } from "#app/components/field.tsx";
+import { SubmitButton } from "#app/components/submit-button.tsx";
+import { safeRedirect } from "#app/lib/safe-redirect.ts";
+import { limits, loginSchema, parseForm } from "#app/lib/validation.ts";
+import { logIn } from "#app/server/auth.server.ts";
+import { clientIp } from "#app/server/client-ip.server.ts";
+import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
+import { readForm } from "#app/server/form.server.ts";
+import { requireAnonymous } from "#app/server/require-user.server.ts";
+import { getSessionState, signIn, takeFlash } from "#app/server/session.server.ts";
+
+export const meta: Route.MetaFunction = () => [{ title: "Log in" }];
+
+export function loader({ context }: Route.LoaderArgs) {
+  requireAnonymous(context);
+  return { notice: takeFlash(getSessionState(context)) };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  requireAnonymous(context);
+  const form = await readForm(request);
+  const email = String(form.get("email") ?? "").slice(0, limits.emailMax);
+  // A fresh id per answer remounts the password input, so it is empty again even without a reload.
+  const attempt = crypto.randomUUID();
+  const parsed = parseForm(loginSchema, form);
+  if (!parsed.ok) return data({ attempt, email, errors: parsed.errors, formError: null }, { status: 400 });
+
+  const result = await logIn(parsed.data.email, parsed.data.password, clientIp(request));
+  if (!result.ok) {
+    return data(
+      { attempt, email, errors: {}, formError: failureMessage(result.failure) },
+      { status: failureStatus(result.failure) },
+    );
+  }
+  signIn(getSessionState(context), result.session);
+  throw redirect(safeRedirect(parsed.data.redirectTo));
+}
+
+export default function Login({ loaderData, actionData }: Route.ComponentProps) {
+  const [searchParams] = useSearchParams();
+  const errors = actionData?.errors as Record<string, string | undefined> | undefined;
+  return (
+    <section className="card" aria-labelledby="login-title">
+      <h1 id="login-title">Log in</h1>
+      <FormAlert message={loaderData.notice} tone="info" />
+      <FormAlert message={actionData?.formError} />
+      <Form method="post" noValidate={false}>
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <Field
+          key={`email-${actionData?.attempt}`}
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          maxLength={limits.emailMax}
+          defaultValue={actionData?.email}
+          error={errors?.email}
+        />
+        <Field
+          key={`password-${actionData?.attempt}`}
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={limits.passwordMax}
+          error={errors?.password}
+        />
+        <SubmitButton pendingLabel="Logging in…">Log in</SubmitButton>
+      </Form>
+      <p>
+        No account yet? <a href="/register">Register</a>
+      </p>
+    </section>
+  );
+}

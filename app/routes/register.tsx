@@ -1,0 +1,78 @@
+import { data, Form, Link, redirect } from "react-router";
+import type { Route } from "./+types/register";
+import { Field, FormAlert } from "#app/components/field.tsx";
+import { SubmitButton } from "#app/components/submit-button.tsx";
+import { limits, parseForm, registerSchema } from "#app/lib/validation.ts";
+import { register } from "#app/server/auth.server.ts";
+import { clientIp } from "#app/server/client-ip.server.ts";
+import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
+import { readForm } from "#app/server/form.server.ts";
+import { registrationErrors } from "#app/server/registration-errors.server.ts";
+import { requireAnonymous } from "#app/server/require-user.server.ts";
+import { getSessionState, signIn } from "#app/server/session.server.ts";
+
+export const meta: Route.MetaFunction = () => [{ title: "Register" }];
+
+export function loader({ context }: Route.LoaderArgs) {
+  requireAnonymous(context);
+  return null;
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  requireAnonymous(context);
+  const form = await readForm(request);
+  const email = String(form.get("email") ?? "").slice(0, limits.emailMax);
+  const attempt = crypto.randomUUID();
+  const parsed = parseForm(registerSchema, form);
+  if (!parsed.ok) return data({ attempt, email, errors: parsed.errors, formError: null }, { status: 400 });
+
+  const result = await register(parsed.data.email, parsed.data.password, clientIp(request));
+  if (!result.ok) {
+    const fieldErrors = registrationErrors(result.failure);
+    return data(
+      { attempt, email, errors: fieldErrors ?? {}, formError: fieldErrors ? null : failureMessage(result.failure) },
+      { status: fieldErrors ? 400 : failureStatus(result.failure) },
+    );
+  }
+  signIn(getSessionState(context), result.session);
+  throw redirect("/dashboard");
+}
+
+export default function Register({ actionData }: Route.ComponentProps) {
+  const errors = actionData?.errors as Record<string, string | undefined> | undefined;
+  return (
+    <section className="card" aria-labelledby="register-title">
+      <h1 id="register-title">Register</h1>
+      <FormAlert message={actionData?.formError} />
+      <Form method="post">
+        <Field
+          key={`email-${actionData?.attempt}`}
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          maxLength={limits.emailMax}
+          defaultValue={actionData?.email}
+          error={errors?.email}
+        />
+        <Field
+          key={`password-${actionData?.attempt}`}
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={limits.passwordMin}
+          maxLength={limits.passwordMax}
+          hint={`At least ${limits.passwordMin} characters.`}
+          error={errors?.password}
+        />
+        <SubmitButton pendingLabel="Registering…">Register</SubmitButton>
+      </Form>
+      <p>
+        Already registered? <Link to="/login">Log in</Link>
+      </p>
+    </section>
+  );
+}

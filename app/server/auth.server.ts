@@ -1,0 +1,52 @@
+// Register, log in and log out against Directus. Returns plain results; routes decide what to render.
+import { login, logout, readMe, registerUser } from "@directus/sdk";
+import { classifyDirectusError, type DirectusFailure } from "./directus-errors.server";
+import { directusClient } from "./directus.server";
+import type { SessionData, SessionUser } from "./session.server";
+import { toSessionTokens } from "./tokens.server";
+
+export type AuthResult = { ok: true; session: SessionData } | { ok: false; failure: DirectusFailure };
+
+const userFields = ["id", "email", "first_name", "last_name"] as const;
+
+export function toSessionUser(user: { id: string; email: string | null; first_name: string | null; last_name: string | null }): SessionUser {
+  return { id: user.id, email: user.email ?? "", firstName: user.first_name, lastName: user.last_name };
+}
+
+export async function logIn(email: string, password: string, clientIp: string | null): Promise<AuthResult> {
+  try {
+    const tokens = toSessionTokens(
+      await directusClient({ clientIp }).request(login({ email, password }, { mode: "json" })),
+    );
+    // One read at login time; later pages take identity from the signed session instead.
+    const me = await directusClient({ token: tokens.accessToken, clientIp }).request(readMe({ fields: [...userFields] }));
+    return { ok: true, session: { tokens, user: toSessionUser(me) } };
+  } catch (error) {
+    return { ok: false, failure: classifyDirectusError(error) };
+  }
+}
+
+export async function register(email: string, password: string, clientIp: string | null): Promise<AuthResult> {
+  try {
+    await directusClient({ clientIp }).request(registerUser(email, password));
+  } catch (error) {
+    return { ok: false, failure: classifyDirectusError(error) };
+  }
+  const result = await logIn(email, password, clientIp);
+  // Directus answers a registration for a taken email as if it worked (no account enumeration),
+  // so a refused login right after is how that case shows.
+  if (!result.ok && result.failure.kind === "unauthorized") {
+    return { ok: false, failure: { kind: "invalid", code: "RECORD_NOT_UNIQUE", field: "email", message: "Email already registered" } };
+  }
+  return result;
+}
+
+/** Revokes the refresh token at Directus. Failing here must not keep anyone signed in, so it only reports. */
+export async function revokeRefreshToken(refreshToken: string): Promise<boolean> {
+  try {
+    await directusClient().request(logout({ mode: "json", refresh_token: refreshToken }));
+    return true;
+  } catch {
+    return false;
+  }
+}

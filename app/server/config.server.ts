@@ -1,0 +1,71 @@
+// The app's configuration, read once from the environment and checked at start-up,
+// so a bad value fails with a message naming the variable instead of at first use.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export class ConfigError extends Error {}
+
+const isProduction = process.env.NODE_ENV === "production";
+
+function readUrl(name: string, fallback: string): string {
+  const value = process.env[name]?.trim() || fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`${name} must use http or https, got "${value}"`);
+  }
+  return url.href.replace(/\/$/, "");
+}
+
+function readPositiveInt(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  }
+  return value;
+}
+
+// Development gets a generated secret kept in a git-ignored file, so restarts keep people signed in.
+function localSessionSecret(): string {
+  const dir = join(process.cwd(), ".local");
+  const file = join(dir, "session-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("hex");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function readSessionSecrets(): string[] {
+  const raw = process.env.SESSION_SECRET;
+  if (!raw?.trim()) {
+    if (isProduction) {
+      throw new ConfigError(
+        "SESSION_SECRET is required when NODE_ENV=production (a comma-separated list: the first signs, all verify)",
+      );
+    }
+    return [localSessionSecret()];
+  }
+  const secrets = raw.split(",").map((secret) => secret.trim()).filter(Boolean);
+  const short = secrets.find((secret) => secret.length < 32);
+  if (short !== undefined) throw new ConfigError("SESSION_SECRET entries must each be at least 32 characters long");
+  return secrets;
+}
+
+export const config = {
+  isProduction,
+  directusUrl: readUrl("DIRECTUS_URL", "http://127.0.0.1:8055"),
+  directusTimeoutMs: readPositiveInt("DIRECTUS_TIMEOUT_MS", 10_000),
+  sessionSecrets: readSessionSecrets(),
+  // Keep no longer than Directus's REFRESH_TOKEN_TTL (7 days by default): a cookie outliving its refresh token is useless.
+  sessionMaxAgeSeconds: readPositiveInt("SESSION_MAX_AGE", 7 * 24 * 60 * 60),
+  // Refresh this long before the access token expires, so a request never reaches Directus with a dying token.
+  refreshMarginMs: readPositiveInt("TOKEN_REFRESH_MARGIN_MS", 2_000),
+} as const;

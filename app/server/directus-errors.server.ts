@@ -1,0 +1,48 @@
+// Turns whatever a Directus call threw into one of a few kinds the UI knows how to explain.
+import { isDirectusError } from "@directus/sdk";
+import { data } from "react-router";
+import { failureMessage, failureStatus } from "./failure-messages.server";
+
+export type DirectusFailure =
+  | { kind: "unavailable" }
+  | { kind: "rate-limited" }
+  | { kind: "unauthorized" }
+  | { kind: "forbidden" }
+  | { kind: "not-found" }
+  | { kind: "invalid"; code: string; field: string | null; message: string }
+  | { kind: "unknown"; status: number | null };
+
+function isNetworkOrTimeout(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  // fetch rejects with TypeError on refused connections, and AbortSignal.timeout with TimeoutError/AbortError.
+  return error.name === "TimeoutError" || error.name === "AbortError" || error instanceof TypeError;
+}
+
+export function classifyDirectusError(error: unknown): DirectusFailure {
+  if (isNetworkOrTimeout(error)) return { kind: "unavailable" };
+  if (!isDirectusError(error)) return { kind: "unknown", status: null };
+
+  const status = error.response instanceof Response ? error.response.status : null;
+  const first = error.errors?.[0];
+  const code = first?.extensions?.code ?? "";
+
+  if (status === 429 || code === "REQUESTS_EXCEEDED") return { kind: "rate-limited" };
+  // Wrong password and a refused refresh token both arrive as INVALID_CREDENTIALS; the caller knows which it asked.
+  if (status === 401 || ["INVALID_CREDENTIALS", "INVALID_TOKEN", "TOKEN_EXPIRED"].includes(code)) return { kind: "unauthorized" };
+  if (code === "FORBIDDEN" || status === 403) return { kind: "forbidden" };
+  if (code === "ROUTE_NOT_FOUND" || status === 404) return { kind: "not-found" };
+  if (status === 400 || code === "INVALID_PAYLOAD" || code === "RECORD_NOT_UNIQUE" || code === "FAILED_VALIDATION" || code === "VALUE_TOO_LONG") {
+    const field = typeof first?.extensions?.field === "string" ? first.extensions.field : null;
+    return { kind: "invalid", code, field, message: first?.message ?? "Invalid input" };
+  }
+  if (status !== null && status >= 502) return { kind: "unavailable" };
+  return { kind: "unknown", status };
+}
+
+
+/** For loaders: rethrows a failed Directus call as an error page with a fitting status. */
+export function directusFailureResponse(error: unknown): never {
+  const failure = classifyDirectusError(error);
+  const status = failureStatus(failure);
+  throw data({ message: failureMessage(failure) }, { status });
+}

@@ -1,0 +1,47 @@
+// npm run directus — runs the embedded Directus 11 in the foreground and provisions it.
+// Env: DIRECTUS_DATA_DIR (default <root>/.directus-data), DIRECTUS_PORT (default 8055), plus any
+// Directus setting (ACCESS_TOKEN_TTL, RATE_LIMITER_*, DB_*, ...), passed to Directus unchanged.
+import { join, resolve } from "node:path";
+import { assertPinnedNode, root } from "./lib/runtime.mjs";
+import { startDirectus } from "./lib/directus-process.mjs";
+import { provision, ProvisionError } from "./lib/provision.mjs";
+
+assertPinnedNode();
+
+const dataDir = resolve(process.env.DIRECTUS_DATA_DIR || join(root, ".directus-data"));
+const port = Number(process.env.DIRECTUS_PORT || 8055);
+if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+  console.error(`[directus] DIRECTUS_PORT must be a TCP port number, got "${process.env.DIRECTUS_PORT}"`);
+  process.exit(1);
+}
+
+const directus = await startDirectus({ port, dataDir });
+
+let stopping = false;
+async function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[directus] ${signal}: stopping`);
+  await directus.stop();
+  process.exit(0);
+}
+directus.exited.then(({ code, signal }) => {
+  if (stopping) return;
+  console.error(`[directus] exited unexpectedly (code ${code}, signal ${signal})`);
+  process.exit(code || 1);
+});
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+
+try {
+  await provision({ url: directus.url, email: directus.adminEmail, password: directus.adminPassword });
+} catch (error) {
+  console.error(`[provision] ${error instanceof ProvisionError ? error.message : error.stack}`);
+  stopping = true;
+  await directus.stop();
+  process.exit(1);
+}
+
+console.log(`[directus] ready at ${directus.url} (admin UI: ${directus.url}/admin)`);
+console.log(`[directus] admin email and password: ${directus.credentialsFile}`);
+console.log("[directus] Ctrl+C to stop");

