@@ -7,5 +7,10 @@ export default [
   route("login", "routes/login.tsx"),
   route("logout", "routes/logout.tsx"),
   route("dashboard", "routes/dashboard.tsx"),
+  route("posts/new", "routes/posts.new.tsx"),
+  route("posts/:id", "routes/posts.$id.tsx"),
+  route("posts/:id/edit", "routes/posts.$id.edit.tsx"),
+  route("posts/:id/delete", "routes/posts.$id.delete.tsx"),
+  route("profile", "routes/profile.tsx"),
   route("healthz", "routes/healthz.ts"),
 ] satisfies RouteConfig;

@@ -15,13 +15,30 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(1);
 }
 
-const directus = await startDirectus({ port, dataDir });
-
+// Signal handlers go in before Directus starts: a Ctrl+C/SIGTERM during bootstrap must not
+// leave an orphaned Directus behind.
+const aborter = new AbortController();
+let directus;
 let stopping = false;
 async function shutdown(signal) {
   if (stopping) return;
   stopping = true;
   console.log(`[directus] ${signal}: stopping`);
+  aborter.abort();
+  await directus?.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+
+try {
+  directus = await startDirectus({ port, dataDir, signal: aborter.signal });
+} catch (error) {
+  if (stopping) await new Promise(() => {}); // shutdown() exits
+  console.error(`[directus] ${error.message}`);
+  process.exit(1);
+}
+if (stopping) {
   await directus.stop();
   process.exit(0);
 }
@@ -30,8 +47,6 @@ directus.exited.then(({ code, signal }) => {
   console.error(`[directus] exited unexpectedly (code ${code}, signal ${signal})`);
   process.exit(code || 1);
 });
-process.on("SIGINT", () => shutdown("SIGINT"));
-process.on("SIGTERM", () => shutdown("SIGTERM"));
 
 try {
   await provision({ url: directus.url, email: directus.adminEmail, password: directus.adminPassword });

@@ -23,6 +23,29 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
   );
 }
 
+type TextAreaProps = React.TextareaHTMLAttributes<HTMLTextAreaElement> & {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: string;
+};
+
+/** The multi-line twin of Field, with the same label, hint and error wiring. */
+export function TextArea({ label, name, error, hint, ...textarea }: TextAreaProps) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...textarea} />
+      {hint ? <p id={hintId} className="hint">{hint}</p> : null}
+      {error ? <p id={errorId} className="field-error">{error}</p> : null}
+    </div>
+  );
+}
+
 /** A message about the whole form (wrong password, Directus down), announced when it appears. */
 export function FormAlert({ message, tone = "error" }: { message?: string | null; tone?: "error" | "info" }) {
   if (!message) return null;

@@ -1,5 +1,5 @@
 // Turns whatever a Directus call threw into one of a few kinds the UI knows how to explain.
-import { isDirectusError } from "@directus/sdk";
+import { isDirectusError, type DirectusError } from "@directus/sdk";
 import { data } from "react-router";
 import { failureMessage, failureStatus } from "./failure-messages.server";
 
@@ -18,11 +18,28 @@ function isNetworkOrTimeout(error: unknown): boolean {
   return error.name === "TimeoutError" || error.name === "AbortError" || error instanceof TypeError;
 }
 
+function responseStatus(error: unknown): number | null {
+  const response = typeof error === "object" && error !== null && "response" in error ? error.response : null;
+  return response instanceof Response ? response.status : null;
+}
+
+// The SDK's guard throws on an empty `errors` array instead of answering false.
+function hasDirectusErrorBody(error: unknown): error is DirectusError {
+  try {
+    return isDirectusError(error);
+  } catch {
+    return false;
+  }
+}
+
 export function classifyDirectusError(error: unknown): DirectusFailure {
   if (isNetworkOrTimeout(error)) return { kind: "unavailable" };
-  if (!isDirectusError(error)) return { kind: "unknown", status: null };
+  const status = responseStatus(error);
+  // A proxy's HTML 502/503/504 in front of a stopped Directus has no Directus error body, only the status.
+  if (!hasDirectusErrorBody(error)) {
+    return status !== null && status >= 502 ? { kind: "unavailable" } : { kind: "unknown", status };
+  }
 
-  const status = error.response instanceof Response ? error.response.status : null;
   const first = error.errors?.[0];
   const code = first?.extensions?.code ?? "";
 

@@ -1,10 +1,22 @@
 // Reading and writing posts as the signed-in user; Directus's policies decide what is allowed.
-import { readItems } from "@directus/sdk";
+import { createItem, deleteItem, readItem, readItems, updateItem } from "@directus/sdk";
+import { data } from "react-router";
+import { displayName } from "#app/lib/user.ts";
+import { postIdSchema, type FieldErrors } from "#app/lib/validation.ts";
+import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "./directus-errors.server";
 import type { Directus } from "./directus.server";
+import { failureMessage, failureStatus } from "./failure-messages.server";
+import type { SessionUser } from "./session.server";
 
 export const POSTS_PER_PAGE = 10;
+export const CANT_CHANGE_POST = "You can't change this post";
 
 export type PostSummary = { id: number; title: string; date_created: string | null };
+export type PostValues = { title: string; content: string };
+
+type AuthorFields = { id: string; email: string | null; first_name: string | null; last_name: string | null };
+export type PostDetail = PostSummary & { content: string | null; user_created: string | null; author: AuthorFields | null };
+type OwnPost = { id: number; title: string; content: string | null; user_created: string | null };
 
 /**
  * One page of posts, newest first, in one Directus request: asking for one post more than a page
@@ -20,4 +32,102 @@ export async function listPosts(directus: Directus, page: number) {
     }),
   )) as PostSummary[];
   return { posts: rows.slice(0, POSTS_PER_PAGE), hasNext: rows.length > POSTS_PER_PAGE };
+}
+
+function postNotFound() {
+  return data({ message: "This post does not exist or was deleted." }, { status: 404 });
+}
+
+/** The id from the URL, or a 404 page: nothing that is not a plausible id reaches Directus. */
+export function requirePostId(raw: string | undefined): number {
+  const parsed = postIdSchema.safeParse(raw);
+  if (!parsed.success) throw postNotFound();
+  return parsed.data;
+}
+
+// Everyone may read every post, so Directus's 403 for one id means it does not exist (that is how it hides missing items).
+function readFailure(error: unknown): never {
+  if (classifyDirectusError(error).kind === "forbidden") throw postNotFound();
+  return directusFailureResponse(error);
+}
+
+export async function getPost(directus: Directus, id: number): Promise<PostDetail> {
+  return (await directus
+    .request(
+      readItem("posts", id, {
+        fields: ["id", "title", "content", "date_created", "user_created", { author: ["id", "email", "first_name", "last_name"] }],
+      }),
+    )
+    .catch(readFailure)) as PostDetail;
+}
+
+/** For the edit and delete pages: the post if this user created it, else a 403 page. */
+export async function getOwnPost(directus: Directus, id: number, userId: string): Promise<OwnPost> {
+  const post = (await directus
+    .request(readItem("posts", id, { fields: ["id", "title", "content", "user_created"] }))
+    .catch(readFailure)) as OwnPost;
+  if (post.user_created !== userId) throw data({ message: CANT_CHANGE_POST }, { status: 403 });
+  return post;
+}
+
+/**
+ * Who wrote the post, as this reader may know it. Directus lets users read only their own user
+ * record, so for anyone else's post the expanded `author` arrives as null.
+ */
+export function authorName(post: PostDetail, user: SessionUser): string {
+  if (post.user_created === user.id) return displayName(user);
+  const author = post.author;
+  if (!author?.email) return "Another user";
+  return displayName({ firstName: author.first_name, lastName: author.last_name, email: author.email });
+}
+
+export type WriteResult<T> = { ok: true; value: T } | { ok: false; failure: DirectusFailure };
+
+export async function createPost(directus: Directus, values: PostValues): Promise<WriteResult<number>> {
+  try {
+    const post = (await directus.request(createItem("posts", values, { fields: ["id"] }))) as { id: number };
+    return { ok: true, value: post.id };
+  } catch (error) {
+    return { ok: false, failure: classifyDirectusError(error) };
+  }
+}
+
+/** Saves the post; someone else's or a missing post becomes a 403 or 404 page, anything else a result for the form. */
+export async function updatePost(directus: Directus, id: number, values: PostValues): Promise<WriteResult<null>> {
+  try {
+    await directus.request(updateItem("posts", id, values, { fields: ["id"] }));
+    return { ok: true, value: null };
+  } catch (error) {
+    await throwIfNotYours(directus, id, error);
+    return { ok: false, failure: classifyDirectusError(error) };
+  }
+}
+
+export async function deletePost(directus: Directus, id: number): Promise<void> {
+  try {
+    await directus.request(deleteItem("posts", id));
+  } catch (error) {
+    await throwIfNotYours(directus, id, error);
+    directusFailureResponse(error);
+  }
+}
+
+// Directus refuses a write to someone else's post and to a missing one with the same 403; one read tells them apart.
+async function throwIfNotYours(directus: Directus, id: number, error: unknown) {
+  if (classifyDirectusError(error).kind !== "forbidden") return;
+  const exists = await directus.request(readItem("posts", id, { fields: ["id"] })).then(
+    () => true,
+    (readError: unknown) => classifyDirectusError(readError).kind !== "forbidden",
+  );
+  throw exists ? data({ message: CANT_CHANGE_POST }, { status: 403 }) : postNotFound();
+}
+
+/** The form's answer to a refused save: Directus's own field errors go under their input. */
+export function postFormFailure(failure: DirectusFailure, values: PostValues, attempt: string) {
+  const field = failure.kind === "invalid" && (failure.field === "title" || failure.field === "content") ? failure.field : null;
+  const errors: FieldErrors = field ? { [field]: failureMessage(failure) } : {};
+  return data(
+    { attempt, values, errors, formError: field ? null : failureMessage(failure) },
+    { status: field ? 400 : failureStatus(failure) },
+  );
 }

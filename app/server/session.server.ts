@@ -56,6 +56,12 @@ export function takeFlash(state: SessionState): string | null {
   return message;
 }
 
+/** Keeps a one-time message for the next page, where takeFlash shows it. */
+export function flash(state: SessionState, message: string) {
+  state.session.flash("message", message);
+  state.changed = true;
+}
+
 /** Ends the signed-in session, keeping only a one-time message for the next page. */
 export function signOut(state: SessionState, message: string) {
   state.session.unset("tokens");

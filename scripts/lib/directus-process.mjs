@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
@@ -37,6 +37,24 @@ export function getFreePort() {
   });
 }
 
+/** Resolves when nothing listens on 127.0.0.1:port; rejects with a clear message otherwise. */
+function assertPortFree(port) {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", (error) =>
+      reject(
+        new Error(
+          error.code === "EADDRINUSE"
+            ? `port ${port} on 127.0.0.1 is already in use (another Directus?); pick another port`
+            : `cannot listen on 127.0.0.1:${port}: ${error.message}`,
+        ),
+      ),
+    );
+    server.listen({ host: "127.0.0.1", port }, () => server.close(() => resolvePort()));
+  });
+}
+
 /** Reads `<dataDir>/local-credentials.json`, creating it (random admin password + SECRET) on first run. */
 export async function loadOrCreateCredentials(dataDir) {
   const file = join(dataDir, CREDENTIALS_FILE);
@@ -58,11 +76,12 @@ function defaultLog(line) {
 }
 
 /**
- * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number }} options
+ * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number, signal?: AbortSignal }} options
  * @returns {Promise<{ url: string, adminEmail: string, adminPassword: string, credentialsFile: string, dataDir: string, pid: number, exited: Promise<{ code: number | null, signal: string | null }>, stop: (timeoutMs?: number) => Promise<void> }>}
  */
-export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000 } = {}) {
+export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000, signal } = {}) {
   if (!dataDir) throw new Error("startDirectus: dataDir is required");
+  signal?.throwIfAborted();
   dataDir = resolve(dataDir);
   await mkdir(dataDir, { recursive: true });
   const credentials = await loadOrCreateCredentials(dataDir);
@@ -71,6 +90,8 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   const given = { ...process.env, ...env };
   port = Number(port ?? given.PORT ?? 8055);
   const url = `http://127.0.0.1:${port}`;
+  // Otherwise the health check below could be answered by someone else's server on that port.
+  await assertPortFree(port);
 
   const defaults = {
     DB_CLIENT: "sqlite3",
@@ -136,14 +157,34 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   };
 
   // Bootstrap: installs system tables + first admin on a fresh DB, runs pending migrations otherwise.
-  const needsBootstrap = childEnv.DB_CLIENT !== "sqlite3" || !existsSync(childEnv.DB_FILENAME);
+  // A marker written after a successful bootstrap: a run interrupted mid-bootstrap leaves a DB file
+  // but no marker, and bootstrap runs again (it is idempotent: installs what is missing, migrates).
+  // `.bootstrapping` exists only while a bootstrap runs: found at startup, the previous bootstrap was
+  // interrupted, and a SQLite file it left behind holds nothing but half a system schema.
+  const marker = join(dataDir, ".bootstrapped");
+  const inProgress = join(dataDir, ".bootstrapping");
+  if (childEnv.DB_CLIENT === "sqlite3" && existsSync(inProgress)) {
+    log("previous bootstrap was interrupted: starting from a fresh database");
+    await rm(resolve(dataDir, childEnv.DB_FILENAME), { force: true });
+    await rm(resolve(dataDir, `${childEnv.DB_FILENAME}-journal`), { force: true });
+  }
+  const needsBootstrap = childEnv.DB_CLIENT !== "sqlite3" || !existsSync(resolve(dataDir, childEnv.DB_FILENAME)) || !existsSync(marker);
   if (needsBootstrap) {
+    await writeFile(inProgress, `${process.pid}\n`);
     const started = Date.now();
     log(`bootstrapping database (${childEnv.DB_CLIENT}${childEnv.DB_CLIENT === "sqlite3" ? ` at ${childEnv.DB_FILENAME}` : ""})`);
     const child = run(["bootstrap"]);
     pipeLines(child);
-    const code = await new Promise((done) => child.once("exit", (c, signal) => done(c ?? signal)));
-    if (code !== 0) throw new Error(`directus bootstrap failed (exit ${code})`);
+    const killBootstrap = () => child.kill("SIGTERM");
+    signal?.addEventListener("abort", killBootstrap, { once: true });
+    const code = await new Promise((done) => child.once("exit", (c, s) => done(c ?? s)));
+    signal?.removeEventListener("abort", killBootstrap);
+    signal?.throwIfAborted();
+    if (code !== 0) {
+      throw new Error(`directus bootstrap failed (exit ${code}); if ${dataDir} holds a half-initialized database, delete that directory and retry`);
+    }
+    await writeFile(marker, `${new Date().toISOString()}\n`);
+    await rm(inProgress, { force: true });
     log(`bootstrap done in ${Date.now() - started} ms`);
   }
 
@@ -151,9 +192,13 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   const child = run(["start"]);
   pipeLines(child);
   let exited = null;
+  // Never leave an orphaned Directus behind if this process ends without calling stop().
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const exitPromise = new Promise((done) =>
     child.once("exit", (code, signal) => {
       exited = { code, signal };
+      process.off("exit", killOnExit);
       done(exited);
     }),
   );
@@ -169,7 +214,7 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   };
 
   try {
-    await waitForHealth(url, () => exited, startTimeoutMs);
+    await waitForHealth(url, () => exited, startTimeoutMs, signal);
   } catch (error) {
     await stop(2_000);
     throw error;
@@ -179,9 +224,10 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   return { url, adminEmail, adminPassword, credentialsFile: credentials.file, dataDir, pid: child.pid, exited: exitPromise, stop };
 }
 
-async function waitForHealth(url, hasExited, timeoutMs) {
+async function waitForHealth(url, hasExited, timeoutMs, signal) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     const exit = hasExited();
     if (exit) throw new Error(`directus exited before it was ready (code ${exit.code}, signal ${exit.signal})`);
     try {

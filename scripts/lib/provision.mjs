@@ -23,7 +23,7 @@ export const POLICY_EDIT_OWN = "Can Edit and Delete Own Posts";
 export const POLICY_OWN_PROFILE = "Can View and Edit Own Profile";
 
 export const DIRECTUS_12_CORE_MESSAGE =
-  "RESOURCE_RESTRICTED: Directus 12 core tier refuses custom permission rules (item filters, presets, field lists); use Directus 11.17";
+  "RESOURCE_RESTRICTED: Directus 12 core tier refuses custom permission rules; use Directus 11.17 (this app needs item filters, presets and field lists)";
 
 const OWN_POSTS = { user_created: { _eq: "$CURRENT_USER" } };
 const OWN_USER = { id: { _eq: "$CURRENT_USER" } };

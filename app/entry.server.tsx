@@ -1,0 +1,101 @@
+// React Router's default Node entry, plus a per-request CSP nonce, security headers and quieter error logging.
+import { PassThrough } from "node:stream";
+
+import { createReadableStreamFromReadable } from "@react-router/node";
+import { isbot } from "isbot";
+import type { RenderToPipeableStreamOptions } from "react-dom/server";
+import { renderToPipeableStream } from "react-dom/server";
+import {
+  isRouteErrorResponse,
+  ServerRouter,
+  type EntryContext,
+  type HandleDataRequestFunction,
+  type HandleErrorFunction,
+  type RouterContextProvider,
+} from "react-router";
+
+import { createNonce, securityHeaders } from "#app/server/security-headers.server.ts";
+
+export const streamTimeout = 5_000;
+
+// import.meta.env.DEV is fixed at build time, so a production build never ships the relaxed development CSP.
+const production = !import.meta.env.DEV;
+
+function applyHeaders(target: Headers, headers: Record<string, string>) {
+  for (const [name, value] of Object.entries(headers)) target.set(name, value);
+}
+
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  routerContext: EntryContext,
+  _loadContext: RouterContextProvider,
+) {
+  const nonce = createNonce();
+  applyHeaders(responseHeaders, securityHeaders({ nonce, production }));
+
+  // https://httpwg.org/specs/rfc9110.html#HEAD
+  if (request.method.toUpperCase() === "HEAD") {
+    return new Response(null, { status: responseStatusCode, headers: responseHeaders });
+  }
+
+  return new Promise<Response>((resolve, reject) => {
+    let shellRendered = false;
+    const userAgent = request.headers.get("user-agent");
+
+    // Bots and SPA mode get the whole page at once rather than a stream.
+    const readyOption: keyof RenderToPipeableStreamOptions =
+      (userAgent && isbot(userAgent)) || routerContext.isSpaMode ? "onAllReady" : "onShellReady";
+
+    // Abort after streamTimeout, with time left to flush the rejected boundaries.
+    let timeoutId: ReturnType<typeof setTimeout> | undefined = setTimeout(() => abort(), streamTimeout + 1000);
+
+    const { pipe, abort } = renderToPipeableStream(
+      // ServerRouter hands the nonce to <Scripts>, <ScrollRestoration>, <Links> and the streamed hydration data.
+      <ServerRouter context={routerContext} url={request.url} nonce={nonce} />,
+      {
+        nonce,
+        [readyOption]() {
+          shellRendered = true;
+          const body = new PassThrough({
+            final(callback) {
+              // Clearing the timeout lets the closure be collected.
+              clearTimeout(timeoutId);
+              timeoutId = undefined;
+              callback();
+            },
+          });
+          const stream = createReadableStreamFromReadable(body);
+          responseHeaders.set("Content-Type", "text/html");
+          pipe(body);
+          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+        },
+        onShellError(error: unknown) {
+          reject(error);
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          // Errors before the shell reject above and are logged by handleError; only log later ones here.
+          if (shellRendered) console.error(error);
+        },
+      },
+    );
+  });
+}
+
+// Loader and action responses for client navigations: not documents, so no CSP, but the rest still applies.
+export const handleDataRequest: HandleDataRequestFunction = (response) => {
+  applyHeaders(response.headers, securityHeaders({ production }));
+  return response;
+};
+
+// Logs the error and where it happened, never the request body; aborted requests are the visitor leaving, not a fault.
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  // An unknown URL (404) or a wrong method (405) is the visitor's mistake, not the server's.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  // Internal error responses carry the underlying error, whose stack is the useful part.
+  const cause = isRouteErrorResponse(error) && "error" in error && error.error ? error.error : error;
+  console.error(`Unexpected error on ${request.method} ${new URL(request.url).pathname}:`, cause);
+};

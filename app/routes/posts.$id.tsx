@@ -1,0 +1,57 @@
+import { isRouteErrorResponse, Link } from "react-router";
+import type { Route } from "./+types/posts.$id";
+import { ErrorPage } from "#app/components/error-page.tsx";
+import { renderMarkdown } from "#app/server/markdown.server.ts";
+import { authorName, getPost, requirePostId } from "#app/server/posts.server.ts";
+import { requireUser } from "#app/server/require-user.server.ts";
+
+export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData?.title ?? "Post" }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const { user, directus } = await requireUser(args);
+  const id = requirePostId(args.params.id);
+  const post = await getPost(directus, id);
+  return {
+    id,
+    title: post.title,
+    author: authorName(post, user),
+    dateCreated: post.date_created,
+    html: renderMarkdown(post.content ?? ""),
+    // Only hides the buttons: Directus refuses others' edits whatever the page shows.
+    isOwner: post.user_created === user.id,
+  };
+}
+
+export default function Post({ loaderData }: Route.ComponentProps) {
+  const { id, title, author, dateCreated, html, isOwner } = loaderData;
+  return (
+    <article aria-labelledby="post-title">
+      <h1 id="post-title">{title}</h1>
+      <p className="muted">
+        By {author}
+        {dateCreated ? <> on <time dateTime={dateCreated}>{formatDate(dateCreated)}</time></> : null}
+      </p>
+      {isOwner ? (
+        <p className="actions">
+          <Link to={`/posts/${id}/edit`} className="button">Edit</Link>
+          {/* A link to the confirm page, so deleting always takes a second, deliberate click, with or without JS. */}
+          <Link to={`/posts/${id}/delete`}>Delete</Link>
+        </p>
+      ) : null}
+      {/* Sanitised on the server by renderMarkdown. */}
+      <div className="markdown" dangerouslySetInnerHTML={{ __html: html }} />
+      <p>
+        <Link to="/dashboard">Back to all posts</Link>
+      </p>
+    </article>
+  );
+}
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+  if (!isRouteErrorResponse(error)) return <ErrorPage status={500} />;
+  return <ErrorPage status={error.status} message={typeof error.data?.message === "string" ? error.data.message : undefined} />;
+}
+
+function formatDate(iso: string) {
+  return new Date(iso).toLocaleDateString("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+}

@@ -1,0 +1,65 @@
+import { data, Form } from "react-router";
+import type { Route } from "./+types/profile";
+import { Field, FormAlert } from "#app/components/field.tsx";
+import { SubmitButton } from "#app/components/submit-button.tsx";
+import { limits, parseForm, profileSchema } from "#app/lib/validation.ts";
+import { readForm } from "#app/server/form.server.ts";
+import { getProfile, profileFormFailure, saveProfile } from "#app/server/profile.server.ts";
+import { requireUser } from "#app/server/require-user.server.ts";
+
+export const meta: Route.MetaFunction = () => [{ title: "Your profile" }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const { directus } = await requireUser(args);
+  return getProfile(directus);
+}
+
+export async function action(args: Route.ActionArgs) {
+  const signedIn = await requireUser(args);
+  const form = await readForm(args.request);
+  const values = { firstName: String(form.get("firstName") ?? ""), lastName: String(form.get("lastName") ?? "") };
+  // A fresh id per answer remounts the inputs, so they show what came back even without a reload.
+  const attempt = crypto.randomUUID();
+  const parsed = parseForm(profileSchema, form);
+  if (!parsed.ok) return data({ attempt, values, errors: parsed.errors, formError: null, saved: false }, { status: 400 });
+
+  const result = await saveProfile(signedIn, parsed.data);
+  if (!result.ok) return profileFormFailure(result.failure, values, attempt);
+  return { attempt, values: parsed.data, errors: {}, formError: null, saved: true };
+}
+
+export default function Profile({ loaderData, actionData }: Route.ComponentProps) {
+  const values = actionData?.values ?? loaderData.values;
+  const errors = actionData?.errors as Record<string, string | undefined> | undefined;
+  return (
+    <section className="card" aria-labelledby="profile-title">
+      <h1 id="profile-title">Your profile</h1>
+      <p>
+        Email: <strong>{loaderData.email}</strong>
+      </p>
+      <FormAlert message={actionData?.saved ? "Profile saved" : null} tone="info" />
+      <FormAlert message={actionData?.formError} />
+      <Form method="post">
+        <Field
+          key={`firstName-${actionData?.attempt}`}
+          label="First name"
+          name="firstName"
+          autoComplete="given-name"
+          maxLength={limits.nameMax}
+          defaultValue={values.firstName}
+          error={errors?.firstName}
+        />
+        <Field
+          key={`lastName-${actionData?.attempt}`}
+          label="Last name"
+          name="lastName"
+          autoComplete="family-name"
+          maxLength={limits.nameMax}
+          defaultValue={values.lastName}
+          error={errors?.lastName}
+        />
+        <SubmitButton pendingLabel="Saving…">Save profile</SubmitButton>
+      </Form>
+    </section>
+  );
+}

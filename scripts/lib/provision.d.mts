@@ -1,0 +1,40 @@
+export declare const POSTS: "posts";
+export declare const ROLE_NAME: "Authenticated User";
+export declare const POLICY_READ_CREATE: "Can Read and Create Posts";
+export declare const POLICY_EDIT_OWN: "Can Edit and Delete Own Posts";
+export declare const POLICY_OWN_PROFILE: "Can View and Edit Own Profile";
+export declare const DIRECTUS_12_CORE_MESSAGE: string;
+
+export interface WantedPermission {
+  collection: string;
+  action: "create" | "read" | "update" | "delete";
+  permissions: Record<string, unknown> | null;
+  validation: Record<string, unknown> | null;
+  presets: Record<string, unknown> | null;
+  fields: string[];
+}
+export declare const POLICIES: ReadonlyArray<{ name: string; icon: string; description: string; permissions: WantedPermission[] }>;
+export declare const POST_FIELDS: ReadonlyArray<{
+  field: string;
+  type: string;
+  meta: Record<string, unknown>;
+  schema: Record<string, unknown>;
+  relatedCollection?: string;
+}>;
+
+export declare class ProvisionError extends Error {
+  code?: string;
+  status?: number;
+}
+
+export type ProvisionTarget = { url: string; token: string } | { url: string; email: string; password: string };
+
+export interface ProvisionResult {
+  /** One line per change made; empty when everything was already in place. */
+  changes: string[];
+  version: string | null;
+  roleId: string;
+  policyIds: Record<string, string>;
+}
+
+export declare function provision(target: ProvisionTarget, options?: { log?: (line: string) => void }): Promise<ProvisionResult>;

@@ -1,0 +1,137 @@
+import { expect, test } from "@playwright/test";
+import { dashboardUserId, logIn, logOut, register, sleep } from "./helpers.ts";
+
+// The test Directus issues 5-second access tokens, so waiting this long crosses an expiry.
+const PAST_EXPIRY_MS = 7_000;
+
+test("register, see my id, log out, and the dashboard is closed again", async ({ page }) => {
+  const { email } = await register(page);
+  await expect(page.getByText(email).first()).toBeVisible();
+  expect(await dashboardUserId(page)).toMatch(/^[0-9a-f-]{36}$/);
+
+  await logOut(page);
+  await expect(page.getByRole("status")).toHaveText("You have been logged out");
+
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Fdashboard$/);
+  // The logged-out notice is shown once only.
+  await expect(page.getByText("You have been logged out")).toHaveCount(0);
+});
+
+test("a wrong password shows the error, keeps the email and clears the password", async ({ page }) => {
+  const { email } = await register(page);
+  await logOut(page);
+
+  await logIn(page, email, "not the password");
+  await expect(page.getByRole("alert")).toHaveText("Invalid email or password");
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+  await expect(page.getByLabel("Password")).toHaveValue("");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("logging in from a protected page returns to it", async ({ page }) => {
+  const { email } = await register(page);
+  await logOut(page);
+
+  await page.goto("/dashboard?page=1");
+  await expect(page).toHaveURL(/\/login\?redirectTo=/);
+  await logIn(page, email);
+  await expect(page).toHaveURL(/\/dashboard\?page=1$/);
+});
+
+test("a hostile redirectTo lands on the dashboard instead", async ({ page }) => {
+  const { email } = await register(page);
+  await logOut(page);
+  await page.goto("/login?redirectTo=//evil.example/phish");
+  await logIn(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("signed-in visitors opening /login or /register go to the dashboard", async ({ page }) => {
+  await register(page);
+  await page.goto("/login");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/register");
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("registering an email twice is refused inline and keeps the email", async ({ page, browser }) => {
+  const { email } = await register(page);
+  const other = await browser.newPage();
+  await other.goto("/register");
+  await other.getByLabel("Email").fill(email);
+  await other.getByLabel("Password").fill("another password 123");
+  await other.getByRole("button", { name: "Register" }).click();
+  await expect(other.getByText(/already exists/)).toBeVisible();
+  await expect(other.getByLabel("Email")).toHaveValue(email);
+  await expect(other.getByLabel("Password")).toHaveValue("");
+  await other.close();
+});
+
+test("invalid input is answered inline, without a round trip to Directus", async ({ page }) => {
+  await page.goto("/register");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  // Bypass the browser's own checks to see the server's answer.
+  await page.locator("form").evaluate((form) => form.setAttribute("novalidate", ""));
+  await page.getByRole("button", { name: "Register" }).click();
+  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await expect(page.getByText(/at least 8 characters/).last()).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveValue("not-an-email");
+});
+
+test("the session survives access-token expiry: reloading after it keeps me signed in", async ({ page }) => {
+  const { email } = await register(page);
+  const id = await dashboardUserId(page);
+  await sleep(PAST_EXPIRY_MS);
+  await page.reload();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  expect(await dashboardUserId(page)).toBe(id);
+  await expect(page.getByText(email).first()).toBeVisible();
+});
+
+test("a copy of the session cookie stops working after logout once its access token expires", async ({ page, browser }) => {
+  await register(page);
+  const stolen = await page.context().cookies();
+  expect(stolen.some((cookie) => cookie.httpOnly)).toBe(true);
+  await logOut(page);
+  await sleep(PAST_EXPIRY_MS);
+
+  const attacker = await browser.newContext();
+  await attacker.addCookies(stolen);
+  const attackerPage = await attacker.newPage();
+  await attackerPage.goto("/dashboard");
+  await expect(attackerPage).toHaveURL(/\/login/);
+  await attacker.close();
+});
+
+test("the session cookie is HttpOnly and no token reaches the page", async ({ page }) => {
+  await register(page);
+  const [cookie] = await page.context().cookies();
+  expect(cookie?.httpOnly).toBe(true);
+  expect(cookie?.sameSite).toBe("Lax");
+  const html = await page.content();
+  // A Directus access token is a JWT: three base64url parts starting with "eyJ".
+  expect(html).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+  expect(html).not.toContain(cookie?.value ?? "missing");
+});
+
+test("logging in is enhanced with JavaScript and a plain form post without it", async ({ page, javaScriptEnabled }) => {
+  const { email } = await register(page);
+  await logOut(page);
+  const documentPosts: string[] = [];
+  const dataPosts: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() !== "POST") return;
+    (request.resourceType() === "document" ? documentPosts : dataPosts).push(new URL(request.url()).pathname);
+  });
+  await logIn(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  if (javaScriptEnabled) {
+    // Submitted by React Router with fetch: no new document was loaded.
+    expect(documentPosts).toEqual([]);
+    expect(dataPosts).toEqual(["/login.data"]);
+  } else {
+    expect(documentPosts).toEqual(["/login"]);
+  }
+});

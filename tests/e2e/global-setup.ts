@@ -1,0 +1,18 @@
+import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { startTestApp, startTestDirectus } from "../support/services.ts";
+
+export default async function globalSetup() {
+  // `npm test` builds first; a bare `npx playwright test` builds here when no build exists.
+  if (!existsSync("build/server/index.js")) execFileSync("npx", ["react-router", "build"], { stdio: "inherit" });
+  const directus = await startTestDirectus();
+  const app = await startTestApp(directus.url);
+  process.env.E2E_BASE_URL = app.url;
+  process.env.E2E_DIRECTUS_URL = directus.url;
+  process.env.E2E_DIRECTUS_ADMIN_EMAIL = directus.adminEmail;
+  process.env.E2E_DIRECTUS_ADMIN_PASSWORD = directus.adminPassword;
+  return async () => {
+    await app.stop();
+    await directus.stop();
+  };
+}

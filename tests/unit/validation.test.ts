@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { limits, loginSchema, parseForm, postSchema, profileSchema, registerSchema } from "#app/lib/validation.ts";
+
+function form(entries: Array<[string, string | File]>): FormData {
+  const data = new FormData();
+  for (const [name, value] of entries) data.append(name, value);
+  return data;
+}
+
+const ONE_MB = "a".repeat(1024 * 1024);
+
+describe("parseForm", () => {
+  it("accepts a good login and trims the email", () => {
+    const result = parseForm(loginSchema, form([["email", "  ada@example.com \n"], ["password", " secret with spaces "], ["redirectTo", "/posts/3"]]));
+    expect(result).toEqual({
+      ok: true,
+      data: { email: "ada@example.com", password: " secret with spaces ", redirectTo: "/posts/3" },
+    });
+  });
+
+  it("rejects a field sent twice instead of picking one", () => {
+    const result = parseForm(loginSchema, form([["email", "ada@example.com"], ["email", "eve@example.com"], ["password", "pw"]]));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.email).toBe("Send this field once, as text");
+  });
+
+  it("rejects a file where text is expected", () => {
+    const result = parseForm(loginSchema, form([["email", new File(["ada@example.com"], "email.txt")], ["password", "pw"]]));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.email).toBe("Send this field once, as text");
+  });
+
+  it("names each missing field", () => {
+    const result = parseForm(loginSchema, new FormData());
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors.email).toBe("Email is required");
+      expect(result.errors.password).toBe("Password is required");
+    }
+  });
+
+  it("rejects a blank email after trimming", () => {
+    const result = parseForm(loginSchema, form([["email", "   "], ["password", "pw"]]));
+    expect(result).toEqual({ ok: false, errors: { email: "Email is required" } });
+  });
+
+  it("rejects an email that is not one", () => {
+    const result = parseForm(registerSchema, form([["email", "not-an-email"], ["password", "long enough password"]]));
+    expect(result).toEqual({ ok: false, errors: { email: "Enter a valid email address" } });
+  });
+
+  it.each([
+    ["email", loginSchema, [["email", `${ONE_MB}@example.com`], ["password", "pw"]]],
+    ["password", loginSchema, [["email", "ada@example.com"], ["password", ONE_MB]]],
+    ["title", postSchema, [["title", ONE_MB], ["content", "x"]]],
+    ["content", postSchema, [["title", "Hello"], ["content", ONE_MB]]],
+    ["firstName", profileSchema, [["firstName", ONE_MB], ["lastName", "Lovelace"]]],
+  ] as const)("rejects a 1 MB %s", (field, schema, entries) => {
+    const result = parseForm(schema, form(entries.map(([name, value]) => [name, value])));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[field]).toMatch(/at most|too long/i);
+  });
+
+  it("enforces the register password length from limits", () => {
+    const short = "p".repeat(limits.passwordMin - 1);
+    const exact = "p".repeat(limits.passwordMin);
+    expect(parseForm(registerSchema, form([["email", "ada@example.com"], ["password", short]])).ok).toBe(false);
+    expect(parseForm(registerSchema, form([["email", "ada@example.com"], ["password", exact]])).ok).toBe(true);
+  });
+
+  it("accepts a post at the content limit and fills in missing content", () => {
+    expect(parseForm(postSchema, form([["title", "  Hello  "], ["content", "c".repeat(limits.contentMax)]])).ok).toBe(true);
+    expect(parseForm(postSchema, form([["title", "  Hello  "]]))).toEqual({ ok: true, data: { title: "Hello", content: "" } });
+  });
+});
