@@ -1,0 +1,111 @@
+// Direct access to the test Directus, for checking what the app really stored and for seeding.
+// The admin uses a static token: the test Directus issues 5-second access tokens, and a static
+// token never expires. It is derived from the admin password, so every worker sets the same one
+// and no worker's PATCH invalidates another's.
+import { createHash } from "node:crypto";
+
+export type StoredPost = {
+  id: number;
+  title: string;
+  content: string | null;
+  user_created: string | null;
+  author: string | null;
+  date_created: string | null;
+};
+
+export type StoredUser = { id: string; email: string; first_name: string | null; last_name: string | null };
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run these tests through playwright test (global setup)`);
+  return value;
+}
+
+const directusUrl = () => env("E2E_DIRECTUS_URL").replace(/\/+$/, "");
+
+async function call(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
+  const { token, headers, ...rest } = init;
+  return fetch(`${directusUrl()}${path}`, {
+    ...rest,
+    headers: {
+      ...(rest.body === undefined ? {} : { "content-type": "application/json" }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(headers as Record<string, string> | undefined),
+    },
+  });
+}
+
+async function json<T>(response: Response, what: string): Promise<T> {
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text).data : null) as T;
+}
+
+/** Logs in through Directus's REST API and returns the (short-lived) access token. */
+export async function loginToken(email: string, password: string): Promise<string> {
+  const response = await call("/auth/login", { method: "POST", body: JSON.stringify({ email, password }) });
+  const data = await json<{ access_token: string }>(response, `log in as ${email}`);
+  return data.access_token;
+}
+
+let adminToken: Promise<string> | null = null;
+
+/** The admin's static token, set once per worker (idempotently) on first use. */
+export function adminStaticToken(): Promise<string> {
+  adminToken ??= (async () => {
+    const email = env("E2E_DIRECTUS_ADMIN_EMAIL");
+    const password = env("E2E_DIRECTUS_ADMIN_PASSWORD");
+    const token = createHash("sha256").update(`e2e-admin-token:${email}:${password}`).digest("hex");
+    const access = await loginToken(email, password);
+    await json(await call("/users/me", { method: "PATCH", token: access, body: JSON.stringify({ token }) }), "set the admin token");
+    return token;
+  })().catch((error) => {
+    adminToken = null;
+    throw error;
+  });
+  return adminToken;
+}
+
+/** A post as Directus stores it, read as the admin; null when it does not exist (any more). */
+export async function readPost(id: number | string): Promise<StoredPost | null> {
+  const token = await adminStaticToken();
+  const fields = "id,title,content,user_created,author,date_created";
+  const response = await call(`/items/posts/${encodeURIComponent(String(id))}?fields=${fields}`, { token });
+  // Directus answers a missing item with 403 (it does not reveal existence), even to the admin.
+  if (response.status === 403 || response.status === 404) return null;
+  return json<StoredPost>(response, `read post ${id}`);
+}
+
+/** A user record as Directus stores it, read as the admin. */
+export async function readUser(id: string): Promise<StoredUser> {
+  const token = await adminStaticToken();
+  const response = await call(`/users/${encodeURIComponent(id)}?fields=id,email,first_name,last_name`, { token });
+  return json<StoredUser>(response, `read user ${id}`);
+}
+
+/**
+ * Creates posts as the given user, one request each and in order, so each is newer than the one
+ * before. Returns their ids in creation order. Logs in again when the 5-second token ages.
+ */
+export async function createPostsAs(
+  email: string,
+  password: string,
+  posts: { title: string; content?: string }[],
+): Promise<number[]> {
+  let token = await loginToken(email, password);
+  let loggedInAt = Date.now();
+  const ids: number[] = [];
+  for (const post of posts) {
+    if (Date.now() - loggedInAt > 3_000) {
+      token = await loginToken(email, password);
+      loggedInAt = Date.now();
+    }
+    const response = await call("/items/posts?fields=id", {
+      method: "POST",
+      token,
+      body: JSON.stringify({ title: post.title, content: post.content ?? "" }),
+    });
+    ids.push((await json<{ id: number }>(response, `create post "${post.title}" as ${email}`)).id);
+  }
+  return ids;
+}
