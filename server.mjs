@@ -45,9 +45,24 @@ const server = app.listen(port, host, () => {
   console.log(`App listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`);
 });
 
+// Responses still being written, so a stop can tell their connections to close once answered.
+const inFlight = new Set();
+let stopping = false;
+server.on("request", (_req, res) => {
+  inFlight.add(res);
+  res.once("close", () => {
+    inFlight.delete(res);
+    // The connection that carried it is idle now; a keep-alive client must not hold the stop up.
+    if (stopping) setImmediate(() => server.closeIdleConnections());
+  });
+});
+
 function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
   console.log(`${signal} received: finishing in-flight requests`);
   server.close(() => process.exit(0));
+  for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
   server.closeIdleConnections();
   // Don't wait forever on a stuck connection.
   setTimeout(() => process.exit(1), 10_000).unref();

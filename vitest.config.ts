@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` (fast, no services) and `integration` (a throwaway Directus 11 started
-// by tests/integration/global-setup.ts). This file takes precedence over vite.config.ts for
+// Three projects: `unit` (fast, no services), `integration` (a throwaway Directus 11 started
+// by tests/integration/global-setup.ts) and `hardening` (each file starts its own Directus and the
+// production build of the app, so `react-router build` must have run first). This file takes precedence over vite.config.ts for
 // Vitest, so the React Router plugin is not loaded in tests.
 export default defineConfig({
   test: {
@@ -22,6 +23,19 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 30_000,
           // One Directus, shared state: run test files one after another.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "hardening",
+          include: ["tests/hardening/**/*.test.ts"],
+          environment: "node",
+          // One provisioned Directus database, copied by each file (see the file for why).
+          globalSetup: ["tests/hardening/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Each file runs its own Directus and app; one at a time keeps a 2-core machine honest about timings.
           fileParallelism: false,
         },
       },

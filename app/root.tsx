@@ -3,10 +3,12 @@ import type { Route } from "./+types/root";
 import { ErrorPage } from "./components/error-page";
 import { SiteHeader } from "./components/site-header";
 import { optionalUser } from "./server/require-user.server";
+import { serverTimingMiddleware } from "./server/server-timing.server";
 import { sessionMiddleware } from "./server/session-middleware.server";
 import stylesheet from "./styles.css?url";
 
-export const middleware: Route.MiddlewareFunction[] = [sessionMiddleware];
+// Server-Timing first, so its total includes opening and writing the session.
+export const middleware: Route.MiddlewareFunction[] = [serverTimingMiddleware, sessionMiddleware];
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 

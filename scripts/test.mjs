@@ -1,5 +1,6 @@
-// npm test: unit and integration tests (Vitest), then end-to-end tests (Playwright, both
-// JavaScript modes) against the production build. Ends with one line: "N passed, N failed".
+// npm test: the production build first (the hardening tests and Playwright run it), then unit,
+// integration and hardening tests (Vitest), then end-to-end tests (Playwright, both JavaScript
+// modes). Ends with one line: "N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +20,10 @@ function readJson(file) {
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null;
 }
 
-// Vitest: unit + integration projects.
+const built = run(bin("react-router"), ["build"]) === 0;
+if (!built) problems.push("the production build failed");
+
+// Vitest: unit + integration + hardening projects (hardening starts the build made above).
 const vitestJson = join(reports, "vitest.json");
 const vitestStatus = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
 const vitest = readJson(vitestJson);
@@ -30,9 +34,8 @@ if (vitest) {
 }
 if (vitestStatus !== 0 || !vitest) problems.push(`vitest exited with ${vitestStatus}`);
 
-// Playwright against a fresh production build.
-if (run(bin("react-router"), ["build"]) !== 0) problems.push("the production build failed");
-else {
+// Playwright against the same production build.
+if (built) {
   const playwrightJson = join(reports, "playwright.json");
   const playwrightStatus = run(bin("playwright"), ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
   const playwright = readJson(playwrightJson);

@@ -1,5 +1,6 @@
 import { Form } from "react-router";
-import { limits, type FieldErrors } from "#app/lib/validation.ts";
+import { limits } from "#app/lib/limits.ts";
+import type { FieldErrors } from "#app/lib/validation.ts";
 import { Field, FormAlert, TextArea } from "./field";
 import { SubmitButton } from "./submit-button";
 

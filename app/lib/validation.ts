@@ -1,28 +1,35 @@
 // One schema per form, used by the actions and, through the limits below, by the inputs' own attributes.
 import { z } from "zod";
+import { limits } from "./limits.ts";
+
+export { limits };
 
 // Zod probes `new Function` to pick a faster parser; under our strict CSP that probe is a reported violation.
 z.config({ jitless: true });
 
-export const limits = {
-  emailMax: 254,
-  passwordMin: 8,
-  passwordMax: 256,
-  titleMax: 255,
-  contentMax: 100_000,
-  nameMax: 100,
-} as const;
+// Characters no one types into a form: NUL and other control codes (they break what stores them)
+// and bidirectional overrides (they make a name or title read differently from what it is).
+// Content keeps tabs and line breaks, and the bidi controls right-to-left writing may need.
+const controlCharacters = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+const contentControlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const CONTROL_MESSAGE = "Remove the invisible control characters";
+const singleLine = (value: string) => !controlCharacters.test(value);
 
 const email = z
   .string({ error: "Email is required" })
   .trim()
   .min(1, "Email is required")
   .max(limits.emailMax, `Email must be at most ${limits.emailMax} characters`)
+  .refine(singleLine, CONTROL_MESSAGE)
   .pipe(z.email("Enter a valid email address"));
 
 export const loginSchema = z.object({
   email,
-  password: z.string({ error: "Password is required" }).min(1, "Password is required").max(limits.passwordMax, "Password is too long"),
+  password: z
+    .string({ error: "Password is required" })
+    .min(1, "Password is required")
+    .max(limits.passwordMax, "Password is too long")
+    .refine(singleLine, CONTROL_MESSAGE),
   redirectTo: z.string().optional(),
 });
 
@@ -31,7 +38,8 @@ export const registerSchema = z.object({
   password: z
     .string({ error: "Password is required" })
     .min(limits.passwordMin, `Password must be at least ${limits.passwordMin} characters`)
-    .max(limits.passwordMax, `Password must be at most ${limits.passwordMax} characters`),
+    .max(limits.passwordMax, `Password must be at most ${limits.passwordMax} characters`)
+    .refine(singleLine, CONTROL_MESSAGE),
 });
 
 export const postSchema = z.object({
@@ -39,12 +47,22 @@ export const postSchema = z.object({
     .string({ error: "Title is required" })
     .trim()
     .min(1, "Title is required")
-    .max(limits.titleMax, `Title must be at most ${limits.titleMax} characters`),
-  content: z.string().max(limits.contentMax, `Content must be at most ${limits.contentMax.toLocaleString("en")} characters`).default(""),
+    .max(limits.titleMax, `Title must be at most ${limits.titleMax} characters`)
+    .refine(singleLine, CONTROL_MESSAGE),
+  // Present even when empty: a submission without it would otherwise erase a post's content on edit.
+  content: z
+    .string({ error: "The content field is missing from the form" })
+    .max(limits.contentMax, `Content must be at most ${limits.contentMax.toLocaleString("en")} characters`)
+    .refine((value) => !contentControlCharacters.test(value), CONTROL_MESSAGE),
 });
 
-const name = z.string().trim().max(limits.nameMax, `Must be at most ${limits.nameMax} characters`);
-export const profileSchema = z.object({ firstName: name.default(""), lastName: name.default("") });
+// Both names are always sent (empty clears one); a submission missing them must not erase them.
+const name = z
+  .string({ error: "This field is missing from the form" })
+  .trim()
+  .max(limits.nameMax, `Must be at most ${limits.nameMax} characters`)
+  .refine(singleLine, CONTROL_MESSAGE);
+export const profileSchema = z.object({ firstName: name, lastName: name });
 
 // Post ids are Directus integer keys; anything else (words, signs, paths, past 2^31 - 1) is not a post address.
 export const postIdSchema = z

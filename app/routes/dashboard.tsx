@@ -53,6 +53,9 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
   );
 }
 
+// One formatter for the module: toLocaleDateString builds a new one per call, the costliest step of rendering this page.
+const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+
 function formatDate(iso: string) {
-  return new Date(iso).toLocaleDateString("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+  return dateFormat.format(new Date(iso));
 }

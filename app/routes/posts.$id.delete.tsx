@@ -2,6 +2,7 @@ import { Form, isRouteErrorResponse, Link, redirect } from "react-router";
 import type { Route } from "./+types/posts.$id.delete";
 import { ErrorPage } from "#app/components/error-page.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
+import { readForm } from "#app/server/form.server.ts";
 import { deletePost, getOwnPost, requirePostId } from "#app/server/posts.server.ts";
 import { requireUser } from "#app/server/require-user.server.ts";
 import { flash } from "#app/server/session.server.ts";
@@ -18,6 +19,8 @@ export async function loader(args: Route.LoaderArgs) {
 export async function action(args: Route.ActionArgs) {
   const { directus, session } = await requireUser(args);
   const id = requirePostId(args.params.id);
+  // The form has no fields, but anything that is not a form submission is refused like everywhere else.
+  await readForm(args.request);
   // Directus decides ownership here; someone else's post becomes a 403 page inside deletePost.
   await deletePost(directus, id);
   flash(session, "Post deleted");

@@ -52,6 +52,9 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   return <ErrorPage status={error.status} message={typeof error.data?.message === "string" ? error.data.message : undefined} />;
 }
 
+// One formatter for the module: toLocaleDateString builds a new one per call, the costliest step of rendering this page.
+const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+
 function formatDate(iso: string) {
-  return new Date(iso).toLocaleDateString("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+  return dateFormat.format(new Date(iso));
 }

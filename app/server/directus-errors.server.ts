@@ -32,6 +32,11 @@ function hasDirectusErrorBody(error: unknown): error is DirectusError {
   }
 }
 
+/** True when Directus answered with this error code (e.g. TOKEN_EXPIRED), whatever the status. */
+export function isDirectusErrorWithCode(error: unknown, code: string): boolean {
+  return hasDirectusErrorBody(error) && error.errors?.some((entry) => entry?.extensions?.code === code) === true;
+}
+
 export function classifyDirectusError(error: unknown): DirectusFailure {
   if (isNetworkOrTimeout(error)) return { kind: "unavailable" };
   const status = responseStatus(error);

@@ -2,6 +2,7 @@
 // client holding a token would hand one visitor's identity to the next request.
 import { createDirectus, rest, staticToken, type RestClient } from "@directus/sdk";
 import { config } from "./config.server";
+import type { ServerTiming } from "./server-timing.server";
 
 export type Post = {
   id: number;
@@ -31,18 +32,33 @@ type ClientOptions = {
   token?: string;
   /** The visitor's IP, forwarded so Directus's rate limiter counts visitors rather than this server. */
   clientIp?: string | null;
+  /** This request's Server-Timing collector: each call is recorded with its method, path and duration. */
+  timing?: ServerTiming | null;
 };
 
 // Every call gets a deadline: a hung Directus must become a 503 page, not a hung request.
-function fetchWithDeadline(clientIp: string | null | undefined) {
-  return (input: string | URL | Request, init: RequestInit = {}) => {
+function fetchWithDeadline(clientIp: string | null | undefined, timing: ServerTiming | null | undefined) {
+  return async (input: string | URL | Request, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     if (clientIp) headers.set("X-Forwarded-For", clientIp);
-    return fetch(input, { ...init, headers, signal: AbortSignal.timeout(config.directusTimeoutMs) });
+    const started = timing ? performance.now() : 0;
+    try {
+      return await fetch(input, { ...init, headers, signal: AbortSignal.timeout(config.directusTimeoutMs) });
+    } finally {
+      if (timing) timing.record(init.method ?? "GET", directusPath(input), performance.now() - started);
+    }
   };
 }
 
-export function directusClient({ token, clientIp }: ClientOptions = {}): Directus {
-  const base = createDirectus<Schema>(config.directusUrl, { globals: { fetch: fetchWithDeadline(clientIp) } });
+// The path as Directus sees it, without the query string (which may carry filters, never secrets, but is long).
+function directusPath(input: string | URL | Request): string {
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  const path = url.startsWith(config.directusUrl) ? url.slice(config.directusUrl.length) : url;
+  const query = path.indexOf("?");
+  return query === -1 ? path : path.slice(0, query);
+}
+
+export function directusClient({ token, clientIp, timing }: ClientOptions = {}): Directus {
+  const base = createDirectus<Schema>(config.directusUrl, { globals: { fetch: fetchWithDeadline(clientIp, timing) } });
   return token ? base.with(staticToken(token)).with(rest()) : base.with(rest());
 }

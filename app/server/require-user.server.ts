@@ -1,9 +1,10 @@
 // The guard every protected loader and action calls first.
 import { data, redirect, type RouterContextProvider } from "react-router";
 import { config } from "./config.server";
-import { classifyDirectusError } from "./directus-errors.server";
+import { classifyDirectusError, isDirectusErrorWithCode } from "./directus-errors.server";
 import { directusClient, type Directus } from "./directus.server";
-import { getSessionState, signOut, type SessionState, type SessionUser } from "./session.server";
+import { getServerTiming, type ServerTiming } from "./server-timing.server";
+import { getSessionState, signOut, type SessionState, type SessionTokens, type SessionUser } from "./session.server";
 import { refreshTokens } from "./tokens.server";
 
 type GuardArgs = { request: Request; context: Readonly<RouterContextProvider> };
@@ -32,23 +33,63 @@ export async function requireUser({ request, context }: GuardArgs): Promise<Sign
   const user = state.session.get("user");
   if (!tokens || !user) throw loginRedirect(request);
 
+  const timing = getServerTiming(context);
   if (tokens.expiresAt - Date.now() <= config.refreshMarginMs) {
-    try {
-      tokens = await refreshTokens(tokens.refreshToken);
-    } catch (error) {
-      const failure = classifyDirectusError(error);
-      // Only a refusal from Directus ends the session; an outage keeps it for when Directus is back.
-      if (failure.kind === "unavailable" || failure.kind === "rate-limited" || failure.kind === "unknown") {
-        throw data({ message: "Directus is not answering. Please try again in a moment." }, { status: 503 });
-      }
-      signOut(state, SESSION_ENDED_MESSAGE);
-      throw loginRedirect(request);
-    }
-    state.session.set("tokens", tokens);
-    state.changed = true;
+    tokens = await refreshSession(request, state, tokens, timing);
   }
 
-  return { user, directus: directusClient({ token: tokens.accessToken }), session: state };
+  return { user, directus: retryOnExpiry(request, state, tokens, timing), session: state };
+}
+
+/** Swaps the session's tokens for fresh ones, or ends the request: 503 in an outage, /login when refused. */
+async function refreshSession(request: Request, state: SessionState, tokens: SessionTokens, timing: ServerTiming | null | undefined) {
+  const started = performance.now();
+  let fresh: SessionTokens;
+  try {
+    fresh = await refreshTokens(tokens.refreshToken);
+  } catch (error) {
+    const failure = classifyDirectusError(error);
+    // Only a refusal from Directus ends the session; an outage keeps it for when Directus is back.
+    if (failure.kind === "unavailable" || failure.kind === "rate-limited" || failure.kind === "unknown") {
+      throw data({ message: "Directus is not answering. Please try again in a moment." }, { status: 503 });
+    }
+    signOut(state, SESSION_ENDED_MESSAGE);
+    throw loginRedirect(request);
+  } finally {
+    // Recorded here: the refresh goes through the shared single-flight client, not this request's.
+    timing?.record("POST", "/auth/refresh", performance.now() - started);
+  }
+  state.session.set("tokens", fresh);
+  state.changed = true;
+  return fresh;
+}
+
+function isExpiredToken(error: unknown): boolean {
+  return isDirectusErrorWithCode(error, "TOKEN_EXPIRED");
+}
+
+/**
+ * A client for this request that survives the access token expiring on the way: under load a
+ * request can wait longer than the refresh margin, and Directus then refuses the token it carried.
+ * Such a call is refreshed and retried once (Directus did nothing with it, so a retry is safe).
+ */
+function retryOnExpiry(request: Request, state: SessionState, tokens: SessionTokens, timing: ServerTiming | null | undefined): Directus {
+  let current = tokens;
+  let client = directusClient({ token: current.accessToken, timing });
+  const retrying: Directus = {
+    ...client,
+    request: async (options) => {
+      try {
+        return await client.request(options);
+      } catch (error) {
+        if (!isExpiredToken(error)) throw error;
+        current = await refreshSession(request, state, current, timing);
+        client = directusClient({ token: current.accessToken, timing });
+        return client.request(options);
+      }
+    },
+  };
+  return retrying;
 }
 
 /** The user if signed in, without refreshing or redirecting: enough for headers and public pages. */

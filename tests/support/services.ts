@@ -2,31 +2,80 @@
 // with the project's own code) and, for browser tests, the production build of the app.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getFreePort, startDirectus } from "../../scripts/lib/directus-process.mjs";
 import { provision } from "../../scripts/lib/provision.mjs";
 
-export type TestDirectus = { url: string; adminEmail: string; adminPassword: string; stop: () => Promise<void> };
+export type TestDirectus = {
+  url: string;
+  adminEmail: string;
+  adminPassword: string;
+  /** Stops Directus and deletes its data directory (unless started with keepDataDir). */
+  stop: () => Promise<void>;
+  /** Stops the Directus process only: the data directory and port stay reserved for restart(). */
+  halt: () => Promise<void>;
+  /** Starts Directus again on the same port and data directory (same users, sessions and SECRET). */
+  restart: () => Promise<void>;
+};
 
-export async function startTestDirectus(env: Record<string, string> = {}): Promise<TestDirectus> {
-  const dataDir = await mkdtemp(join(tmpdir(), "directus-test-"));
-  const port: number = await getFreePort();
+export type TestDirectusOptions = {
+  /** Leave the data directory behind on stop(), e.g. to inspect it after a failure. */
+  keepDataDir?: boolean;
+  /**
+   * A data directory from createDirectusTemplate(): copied instead of bootstrapping and
+   * provisioning a new database, which saves most of the start-up time.
+   */
+  template?: string;
+};
+
+/** Bootstraps and provisions a Directus once, stops it, and returns its data directory for copying. */
+export async function createDirectusTemplate(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "directus-template-"));
   const directus = await startDirectus({
-    port,
-    dataDir,
-    env: { RATE_LIMITER_ENABLED: "false", RATE_LIMITER_REGISTRATION_ENABLED: "false", ACCESS_TOKEN_TTL: "5s", ...env },
-    log: (line: string) => process.env.DEBUG_DIRECTUS && console.log(`[test directus] ${line}`),
+    port: await getFreePort(),
+    dataDir: dir,
+    log: (line: string) => process.env.DEBUG_DIRECTUS && console.log(`[template directus] ${line}`),
   });
-  await provision({ url: directus.url, email: directus.adminEmail, password: directus.adminPassword }, { log: () => {} });
+  try {
+    await provision({ url: directus.url, email: directus.adminEmail, password: directus.adminPassword }, { log: () => {} });
+  } finally {
+    await directus.stop();
+  }
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function startTestDirectus(env: Record<string, string> = {}, options: TestDirectusOptions = {}): Promise<TestDirectus> {
+  const dataDir = await mkdtemp(join(tmpdir(), "directus-test-"));
+  if (options.template) await cp(options.template, dataDir, { recursive: true });
+  const port: number = await getFreePort();
+  const start = () =>
+    startDirectus({
+      port,
+      dataDir,
+      env: { RATE_LIMITER_ENABLED: "false", RATE_LIMITER_REGISTRATION_ENABLED: "false", ACCESS_TOKEN_TTL: "5s", ...env },
+      log: (line: string) => process.env.DEBUG_DIRECTUS && console.log(`[test directus] ${line}`),
+    });
+  let directus: Awaited<ReturnType<typeof startDirectus>> | null = await start();
+  const { url, adminEmail, adminPassword } = directus;
+  if (!options.template) await provision({ url, email: adminEmail, password: adminPassword }, { log: () => {} });
+  const halt = async () => {
+    await directus?.stop();
+    directus = null;
+  };
   return {
-    url: directus.url,
-    adminEmail: directus.adminEmail,
-    adminPassword: directus.adminPassword,
+    url,
+    adminEmail,
+    adminPassword,
+    halt,
+    restart: async () => {
+      await halt();
+      directus = await start();
+    },
     stop: async () => {
-      await directus.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await halt();
+      if (!options.keepDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

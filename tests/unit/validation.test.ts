@@ -68,8 +68,25 @@ describe("parseForm", () => {
     expect(parseForm(registerSchema, form([["email", "ada@example.com"], ["password", exact]])).ok).toBe(true);
   });
 
-  it("accepts a post at the content limit and fills in missing content", () => {
+  it("accepts a post at the content limit, and empty content, but not a form without the content field", () => {
     expect(parseForm(postSchema, form([["title", "  Hello  "], ["content", "c".repeat(limits.contentMax)]])).ok).toBe(true);
-    expect(parseForm(postSchema, form([["title", "  Hello  "]]))).toEqual({ ok: true, data: { title: "Hello", content: "" } });
+    expect(parseForm(postSchema, form([["title", "  Hello  "], ["content", ""]]))).toEqual({ ok: true, data: { title: "Hello", content: "" } });
+    // A submission without the field would otherwise erase the content of the post being edited.
+    expect(parseForm(postSchema, form([["title", "  Hello  "]]))).toEqual({ ok: false, errors: { content: "The content field is missing from the form" } });
+  });
+
+  it.each([
+    ["NUL in a title", postSchema, [["title", "a\u0000b"], ["content", ""]], "title"],
+    ["an RTL override in a title", postSchema, [["title", "\u202Egnp.exe"], ["content", ""]], "title"],
+    ["an escape code in content", postSchema, [["title", "Hello"], ["content", "\u001B[31m"]], "content"],
+    ["NUL in a name", profileSchema, [["firstName", "a\u0000"], ["lastName", ""]], "firstName"],
+    ["a newline in a password", registerSchema, [["email", "ada@example.com"], ["password", "long enough\npassword"]], "password"],
+  ] as const)("rejects %s", (_label, schema, entries, field) => {
+    const result = parseForm(schema, form(entries.map(([name, value]) => [name, value])));
+    expect(result).toEqual({ ok: false, errors: { [field]: "Remove the invisible control characters" } });
+  });
+
+  it("keeps emoji, line breaks in content and right-to-left marks", () => {
+    expect(parseForm(postSchema, form([["title", "Hello 😀 \u200Fשלום"], ["content", "line one\r\n\tline two"]])).ok).toBe(true);
   });
 });

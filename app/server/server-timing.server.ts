@@ -1,0 +1,54 @@
+// Server-Timing on every document and data response: one entry per Directus call and a total,
+// so the browser's network panel shows where a slow page spent its time.
+import { createContext, type MiddlewareFunction, type RouterContextProvider } from "react-router";
+
+// RFC 9110 token characters; anything else in a metric name becomes "-".
+const NON_TOKEN = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/g;
+
+/** "/items/posts/3" → "directus-posts", "/auth/refresh" → "directus-auth-refresh". */
+export function directusMetricName(path: string): string {
+  const segments = path.split("/").filter(Boolean);
+  // Item routes are named by collection; the id would make every post a different metric.
+  const named = segments[0] === "items" && segments[1] ? [segments[1]] : segments.filter((segment) => !/^\d+$/.test(segment));
+  return `directus-${named.join("-") || "root"}`.replace(NON_TOKEN, "-");
+}
+
+/** One Server-Timing entry: `name;dur=12.3;desc="..."` (desc is a quoted-string, so `"` and `\` are escaped). */
+export function timingEntry(name: string, durationMs: number, desc?: string): string {
+  const entry = `${name.replace(NON_TOKEN, "-")};dur=${durationMs.toFixed(1)}`;
+  return desc === undefined ? entry : `${entry};desc="${desc.replace(/["\\]/g, "\\$&")}"`;
+}
+
+/** Collects this request's Directus calls; one small array per request. */
+export class ServerTiming {
+  readonly #start: number;
+  readonly #entries: string[] = [];
+
+  constructor(start = performance.now()) {
+    this.#start = start;
+  }
+
+  /** `path` is the Directus path without the query string. */
+  record(method: string, path: string, durationMs: number) {
+    this.#entries.push(timingEntry(directusMetricName(path), durationMs, `${method} ${path}`));
+  }
+
+  header(now = performance.now()): string {
+    this.#entries.push(timingEntry("total", now - this.#start));
+    return this.#entries.join(", ");
+  }
+}
+
+export const serverTimingContext = createContext<ServerTiming | null>(null);
+
+export function getServerTiming(context: Readonly<RouterContextProvider>): ServerTiming | null {
+  return context.get(serverTimingContext);
+}
+
+export const serverTimingMiddleware: MiddlewareFunction<Response> = async ({ context }, next) => {
+  const timing = new ServerTiming();
+  context.set(serverTimingContext, timing);
+  const response = await next();
+  response.headers.append("Server-Timing", timing.header());
+  return response;
+};

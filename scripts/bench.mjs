@@ -1,0 +1,482 @@
+// `npm run bench`: how much the app adds on top of Directus, and how much JavaScript the login page ships.
+//
+// Always builds first, from a snapshot of the source in a temporary directory (so the figures describe
+// the source as it is, and a build someone else runs in build/ meanwhile cannot swap files under it),
+// then starts a throwaway Directus and the production server, seeds two users and 20 posts, and
+// measures with autocannon:
+// - the dashboard and a post page through the app, and the same Directus requests those pages make
+//   sent straight to Directus with the same user's token (the floor the app cannot beat);
+// - the login page's first-load JavaScript, next to a bare React Router app with one form;
+// - the app server's peak RSS.
+// Prints a table, writes bench-results.json, exits non-zero if any page failed under load.
+// BENCH_DURATION (seconds, default 10) and BENCH_WARMUP (default 2) shorten a run.
+import autocannon from "autocannon";
+import express from "express";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { createServer, request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { getFreePort, startDirectus } from "./lib/directus-process.mjs";
+import { provision } from "./lib/provision.mjs";
+import { root } from "./lib/runtime.mjs";
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,8").split(",").map(Number);
+// BENCH_PAGES=dashboard runs only that page; BENCH_APP_NODE_ARGS="--cpu-prof" profiles the app under load.
+const PAGES = process.env.BENCH_PAGES?.split(",");
+const PASSWORD = "bench-password-123";
+
+// Everything started here is stopped here, in reverse order, on success, failure or Ctrl-C.
+const cleanups = [];
+let cleaning = null;
+function cleanup() {
+  cleaning ??= (async () => {
+    for (const stop of cleanups.reverse()) await stop().catch((error) => console.error(`cleanup: ${error.message}`));
+  })();
+  return cleaning;
+}
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping everything the benchmark started`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+const log = (line) => console.log(`» ${line}`);
+
+function run(command, args, options = {}) {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"], ...options });
+    const kill = async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+    };
+    cleanups.push(kill);
+    child.once("error", fail);
+    child.once("exit", (code) => (code === 0 ? done() : fail(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+const reactRouterBin = join(root, "node_modules", "@react-router", "dev", "bin.cjs");
+
+// What a production build needs; copied so the benchmark builds and serves its own snapshot.
+const SNAPSHOT = ["app", "package.json", "react-router.config.ts", "vite.config.ts", "tsconfig.json", "server.mjs"];
+
+async function buildSnapshot() {
+  const dir = await mkdtemp(join(tmpdir(), "bench-app-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  // BENCH_SOURCE points at another checkout, for before/after comparisons.
+  const source = process.env.BENCH_SOURCE ?? root;
+  for (const entry of SNAPSHOT) await cp(join(source, entry), join(dir, entry), { recursive: true });
+  await symlink(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+  await run(process.execPath, [reactRouterBin, "build"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+  return dir;
+}
+
+async function startApp({ appDir, directusUrl, sessionSecret, nodeArgs = [] }) {
+  const port = await getFreePort();
+  const child = spawn(process.execPath, [...nodeArgs, "server.mjs"], {
+    cwd: appDir,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DIRECTUS_URL: directusUrl,
+      SESSION_SECRET: sessionSecret,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise((done) => child.once("exit", done));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    await exited;
+  };
+  cleanups.push(stop);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited during start-up:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`app did not answer within 30 s:\n${output}`);
+    if (await fetch(`${url}/healthz`).then(() => true, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, pid: child.pid, stop, output: () => output };
+}
+
+/** Logs every request the app makes to Directus, so the floor replays exactly those. */
+async function startRecordingProxy(target) {
+  const seen = [];
+  const targetUrl = new URL(target);
+  const server = createServer((req, res) => {
+    seen.push({ method: req.method, path: req.url });
+    const upstream = httpRequest(
+      { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: { ...req.headers, host: targetUrl.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  const port = await getFreePort();
+  await new Promise((done) => server.listen(port, "127.0.0.1", done));
+  const close = () => new Promise((done) => server.close(() => done()));
+  cleanups.push(close);
+  return { url: `http://127.0.0.1:${port}`, seen, close };
+}
+
+async function directusJson(url, path, { method = "GET", token, body } = {}) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function appLogin(appUrl, email) {
+  const response = await fetch(`${appUrl}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: appUrl, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password: PASSWORD, redirectTo: "/dashboard" }),
+  });
+  const cookie = response.headers.getSetCookie().map((header) => header.split(";")[0]).join("; ");
+  if (response.status !== 302 || !cookie) throw new Error(`login through the app failed for ${email}: ${response.status}`);
+  return cookie;
+}
+
+async function cannon(url, { connections, duration, headers }) {
+  const result = await autocannon({ url, connections, duration, headers, timeout: 10 });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    requests: result.requests.total,
+  };
+}
+
+// App and floor run in alternating 2-second slices, so a burst of other work on the machine
+// weighs on both sides of the ratio instead of on whichever happened to run at that moment.
+async function measurePair(app, floor, connections) {
+  if (WARMUP > 0) {
+    await cannon(app.url, { connections, duration: WARMUP, headers: app.headers });
+    await cannon(floor.url, { connections, duration: WARMUP, headers: floor.headers });
+  }
+  const slices = Math.max(1, Math.round(DURATION / 2));
+  const runs = { app: [], floor: [] };
+  for (let i = 0; i < slices; i++) {
+    runs.app.push(await cannon(app.url, { connections, duration: DURATION / slices, headers: app.headers }));
+    runs.floor.push(await cannon(floor.url, { connections, duration: DURATION / slices, headers: floor.headers }));
+  }
+  return { app: combine(runs.app), floor: combine(runs.floor) };
+}
+
+/** Sums counts over slices; latency percentiles are the request-weighted mean of each slice's. */
+function combine(slices) {
+  const requests = slices.reduce((sum, slice) => sum + slice.requests, 0);
+  const weighted = (key) => slices.reduce((sum, slice) => sum + slice[key] * slice.requests, 0) / (requests || 1);
+  return {
+    rps: slices.reduce((sum, slice) => sum + slice.rps, 0) / slices.length,
+    p50: weighted("p50"),
+    p99: weighted("p99"),
+    non2xx: slices.reduce((sum, slice) => sum + slice.non2xx, 0),
+    errors: slices.reduce((sum, slice) => sum + slice.errors, 0),
+    requests,
+  };
+}
+
+/** Every script a first visit loads: <script src>, <link rel=modulepreload>, and imports in inline modules. */
+async function firstLoadJs(baseUrl, path) {
+  const html = await (await fetch(`${baseUrl}${path}`)).text();
+  const urls = new Set();
+  for (const [, src] of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) urls.add(src);
+  for (const [tag] of html.matchAll(/<link\b[^>]*>/g)) {
+    if (/\brel="modulepreload"/.test(tag)) urls.add(tag.match(/\bhref="([^"]+)"/)?.[1]);
+  }
+  for (const [, body] of html.matchAll(/<script\b[^>]*type="module"[^>]*>([\s\S]*?)<\/script>/g)) {
+    for (const [, spec] of body.matchAll(/\bimport\s*(?:[\w*{}\s,]+from\s*)?\(?\s*"([^"]+)"/g)) urls.add(spec);
+  }
+  urls.delete(undefined);
+  const files = [];
+  for (const src of urls) {
+    const response = await fetch(new URL(src, `${baseUrl}${path}`));
+    if (!response.ok || !/javascript/.test(response.headers.get("content-type") ?? "")) throw new Error(`${src}: ${response.status} ${response.headers.get("content-type")}`);
+    const body = Buffer.from(await response.arrayBuffer());
+    files.push({ src, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  }
+  const htmlBytes = Buffer.from(html);
+  return {
+    files,
+    jsRaw: files.reduce((sum, file) => sum + file.raw, 0),
+    jsGzip: files.reduce((sum, file) => sum + file.gzip, 0),
+    htmlRaw: htmlBytes.length,
+    htmlGzip: gzipSync(htmlBytes, { level: 9 }).length,
+  };
+}
+
+const projectPackage = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
+
+const BARE_FILES = {
+  // The template's dependencies: without isbot listed, `react-router build` would run `npm install` here.
+  "package.json": JSON.stringify({
+    name: "bare",
+    private: true,
+    type: "module",
+    dependencies: Object.fromEntries(["@react-router/node", "isbot", "react", "react-dom", "react-router"].map((name) => [name, projectPackage.dependencies[name]])),
+  }),
+  "react-router.config.ts": `export default { ssr: true };\n`,
+  "vite.config.ts": `import { reactRouter } from "@react-router/dev/vite";\nimport { defineConfig } from "vite";\nexport default defineConfig({ plugins: [reactRouter()] });\n`,
+  "app/routes.ts": `import { index, type RouteConfig } from "@react-router/dev/routes";\nexport default [index("routes/home.tsx")] satisfies RouteConfig;\n`,
+  "app/root.tsx": `import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "react-router";
+export function Layout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <head><meta charSet="utf-8" /><Meta /><Links /></head>
+      <body>{children}<ScrollRestoration /><Scripts /></body>
+    </html>
+  );
+}
+export default function App() { return <Outlet />; }
+`,
+  "app/routes/home.tsx": `import { Form } from "react-router";
+export function action() { return null; }
+export default function Home() {
+  return (
+    <Form method="post">
+      <input name="email" type="email" />
+      <input name="password" type="password" />
+      <button type="submit">Log in</button>
+    </Form>
+  );
+}
+`,
+};
+
+/** A bare React Router app with one form, built with the same toolchain, as the JavaScript baseline. */
+async function bareAppFirstLoad() {
+  const dir = await mkdtemp(join(tmpdir(), "bench-bare-rr-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  for (const [file, text] of Object.entries(BARE_FILES)) {
+    await mkdir(join(dir, file, ".."), { recursive: true });
+    await writeFile(join(dir, file), text);
+  }
+  // Vite resolves from the project root it builds, so NODE_PATH would not reach our packages.
+  await symlink(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+  await run(process.execPath, [reactRouterBin, "build"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+
+  const { createRequestHandler } = await import("@react-router/express");
+  const build = await import(pathToFileURL(join(dir, "build/server/index.js")).href);
+  const app = express();
+  app.use(express.static(join(dir, "build/client")));
+  app.all("/{*splat}", createRequestHandler({ build }));
+  const port = await getFreePort();
+  const server = await new Promise((done) => {
+    const listening = app.listen(port, "127.0.0.1", () => done(listening));
+  });
+  try {
+    return await firstLoadJs(`http://127.0.0.1:${port}`, "/");
+  } finally {
+    await new Promise((done) => server.close(() => done()));
+  }
+}
+
+async function peakRss(pid) {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = (name) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, "m"))?.[1] ?? NaN);
+  return { hwmMb: kb("VmHWM") / 1024, rssMb: kb("VmRSS") / 1024 };
+}
+
+/** Counts the Directus calls a response reports in its Server-Timing header. */
+async function directusCallsPerView(url, cookie, views = 5) {
+  let calls = 0;
+  for (let i = 0; i < views; i++) {
+    const response = await fetch(url, { headers: { Cookie: cookie } });
+    await response.arrayBuffer();
+    calls += (response.headers.get("server-timing") ?? "").split(",").filter((entry) => entry.trim().startsWith("directus-")).length;
+  }
+  return calls / views;
+}
+
+const fmt = {
+  n: (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "-"),
+  kb: (bytes) => `${(bytes / 1024).toFixed(1)} kB`,
+};
+
+function table(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
+  return rows
+    .map((row, index) => {
+      const line = row.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join("  ");
+      return index === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
+    })
+    .join("\n");
+}
+
+async function main() {
+  log("building the app (react-router build, in a snapshot of the source)");
+  const appDir = await buildSnapshot();
+
+  log("starting a throwaway Directus");
+  const dataDir = await mkdtemp(join(tmpdir(), "directus-bench-"));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  const directus = await startDirectus({
+    port: await getFreePort(),
+    dataDir,
+    env: { RATE_LIMITER_ENABLED: "false", RATE_LIMITER_REGISTRATION_ENABLED: "false" },
+    log: (line) => process.env.DEBUG_DIRECTUS && console.log(`[directus] ${line}`),
+  });
+  cleanups.push(() => directus.stop());
+  await provision({ url: directus.url, email: directus.adminEmail, password: directus.adminPassword }, { log: () => {} });
+
+  // Seed: two users with ten posts each, through Directus REST as those users.
+  const stamp = Date.now();
+  const users = [`bench-a-${stamp}@example.com`, `bench-b-${stamp}@example.com`];
+  const tokens = {};
+  for (const email of users) {
+    await directusJson(directus.url, "/users/register", { method: "POST", body: { email, password: PASSWORD } });
+    const login = await directusJson(directus.url, "/auth/login", { method: "POST", body: { email, password: PASSWORD, mode: "json" } });
+    tokens[email] = login.data.access_token;
+  }
+  const postIds = [];
+  for (let i = 0; i < 20; i++) {
+    const email = users[i % 2];
+    const content = `## Post ${i + 1}\n\nSome *markdown* with a [link](https://example.com) and a list:\n\n- one\n- two\n- three\n\n${"Lorem ipsum dolor sit amet. ".repeat(20)}`;
+    const created = await directusJson(directus.url, "/items/posts", { method: "POST", token: tokens[email], body: { title: `Bench post ${i + 1}`, content } });
+    postIds.push(created.data.id);
+  }
+  const reader = users[0];
+  // The newest post, written by the other user: the common case of reading someone else's post.
+  const postPath = `/posts/${postIds.at(-1)}`;
+
+  // Discovery: the app behind a recording proxy, to learn exactly which Directus requests each page makes.
+  const sessionSecret = randomBytes(32).toString("hex");
+  const proxy = await startRecordingProxy(directus.url);
+  let app = await startApp({ appDir, directusUrl: proxy.url, sessionSecret });
+  const cookie = await appLogin(app.url, reader);
+  await appLogin(app.url, users[1]);
+  const discovered = {};
+  for (const path of ["/dashboard", postPath]) {
+    proxy.seen.length = 0;
+    const views = 3;
+    for (let i = 0; i < views; i++) {
+      const response = await fetch(`${app.url}${path}`, { headers: { Cookie: cookie } });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`);
+    }
+    discovered[path] = { perView: proxy.seen.length / views, requests: proxy.seen.slice(0, proxy.seen.length / views) };
+  }
+  await app.stop();
+  await proxy.close();
+
+  log("starting the production app");
+  app = await startApp({ appDir, directusUrl: directus.url, sessionSecret, nodeArgs: process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) });
+
+  // The floor uses the same user's token from Directus's own login.
+  const floorLogin = await directusJson(directus.url, "/auth/login", { method: "POST", body: { email: reader, password: PASSWORD, mode: "json" } });
+  const floorHeaders = { Authorization: `Bearer ${floorLogin.data.access_token}` };
+  const pages = [
+    { name: "dashboard", path: "/dashboard" },
+    { name: "post", path: postPath },
+  ].filter((page) => !PAGES || PAGES.includes(page.name));
+  for (const page of pages) {
+    const requests = discovered[page.path].requests;
+    if (requests.length !== 1) log(`${page.path} makes ${requests.length} Directus requests per view; the floor replays the first: ${requests.map((r) => r.path).join(", ")}`);
+    page.floorPath = requests[0]?.path;
+    page.directusPerView = discovered[page.path].perView;
+    page.serverTimingDirectusCalls = await directusCallsPerView(`${app.url}${page.path}`, cookie);
+  }
+
+  const load = [];
+  for (const connections of CONCURRENCY) {
+    for (const page of pages) {
+      log(`c=${connections} ${page.name}: app ${page.path} / floor GET ${page.floorPath}`);
+      const { app: appResult, floor: floorResult } = await measurePair(
+        { url: `${app.url}${page.path}`, headers: { Cookie: cookie } },
+        { url: `${directus.url}${page.floorPath}`, headers: floorHeaders },
+        connections,
+      );
+      load.push({ page: page.name, connections, app: appResult, floor: floorResult, ratio: appResult.rps / floorResult.rps });
+    }
+  }
+  const rss = await peakRss(app.pid);
+
+  log("first-load JavaScript: login page, then a bare React Router app");
+  const login = await firstLoadJs(app.url, "/login");
+  const bare = await bareAppFirstLoad();
+
+  const results = {
+    date: new Date().toISOString(),
+    durationSeconds: DURATION,
+    warmupSeconds: WARMUP,
+    node: process.version,
+    pages: pages.map(({ name, path, floorPath, directusPerView, serverTimingDirectusCalls }) => ({
+      name,
+      path,
+      floor: `GET ${floorPath}`,
+      directusRequestsPerView: directusPerView,
+      serverTimingDirectusCalls,
+    })),
+    load,
+    appPeakRssMb: rss.hwmMb,
+    firstLoad: { login, bare, ratioGzip: login.jsGzip / bare.jsGzip, ratioRaw: login.jsRaw / bare.jsRaw },
+  };
+  await writeFile(join(root, "bench-results.json"), JSON.stringify(results, null, 2) + "\n");
+
+  console.log("\nDirectus requests per view (proxy count; Server-Timing count):");
+  for (const page of results.pages) console.log(`  ${page.name.padEnd(9)} ${page.directusRequestsPerView} ; ${page.serverTimingDirectusCalls}   floor = ${page.floor}`);
+  console.log(`\nThroughput (${DURATION} s each for app and floor, alternating in 2 s slices, after ${WARMUP} s warm-up; latency in ms):\n`);
+  console.log(
+    table([
+      ["page", "conc", "app req/s", "p50", "p99", "non-2xx", "err", "floor req/s", "p50", "p99", "non-2xx", "err", "app/floor"],
+      ...load.map(({ page, connections, app: a, floor: f, ratio }) => [
+        page, connections,
+        fmt.n(a.rps, 1), fmt.n(a.p50), fmt.n(a.p99), a.non2xx, a.errors,
+        fmt.n(f.rps, 1), fmt.n(f.p50), fmt.n(f.p99), f.non2xx, f.errors,
+        fmt.n(ratio, 2),
+      ]),
+    ]),
+  );
+  console.log(`\nFirst-load JavaScript:\n`);
+  console.log(
+    table([
+      ["page", "scripts", "JS raw", "JS gzip", "HTML raw", "HTML gzip"],
+      ["app /login", login.files.length, fmt.kb(login.jsRaw), fmt.kb(login.jsGzip), fmt.kb(login.htmlRaw), fmt.kb(login.htmlGzip)],
+      ["bare app /", bare.files.length, fmt.kb(bare.jsRaw), fmt.kb(bare.jsGzip), fmt.kb(bare.htmlRaw), fmt.kb(bare.htmlGzip)],
+      ["ratio", "", fmt.n(results.firstLoad.ratioRaw, 2), fmt.n(results.firstLoad.ratioGzip, 2), "", ""],
+    ]),
+  );
+  if (process.env.BENCH_VERBOSE) for (const file of login.files) console.log(`  ${file.src}  ${fmt.kb(file.raw)}  ${fmt.kb(file.gzip)} gz`);
+  console.log(`\nApp server peak RSS (VmHWM): ${fmt.n(rss.hwmMb, 1)} MB`);
+  console.log(`Results written to bench-results.json`);
+
+  const failed = load.filter((row) => row.app.non2xx || row.app.errors || row.floor.non2xx || row.floor.errors);
+  if (failed.length) {
+    console.error(`\nFAILED: errors under load in ${failed.map((row) => `${row.page} c=${row.connections}`).join(", ")}`);
+    if (process.env.DEBUG_APP) console.error(app.output());
+    process.exitCode = 1;
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}

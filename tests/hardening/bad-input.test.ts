@@ -1,0 +1,220 @@
+// Every action, fed what no browser form would send: each is answered 4xx with a message on the
+// page, never 5xx, never a stack trace, and Directus ends up exactly as it was.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpSession, uniqueEmail } from "../support/http-session.ts";
+import { leaksInternals, startStack, type Stack } from "./stack.ts";
+
+let stack: Stack;
+let user: HttpSession;
+let userId: string;
+let postId: string;
+let anonymous: HttpSession;
+
+beforeAll(async () => {
+  stack = await startStack();
+  user = new HttpSession(stack.app.url);
+  ({ id: userId } = await user.register(uniqueEmail("bad-input")));
+  await user.post("/profile", { firstName: "Stable", lastName: "Name" });
+  const created = await user.post("/posts/new", { title: "Stable title", content: "Stable content" });
+  postId = created.path.match(/^\/posts\/(\d+)$/)?.[1] ?? "";
+  expect(postId, created.path).not.toBe("");
+  anonymous = new HttpSession(stack.app.url);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+type Payload = { label: string; contentType?: string; body: () => BodyInit };
+type Fields = Array<[string, string]>;
+
+const MB = "x".repeat(1024 * 1024);
+const NUL = "a\u0000b";
+const RTL = "\u202Egnp.exe";
+const EMOJI = "😀";
+
+const urlencoded = (label: string, fields: Fields): Payload => ({
+  label,
+  contentType: "application/x-www-form-urlencoded",
+  body: () => new URLSearchParams(fields).toString(),
+});
+
+function multipartWithFile(label: string, fields: Fields, fileField: string): Payload {
+  return {
+    label,
+    body: () => {
+      const form = new FormData();
+      for (const [name, value] of fields) form.append(name, value);
+      form.append(fileField, new Blob(["file contents"], { type: "text/plain" }), "notes.txt");
+      return form;
+    },
+  };
+}
+
+/**
+ * The variants every form-reading action gets, built from one valid submission. Single-line
+ * fields must refuse bidi overrides too; multi-line content may carry them (right-to-left text).
+ */
+function variants(valid: Fields, singleLine: string[], multiLine: string[] = []): Payload[] {
+  const set = (name: string, value: string): Fields => valid.map(([key, old]) => [key, key === name ? value : old]);
+  const perField = (name: string) => [
+    urlencoded(`${name} missing`, valid.filter(([key]) => key !== name)),
+    urlencoded(`${name} 1 MB`, set(name, MB)),
+    urlencoded(`${name} repeated`, [...valid, [name, "second value"]]),
+    urlencoded(`${name} with NUL`, set(name, NUL)),
+  ];
+  const first = singleLine[0]!;
+  return [
+    urlencoded("no fields at all", []),
+    urlencoded("every field empty", valid.map(([key]) => [key, ""])),
+    ...singleLine.flatMap((name) => [...perField(name), urlencoded(`${name} with an RTL override`, set(name, RTL))]),
+    ...multiLine.flatMap(perField),
+    { label: "application/json", contentType: "application/json", body: () => JSON.stringify(Object.fromEntries(valid)) },
+    { label: "text/plain", contentType: "text/plain", body: () => valid.map(([key, value]) => `${key}=${value}`).join("\n") },
+    { label: "no content type", body: () => new Blob([new URLSearchParams(valid).toString()]) },
+    { label: "a form that is not one", contentType: "multipart/form-data; boundary=nope", body: () => "garbage" },
+    multipartWithFile("multipart with a file in a known field", valid.filter(([key]) => key !== first), first),
+    multipartWithFile("multipart with an extra file", valid, "attachment"),
+  ];
+}
+
+/** Variants that are not an HTML form submission at all: refused even by actions that take no fields. */
+const notAForm = (payload: Payload) => payload.contentType !== "application/x-www-form-urlencoded";
+
+type Action = { name: string; path: () => string; as: () => HttpSession; payloads: () => Payload[] };
+
+const actions: Action[] = [
+  {
+    name: "/login",
+    path: () => "/login",
+    as: () => anonymous,
+    payloads: () => [
+      ...variants([["email", "someone@example.com"], ["password", "a password"]], ["email", "password"]),
+      urlencoded("email with emoji", [["email", `${EMOJI}@example.com`], ["password", "a password"]]),
+    ],
+  },
+  {
+    name: "/register",
+    path: () => "/register",
+    as: () => anonymous,
+    payloads: () => [
+      ...variants([["email", uniqueEmail("never")], ["password", "a long enough password"]], ["email", "password"]),
+      urlencoded("email with emoji", [["email", `${EMOJI}@example.com`], ["password", "a long enough password"]]),
+      urlencoded("password with NUL", [["email", uniqueEmail("nul")], ["password", `long enough ${NUL}`]]),
+    ],
+  },
+  {
+    name: "/posts/new",
+    path: () => "/posts/new",
+    as: () => user,
+    payloads: () => [
+      ...variants([["title", "A title"], ["content", "Some content"]], ["title"], ["content"]),
+      urlencoded("title of spaces", [["title", "   "], ["content", "x"]]),
+      urlencoded("emoji title with a NUL", [["title", `${EMOJI}${NUL}`], ["content", "x"]]),
+    ],
+  },
+  {
+    name: "/posts/<id>/edit",
+    path: () => `/posts/${postId}/edit`,
+    as: () => user,
+    payloads: () => variants([["title", "A new title"], ["content", "New content"]], ["title"], ["content"]),
+  },
+  {
+    name: "/posts/<id>/delete",
+    path: () => `/posts/${postId}/delete`,
+    as: () => user,
+    // Deleting takes no fields; only what is not an HTML form submission at all is wrong here.
+    payloads: () => variants([["confirm", "yes"]], ["confirm"]).filter(notAForm),
+  },
+  {
+    name: "/profile",
+    path: () => "/profile",
+    as: () => user,
+    // Empty names are a valid profile (the name falls back to the email), so "every field empty" is not bad input here.
+    payloads: () =>
+      variants([["firstName", "New"], ["lastName", "Name"]], ["firstName", "lastName"]).filter(
+        (payload) => payload.label !== "every field empty",
+      ),
+  },
+];
+
+const BAD_IDS = ["abc", "-1", encodeURIComponent("../users"), "99999999", "1e3", "0x10", "01", "2147483648"];
+
+async function snapshot() {
+  const post = await stack.admin.call("GET", `/items/posts/${postId}?fields=title,content`);
+  const profile = await stack.admin.call("GET", `/users/${userId}?fields=first_name,last_name,email`);
+  return { users: await stack.admin.count("users"), posts: await stack.admin.count("posts"), post: post.data, profile: profile.data };
+}
+
+/** What is wrong with an answer to bad input, or null when it is a proper refusal. */
+function problem(reply: { status: number; body: string }, what: string): string | null {
+  if (reply.status < 400 || reply.status >= 500) return `${what}: answered ${reply.status}`;
+  if (!/class="field-error"|role="alert"/.test(reply.body)) return `${what}: ${reply.status} with no message on the page`;
+  const leak = leaksInternals(reply.body);
+  return leak ? `${what}: ${leak}` : null;
+}
+
+function post(client: HttpSession, path: string, payload: Payload) {
+  return client.request(path, {
+    method: "POST",
+    body: payload.body(),
+    follow: false,
+    headers: { Origin: client.origin, ...(payload.contentType ? { "Content-Type": payload.contentType } : {}) },
+  });
+}
+
+describe("bad input to every action", () => {
+  for (const action of actions) {
+    it(`${action.name} refuses malformed submissions`, async () => {
+      const before = await snapshot();
+      const problems: string[] = [];
+      for (const payload of action.payloads()) {
+        const reply = await post(action.as(), action.path(), payload);
+        const found = problem(reply, `${action.name} ← ${payload.label}`);
+        if (found) problems.push(found);
+      }
+      expect(problems).toEqual([]);
+      // Still signed in as before (a refused form must not end the session)...
+      if (action.as() === user) expect((await user.get("/dashboard", { follow: false })).status).toBe(200);
+      // ...and nothing at Directus changed.
+      expect(await snapshot()).toEqual(before);
+    });
+  }
+
+  it("refuses malformed post ids on every post action and page", async () => {
+    const before = await snapshot();
+    const problems: string[] = [];
+    for (const id of BAD_IDS) {
+      for (const suffix of ["", "/edit", "/delete"]) {
+        const path = `/posts/${id}${suffix}`;
+        problems.push(problem(await user.get(path, { follow: false }), `GET ${path}`) ?? "");
+        if (suffix) {
+          const fields: Record<string, string> = suffix === "/edit" ? { title: "Changed", content: "Changed" } : {};
+          problems.push(problem(await user.post(path, fields, { follow: false }), `POST ${path}`) ?? "");
+        }
+      }
+    }
+    expect(problems.filter(Boolean)).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("/logout refuses what is not a form, signs out on any form, and never fails", async () => {
+    const problems: string[] = [];
+    const { email } = await new HttpSession(stack.app.url).register(uniqueEmail("logout"));
+    for (const payload of variants([["x", "y"]], ["x"])) {
+      const client = new HttpSession(stack.app.url);
+      await client.login(email);
+      const reply = await post(client, "/logout", payload);
+      const what = `/logout ← ${payload.label}`;
+      const signedIn = (await client.get("/dashboard", { follow: false })).status === 200;
+      if (notAForm(payload)) {
+        // A resource route: the refusal is JSON with the message, and the session stays.
+        if (reply.status < 400 || reply.status >= 500 || !/"message"/.test(reply.body)) problems.push(`${what}: ${reply.status} ${reply.body.slice(0, 80)}`);
+        if (!signedIn) problems.push(`${what}: signed out anyway`);
+      } else {
+        if (reply.status !== 302 || reply.headers.get("Location") !== "/login") problems.push(`${what}: ${reply.status}`);
+        if (signedIn) problems.push(`${what}: still signed in`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

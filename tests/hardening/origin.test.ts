@@ -1,0 +1,86 @@
+// A form on another site posting to any action is refused before the action runs, and nothing
+// changes at Directus: checked through Directus's admin API, not through the app.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpSession, uniqueEmail } from "../support/http-session.ts";
+import { startStack, type Stack } from "./stack.ts";
+
+const EVIL = "https://evil.example";
+
+let stack: Stack;
+let victim: HttpSession;
+let victimId: string;
+let postId: string;
+
+beforeAll(async () => {
+  // A margin longer than the token's life makes every protected request refresh first, so a
+  // page that loads after the fake logout proves the refresh token is still accepted by Directus.
+  stack = await startStack({ appEnv: { TOKEN_REFRESH_MARGIN_MS: "600000" } });
+  victim = new HttpSession(stack.app.url);
+  ({ id: victimId } = await victim.register(uniqueEmail("victim")));
+  await victim.post("/profile", { firstName: "Original", lastName: "Name" });
+  const created = await victim.post("/posts/new", { title: "Original title", content: "Original content" });
+  postId = created.path.match(/^\/posts\/(\d+)$/)?.[1] ?? "";
+  expect(postId, created.path).not.toBe("");
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** A cross-site form post carrying the victim's cookie (as if SameSite did not exist). */
+function crossOrigin(path: string, fields: Record<string, string>, cookie = victim.cookieHeader()) {
+  return fetch(new URL(path, stack.app.url), {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: EVIL, "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+async function snapshot() {
+  const post = await stack.admin.call("GET", `/items/posts/${postId}?fields=title,content`);
+  const user = await stack.admin.call("GET", `/users/${victimId}?fields=first_name,last_name`);
+  return { users: await stack.admin.count("users"), posts: await stack.admin.count("posts"), post: post.data, user: user.data };
+}
+
+const cases: Array<{ name: string; path: () => string; fields: Record<string, string>; signedIn: boolean }> = [
+  { name: "/login", path: () => "/login", fields: { email: "victim@example.com", password: "whatever-password" }, signedIn: false },
+  { name: "/register", path: () => "/register", fields: { email: "evil-made@example.com", password: "correct horse battery" }, signedIn: false },
+  { name: "/logout", path: () => "/logout", fields: {}, signedIn: true },
+  { name: "/posts/new", path: () => "/posts/new", fields: { title: "Forged", content: "Forged" }, signedIn: true },
+  { name: "/posts/<id>/edit", path: () => `/posts/${postId}/edit`, fields: { title: "Forged", content: "Forged" }, signedIn: true },
+  { name: "/posts/<id>/delete", path: () => `/posts/${postId}/delete`, fields: {}, signedIn: true },
+  { name: "/profile", path: () => "/profile", fields: { firstName: "Forged", lastName: "Forged" }, signedIn: true },
+];
+
+describe("cross-origin action posts", () => {
+  for (const { name, path, fields, signedIn } of cases) {
+    for (const suffix of ["", ".data"]) {
+      it(`refuses POST ${name}${suffix} from ${EVIL}`, async () => {
+        const before = await snapshot();
+        const response = await crossOrigin(`${path()}${suffix}`, fields, signedIn ? victim.cookieHeader() : "");
+        expect(response.status).toBe(400);
+        // No session handed out, none ended.
+        expect(response.headers.getSetCookie()).toEqual([]);
+        await response.text();
+        expect(await snapshot()).toEqual(before);
+        const forged = await stack.admin.call<unknown[]>("GET", `/users?filter[email][_eq]=evil-made@example.com&fields=id`);
+        expect(forged.data).toEqual([]);
+      });
+    }
+  }
+
+  it("leaves the victim's session working (its refresh token still accepted by Directus)", async () => {
+    const page = await victim.get("/dashboard");
+    expect(page.status).toBe(200);
+    expect(page.redirects).toEqual([]);
+    expect(page.body).toContain(victimId);
+    expect(page.headers.getSetCookie()).toHaveLength(1); // refreshed, as the margin above forces
+  });
+
+  it("still accepts the same posts from the app's own origin (the refusal above is about Origin)", async () => {
+    const reply = await victim.post("/profile", { firstName: "Changed", lastName: "Here" });
+    expect(reply.status).toBe(200);
+    const user = await stack.admin.call("GET", `/users/${victimId}?fields=first_name`);
+    expect(user.data).toEqual({ first_name: "Changed" });
+  });
+});
