@@ -95,6 +95,8 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
   // An unknown URL (404) or a wrong method (405) is the visitor's mistake, not the server's.
   if (isRouteErrorResponse(error) && error.status < 500) return;
+  // React Router's origin check refusing a cross-site POST (answered 400): an attacker's request, not a fault, and not worth a log line each.
+  if (error instanceof Error && error.message.endsWith("Aborting the action.")) return;
   // Internal error responses carry the underlying error, whose stack is the useful part.
   const cause = isRouteErrorResponse(error) && "error" in error && error.error ? error.error : error;
   console.error(`Unexpected error on ${request.method} ${new URL(request.url).pathname}:`, cause);

@@ -41,6 +41,14 @@ describe("handleError", () => {
     handleError(new UNSAFE_ErrorResponseImpl(500, "Internal Server Error", cause, true), args(request));
     expect(log).toHaveBeenCalledWith("Unexpected error on GET /favicon.ico:", cause);
   });
+
+  it("stays quiet when React Router's origin check refuses a cross-site POST", () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const request = new Request("http://app.test/logout", { method: "POST", headers: { Origin: "https://evil.example" } });
+    const refused = new Error("The `request.url` origin does not match `origin` header from a forwarded action request. Aborting the action.");
+    handleError(refused, args(request));
+    expect(log).not.toHaveBeenCalled();
+  });
 });
 
 describe("handleDataRequest", () => {
