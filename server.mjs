@@ -32,7 +32,10 @@ if (process.env.TRUST_PROXY) {
 }
 
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-app.use(express.static("build/client", { maxAge: "1h" }));
+// Other public files (favicon, robots.txt): only paths that look like files reach the disk, so page
+// requests skip a filesystem lookup.
+const publicFiles = express.static("build/client", { maxAge: "1h", index: false });
+app.use((req, res, next) => (/\.(?!data$)\w+$/.test(req.path) ? publicFiles(req, res, next) : next()));
 
 // The app reads the visitor's IP from this header; whatever a visitor sent under that name is replaced.
 app.use((req, _res, next) => {

@@ -1,6 +1,6 @@
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "react-router";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "react-router";
 import type { Route } from "./+types/root";
-import { ErrorPage } from "./components/error-page";
+import { RouteErrorPage } from "./components/error-page";
 import { SiteHeader } from "./components/site-header";
 import { optionalUser } from "./server/require-user.server";
 import { serverTimingMiddleware } from "./server/server-timing.server";
@@ -10,7 +10,10 @@ import stylesheet from "./styles.css?url";
 // Server-Timing first, so its total includes opening and writing the session.
 export const middleware: Route.MiddlewareFunction[] = [serverTimingMiddleware, sessionMiddleware];
 
-export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: Route.LinksFunction = () => [
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "stylesheet", href: stylesheet },
+];
 
 export function loader({ context }: Route.LoaderArgs) {
   return { user: optionalUser(context) };
@@ -41,11 +44,5 @@ export default function App() {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  if (isRouteErrorResponse(error)) {
-    const message = typeof error.data?.message === "string" ? error.data.message : undefined;
-    return <ErrorPage status={error.status} message={message} />;
-  }
-  // Details only in development: production renders the same friendly page with no stack.
-  const detail = import.meta.env.DEV && error instanceof Error ? error.stack : undefined;
-  return <ErrorPage status={500} detail={detail} />;
+  return <RouteErrorPage error={error} />;
 }

@@ -1,4 +1,4 @@
-import { Link } from "react-router";
+import { isRouteErrorResponse, Link } from "react-router";
 
 const titles: Record<number, string> = {
   400: "That request could not be handled",
@@ -27,4 +27,15 @@ export function ErrorPage({ status, message, detail }: { status: number; message
       </p>
     </section>
   );
+}
+
+/** What every route's ErrorBoundary renders: the thrown status and message, or a plain 500. */
+export function RouteErrorPage({ error }: { error: unknown }) {
+  if (isRouteErrorResponse(error)) {
+    const message = typeof error.data?.message === "string" ? error.data.message : undefined;
+    return <ErrorPage status={error.status} message={message} />;
+  }
+  // Details only in development: production renders the same friendly page with no stack.
+  const detail = import.meta.env.DEV && error instanceof Error ? error.stack : undefined;
+  return <ErrorPage status={500} detail={detail} />;
 }

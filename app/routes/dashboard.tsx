@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 import type { Route } from "./+types/dashboard";
 import { FormAlert } from "#app/components/field.tsx";
+import { formatDate } from "#app/lib/format-date.ts";
 import { pageParam } from "#app/lib/page-param.ts";
 import { displayName } from "#app/lib/user.ts";
 import { directusFailureResponse } from "#app/server/directus-errors.server.ts";
@@ -51,11 +52,4 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
       </nav>
     </section>
   );
-}
-
-// One formatter for the module: toLocaleDateString builds a new one per call, the costliest step of rendering this page.
-const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
-
-function formatDate(iso: string) {
-  return dateFormat.format(new Date(iso));
 }

@@ -1,20 +1,23 @@
-import { redirect } from "react-router";
+import { Form, redirect } from "react-router";
 import type { Route } from "./+types/logout";
+import { SubmitButton } from "#app/components/submit-button.tsx";
 import { revokeRefreshToken } from "#app/server/auth.server.ts";
 import { readForm } from "#app/server/form.server.ts";
-import { requireSameOrigin } from "#app/server/same-origin.server.ts";
+import { optionalUser } from "#app/server/require-user.server.ts";
 import { getSessionState, signOut } from "#app/server/session.server.ts";
+
+export const meta: Route.MetaFunction = () => [{ title: "Log out" }];
 
 export const LOGGED_OUT_MESSAGE = "You have been logged out";
 
-// Logging out changes state, so it is POST only; a stray GET just goes home.
-export function loader() {
-  return redirect("/");
+// Logging out changes state, so a GET only asks; the button POSTs. Being a page (not a resource
+// route) also puts this action under React Router's own cross-origin check.
+export function loader({ context }: Route.LoaderArgs) {
+  if (!optionalUser(context)) throw redirect("/login");
+  return null;
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  // A resource route: React Router's own cross-origin check does not cover it.
-  requireSameOrigin(request);
   await readForm(request);
   const state = getSessionState(context);
   const tokens = state.session.get("tokens");
@@ -22,4 +25,15 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (tokens) await revokeRefreshToken(tokens.refreshToken);
   signOut(state, LOGGED_OUT_MESSAGE);
   return redirect("/login");
+}
+
+export default function LogOut() {
+  return (
+    <section className="card" aria-labelledby="logout-title">
+      <h1 id="logout-title">Log out?</h1>
+      <Form method="post">
+        <SubmitButton pendingLabel="Logging out…">Log out</SubmitButton>
+      </Form>
+    </section>
+  );
 }

@@ -1,6 +1,6 @@
-import { Form, isRouteErrorResponse, Link, redirect } from "react-router";
+import { Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/posts.$id.delete";
-import { ErrorPage } from "#app/components/error-page.tsx";
+import { RouteErrorPage } from "#app/components/error-page.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { readForm } from "#app/server/form.server.ts";
 import { deletePost, getOwnPost, requirePostId } from "#app/server/posts.server.ts";
@@ -44,6 +44,5 @@ export default function DeletePost({ loaderData }: Route.ComponentProps) {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  if (!isRouteErrorResponse(error)) return <ErrorPage status={500} />;
-  return <ErrorPage status={error.status} message={typeof error.data?.message === "string" ? error.data.message : undefined} />;
+  return <RouteErrorPage error={error} />;
 }

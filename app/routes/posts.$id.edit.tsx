@@ -1,6 +1,6 @@
-import { data, isRouteErrorResponse, Link, redirect } from "react-router";
+import { data, Link, redirect } from "react-router";
 import type { Route } from "./+types/posts.$id.edit";
-import { ErrorPage } from "#app/components/error-page.tsx";
+import { RouteErrorPage } from "#app/components/error-page.tsx";
 import { PostForm } from "#app/components/post-form.tsx";
 import { parseForm, postSchema } from "#app/lib/validation.ts";
 import { readForm } from "#app/server/form.server.ts";
@@ -52,6 +52,5 @@ export default function EditPost({ loaderData, actionData }: Route.ComponentProp
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  if (!isRouteErrorResponse(error)) return <ErrorPage status={500} />;
-  return <ErrorPage status={error.status} message={typeof error.data?.message === "string" ? error.data.message : undefined} />;
+  return <RouteErrorPage error={error} />;
 }

@@ -1,6 +1,7 @@
-import { isRouteErrorResponse, Link } from "react-router";
+import { Link } from "react-router";
 import type { Route } from "./+types/posts.$id";
-import { ErrorPage } from "#app/components/error-page.tsx";
+import { RouteErrorPage } from "#app/components/error-page.tsx";
+import { formatDate } from "#app/lib/format-date.ts";
 import { renderMarkdown } from "#app/server/markdown.server.ts";
 import { authorName, getPost, requirePostId } from "#app/server/posts.server.ts";
 import { requireUser } from "#app/server/require-user.server.ts";
@@ -48,13 +49,5 @@ export default function Post({ loaderData }: Route.ComponentProps) {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  if (!isRouteErrorResponse(error)) return <ErrorPage status={500} />;
-  return <ErrorPage status={error.status} message={typeof error.data?.message === "string" ? error.data.message : undefined} />;
-}
-
-// One formatter for the module: toLocaleDateString builds a new one per call, the costliest step of rendering this page.
-const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
-
-function formatDate(iso: string) {
-  return dateFormat.format(new Date(iso));
+  return <RouteErrorPage error={error} />;
 }

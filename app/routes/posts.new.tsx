@@ -1,6 +1,6 @@
-import { data, isRouteErrorResponse, redirect } from "react-router";
+import { data, redirect } from "react-router";
 import type { Route } from "./+types/posts.new";
-import { ErrorPage } from "#app/components/error-page.tsx";
+import { RouteErrorPage } from "#app/components/error-page.tsx";
 import { PostForm } from "#app/components/post-form.tsx";
 import { parseForm, postSchema } from "#app/lib/validation.ts";
 import { readForm } from "#app/server/form.server.ts";
@@ -45,6 +45,5 @@ export default function NewPost({ actionData }: Route.ComponentProps) {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  if (!isRouteErrorResponse(error)) return <ErrorPage status={500} />;
-  return <ErrorPage status={error.status} message={typeof error.data?.message === "string" ? error.data.message : undefined} />;
+  return <RouteErrorPage error={error} />;
 }

@@ -135,3 +135,16 @@ test("logging in is enhanced with JavaScript and a plain form post without it", 
     expect(documentPosts).toEqual(["/login"]);
   }
 });
+
+test("opening /logout asks first, and its button logs out", async ({ page }) => {
+  await register(page);
+  await page.goto("/logout");
+  await expect(page.getByRole("heading", { name: "Log out?" })).toBeVisible();
+  // Still signed in: a GET changes nothing.
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/logout");
+  await page.locator("main").getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("status")).toHaveText("You have been logged out");
+});

@@ -207,8 +207,9 @@ describe("bad input to every action", () => {
       const what = `/logout ← ${payload.label}`;
       const signedIn = (await client.get("/dashboard", { follow: false })).status === 200;
       if (notAForm(payload)) {
-        // A resource route: the refusal is JSON with the message, and the session stays.
-        if (reply.status < 400 || reply.status >= 500 || !/"message"/.test(reply.body)) problems.push(`${what}: ${reply.status} ${reply.body.slice(0, 80)}`);
+        // Refused like every other form (a message on the page), and the session stays.
+        const found = problem(reply, what);
+        if (found) problems.push(found);
         if (!signedIn) problems.push(`${what}: signed out anyway`);
       } else {
         if (reply.status !== 302 || reply.headers.get("Location") !== "/login") problems.push(`${what}: ${reply.status}`);
