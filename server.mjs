@@ -1,7 +1,9 @@
-// Production server: Express serving the React Router build, with static assets cached and a
-// graceful stop on SIGTERM (finish what is in flight, accept nothing new).
-import express from "express";
-import { createRequestHandler } from "@react-router/express";
+// Production server: Node's http server handing requests to the React Router build, static assets
+// from build/client, and a graceful stop on SIGTERM (finish what is in flight, accept nothing new).
+import { createServer } from "node:http";
+import { createRequestListener } from "@react-router/node";
+import proxyAddr from "proxy-addr";
+import serveStatic from "serve-static";
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
@@ -23,28 +25,40 @@ try {
   throw error;
 }
 
-const app = express();
-app.disable("x-powered-by");
-// TRUST_PROXY follows Express's "trust proxy" setting: how many proxies, or which addresses, set X-Forwarded-For.
-if (process.env.TRUST_PROXY) {
-  const value = process.env.TRUST_PROXY;
-  app.set("trust proxy", /^\d+$/.test(value) ? Number(value) : value === "true" ? true : value);
+// TRUST_PROXY: how many proxies (a number), `true`, or which addresses may set X-Forwarded-For
+// (the same values as Express's "trust proxy"). Unset: the socket's address is the visitor's.
+function trustFunction(value) {
+  if (!value) return () => false;
+  if (value === "true") return () => true;
+  if (/^\d+$/.test(value)) return (_address, hop) => hop < Number(value);
+  return proxyAddr.compile(value.split(",").map((entry) => entry.trim()));
+}
+const trustProxy = trustFunction(process.env.TRUST_PROXY);
+
+const assets = serveStatic("build/client/assets", { immutable: true, maxAge: "1y", index: false, fallthrough: false });
+// Other public files (favicon, robots.txt): only paths that look like files reach the disk.
+const publicFiles = serveStatic("build/client", { maxAge: "1h", index: false });
+const handleRequest = createRequestListener({ build, mode: process.env.NODE_ENV });
+
+const server = createServer((req, res) => {
+  const path = req.url?.split("?")[0] ?? "/";
+  if (path.startsWith("/assets/")) {
+    req.url = req.url.slice("/assets".length);
+    return assets(req, res, () => notFound(res));
+  }
+  // The app reads the visitor's IP from this header; whatever a visitor sent under that name is replaced.
+  req.headers[CLIENT_IP_HEADER] = proxyAddr(req, trustProxy);
+  if (/\.(?!data$)\w+$/.test(path)) return publicFiles(req, res, () => handleRequest(req, res));
+  return handleRequest(req, res);
+});
+
+function notFound(res) {
+  res.statusCode = 404;
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  res.end("Not found");
 }
 
-app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-// Other public files (favicon, robots.txt): only paths that look like files reach the disk, so page
-// requests skip a filesystem lookup.
-const publicFiles = express.static("build/client", { maxAge: "1h", index: false });
-app.use((req, res, next) => (/\.(?!data$)\w+$/.test(req.path) ? publicFiles(req, res, next) : next()));
-
-// The app reads the visitor's IP from this header; whatever a visitor sent under that name is replaced.
-app.use((req, _res, next) => {
-  req.headers[CLIENT_IP_HEADER] = req.ip ?? "";
-  next();
-});
-app.all("/{*splat}", createRequestHandler({ build }));
-
-const server = app.listen(port, host, () => {
+server.listen(port, host, () => {
   console.log(`App listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`);
 });
 

@@ -11,7 +11,6 @@
 // Prints a table, writes bench-results.json, exits non-zero if any page failed under load.
 // BENCH_DURATION (seconds, default 10) and BENCH_WARMUP (default 2) shorten a run.
 import autocannon from "autocannon";
-import express from "express";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
@@ -279,15 +278,15 @@ async function bareAppFirstLoad() {
   await symlink(join(root, "node_modules"), join(dir, "node_modules"), "dir");
   await run(process.execPath, [reactRouterBin, "build"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
 
-  const { createRequestHandler } = await import("@react-router/express");
+  // Served the way server.mjs serves the app: Node's http server, static files, the React Router listener.
+  const { createRequestListener } = await import("@react-router/node");
+  const { default: serveStatic } = await import("serve-static");
   const build = await import(pathToFileURL(join(dir, "build/server/index.js")).href);
-  const app = express();
-  app.use(express.static(join(dir, "build/client")));
-  app.all("/{*splat}", createRequestHandler({ build }));
+  const listener = createRequestListener({ build, mode: "production" });
+  const files = serveStatic(join(dir, "build/client"), { index: false });
   const port = await getFreePort();
-  const server = await new Promise((done) => {
-    const listening = app.listen(port, "127.0.0.1", () => done(listening));
-  });
+  const server = createServer((req, res) => files(req, res, () => listener(req, res)));
+  await new Promise((done) => server.listen(port, "127.0.0.1", done));
   try {
     return await firstLoadJs(`http://127.0.0.1:${port}`, "/");
   } finally {

@@ -10,6 +10,8 @@ export type DirectusProxy = {
   url: string;
   /** Requests seen, POST /auth/refresh calls, and 401 answers Directus gave (e.g. an expired token). */
   counts: { requests: number; refreshes: number; unauthorized: number };
+  /** The X-Forwarded-For header of each login and registration the app sent, in order. */
+  authForwardedFor: Array<string | undefined>;
   setMode(mode: ProxyMode): void;
   stop(): Promise<void>;
 };
@@ -18,6 +20,7 @@ export async function startDirectusProxy(target: string): Promise<DirectusProxy>
   const targetUrl = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const counts = { requests: 0, refreshes: 0, unauthorized: 0 };
+  const authForwardedFor: Array<string | undefined> = [];
   const sockets = new Set<Socket>();
   let mode: ProxyMode = { kind: "pass" };
 
@@ -46,7 +49,12 @@ export async function startDirectusProxy(target: string): Promise<DirectusProxy>
 
   const server = createServer((req, res) => {
     counts.requests++;
-    if (req.method === "POST" && req.url?.split("?")[0] === "/auth/refresh") counts.refreshes++;
+    const path = req.url?.split("?")[0];
+    if (req.method === "POST" && path === "/auth/refresh") counts.refreshes++;
+    if (req.method === "POST" && (path === "/auth/login" || path === "/users/register")) {
+      const header = req.headers["x-forwarded-for"];
+      authForwardedFor.push(Array.isArray(header) ? header.join(", ") : header);
+    }
     const current = mode;
     if (current.kind === "hang") return; // accept, read nothing, answer never
     if (current.kind === "delay") setTimeout(() => pass(req, res), current.ms);
@@ -62,6 +70,7 @@ export async function startDirectusProxy(target: string): Promise<DirectusProxy>
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    authForwardedFor,
     setMode: (next) => {
       mode = next;
     },
