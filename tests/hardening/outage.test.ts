@@ -38,6 +38,13 @@ describe("Directus outage", () => {
       expect(JSON.parse(health.body)).toEqual({ app: "ok", directus: "unavailable" });
       expect((await anonymous.get("/login")).status).toBe(200);
       expect((await anonymous.get("/")).status).toBe(200);
+      // Logging in or registering while Directus is down: the form again, 503, a message, email kept.
+      for (const form of ["/login", "/register"]) {
+        const reply = await anonymous.post(form, { email: "someone@example.com", password: "a long enough password" }, { follow: false });
+        expect(reply.status, form).toBe(503);
+        expect(reply.body, form).toContain("Directus is not answering right now");
+        expect(reply.body, form).toContain('value="someone@example.com"');
+      }
       expect((await client.get("/")).status).toBe(200);
 
       // Past the access token's life, so the next page needs a refresh Directus cannot give.
