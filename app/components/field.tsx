@@ -46,8 +46,23 @@ export function TextArea({ label, name, error, hint, ...textarea }: TextAreaProp
   );
 }
 
-/** A message about the whole form (wrong password, Directus down), announced when it appears. */
-export function FormAlert({ message, tone = "error" }: { message?: string | null; tone?: "error" | "info" }) {
+export const FIELD_ERRORS_NOTICE = "Please correct the highlighted fields.";
+
+/**
+ * A message about the whole form (wrong password, Directus down), announced when it appears. Given
+ * the field errors, it also announces that some exist, since a field's own message is only read
+ * when that field is focused.
+ */
+export function FormAlert({
+  message,
+  tone = "error",
+  fieldErrors,
+}: {
+  message?: string | null;
+  tone?: "error" | "info";
+  fieldErrors?: Record<string, string | undefined>;
+}) {
+  if (!message && fieldErrors && Object.values(fieldErrors).some(Boolean)) message = FIELD_ERRORS_NOTICE;
   if (!message) return null;
   return (
     <p className={`form-alert ${tone}`} role={tone === "error" ? "alert" : "status"}>

@@ -18,7 +18,7 @@ type PostFormProps = {
 export function PostForm({ values, errors, formError, attempt, submitLabel, pendingLabel }: PostFormProps) {
   return (
     <Form method="post">
-      <FormAlert message={formError} />
+      <FormAlert message={formError} fieldErrors={errors} />
       <Field
         key={`title-${attempt}`}
         label="Title"

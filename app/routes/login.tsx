@@ -46,7 +46,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
     <section className="card" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
       <FormAlert message={loaderData.notice} tone="info" />
-      <FormAlert message={actionData?.formError} />
+      <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post" noValidate={false}>
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <Field

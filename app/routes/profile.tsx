@@ -39,7 +39,7 @@ export default function Profile({ loaderData, actionData }: Route.ComponentProps
         Email: <strong>{loaderData.email}</strong>
       </p>
       <FormAlert message={actionData?.saved ? "Profile saved" : null} tone="info" />
-      <FormAlert message={actionData?.formError} />
+      <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post">
         <Field
           key={`firstName-${actionData?.attempt}`}

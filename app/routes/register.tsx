@@ -44,7 +44,7 @@ export default function Register({ actionData }: Route.ComponentProps) {
   return (
     <section className="card" aria-labelledby="register-title">
       <h1 id="register-title">Register</h1>
-      <FormAlert message={actionData?.formError} />
+      <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post">
         <Field
           key={`email-${actionData?.attempt}`}

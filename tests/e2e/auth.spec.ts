@@ -78,6 +78,8 @@ test("invalid input is answered inline, without a round trip to Directus", async
   await expect(page.getByText("Enter a valid email address")).toBeVisible();
   await expect(page.getByText(/at least 8 characters/).last()).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveValue("not-an-email");
+  // Announced as a whole too: a field's own message is read only when that field is focused.
+  await expect(page.getByRole("alert")).toHaveText("Please correct the highlighted fields.");
 });
 
 test("the session survives access-token expiry: reloading after it keeps me signed in", async ({ page }) => {
