@@ -1,5 +1,6 @@
-import { Link } from "react-router";
+import { Link, useRouteLoaderData } from "react-router";
 import type { Route } from "./+types/home";
+import type { loader as rootLoader } from "#app/root.tsx";
 
 export const meta: Route.MetaFunction = () => [
   { title: "Directus authentication with React Router" },
@@ -7,6 +8,7 @@ export const meta: Route.MetaFunction = () => [
 ];
 
 export default function Home() {
+  const signedIn = Boolean(useRouteLoaderData<typeof rootLoader>("root")?.user);
   return (
     <section className="card" aria-labelledby="home-title">
       <h1 id="home-title">Directus authentication with React Router</h1>
@@ -15,8 +17,14 @@ export default function Home() {
         change what; this app keeps your session in a signed, HTTP-only cookie.
       </p>
       <p className="actions">
-        <Link to="/register" className="button">Register</Link>
-        <Link to="/login">Log in</Link>
+        {signedIn ? (
+          <Link to="/dashboard" className="button">Go to your dashboard</Link>
+        ) : (
+          <>
+            <Link to="/register" className="button">Register</Link>
+            <Link to="/login">Log in</Link>
+          </>
+        )}
       </p>
     </section>
   );

@@ -36,7 +36,7 @@ export default function Post({ loaderData }: Route.ComponentProps) {
         <p className="actions">
           <Link to={`/posts/${id}/edit`} className="button">Edit</Link>
           {/* A link to the confirm page, so deleting always takes a second, deliberate click, with or without JS. */}
-          <Link to={`/posts/${id}/delete`}>Delete</Link>
+          <Link to={`/posts/${id}/delete`} className="danger-link">Delete</Link>
         </p>
       ) : null}
       {/* Sanitised on the server by renderMarkdown. */}
