@@ -1,14 +1,10 @@
 import { useId } from "react";
+import { limits } from "#app/lib/limits.ts";
 
-type FieldProps = React.InputHTMLAttributes<HTMLInputElement> & {
-  label: string;
-  name: string;
-  error?: string;
-  hint?: string;
-};
+type Labelled = { label: string; name: string; error?: string; hint?: string };
 
-/** A labelled input whose error is tied to it, so screen readers read both together. */
-export function Field({ label, name, error, hint, ...input }: FieldProps) {
+/** The label, hint and error around one control, wired so screen readers read them together. */
+function FieldFrame({ label, error, hint, control }: Omit<Labelled, "name"> & { control: (aria: AriaWiring) => React.ReactNode }) {
   const id = useId();
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
@@ -16,33 +12,66 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {control({ id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
       {hint ? <p id={hintId} className="hint">{hint}</p> : null}
       {error ? <p id={errorId} className="field-error">{error}</p> : null}
     </div>
   );
 }
 
-type TextAreaProps = React.TextareaHTMLAttributes<HTMLTextAreaElement> & {
-  label: string;
-  name: string;
-  error?: string;
-  hint?: string;
-};
+type AriaWiring = { id: string; "aria-invalid": true | undefined; "aria-describedby": string | undefined };
 
-/** The multi-line twin of Field, with the same label, hint and error wiring. */
-export function TextArea({ label, name, error, hint, ...textarea }: TextAreaProps) {
-  const id = useId();
-  const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+/** A labelled input whose error is tied to it. */
+export function Field({ label, name, error, hint, ...input }: Labelled & React.InputHTMLAttributes<HTMLInputElement>) {
+  return <FieldFrame label={label} error={error} hint={hint} control={(aria) => <input name={name} {...aria} {...input} />} />;
+}
+
+/** The multi-line twin of Field. */
+export function TextArea({ label, name, error, hint, ...textarea }: Labelled & React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <FieldFrame label={label} error={error} hint={hint} control={(aria) => <textarea name={name} {...aria} {...textarea} />} />;
+}
+
+/**
+ * Email and password, as login and registration ask for them. `attempt` changes with every answer
+ * from the server, remounting the inputs: the email shows what came back, the password is empty again.
+ */
+export function CredentialsFields({
+  attempt,
+  email,
+  errors,
+  newPassword = false,
+}: {
+  attempt: string | undefined;
+  email: string | undefined;
+  errors: Record<string, string | undefined> | undefined;
+  newPassword?: boolean;
+}) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...textarea} />
-      {hint ? <p id={hintId} className="hint">{hint}</p> : null}
-      {error ? <p id={errorId} className="field-error">{error}</p> : null}
-    </div>
+    <>
+      <Field
+        key={`email-${attempt}`}
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        maxLength={limits.emailMax}
+        defaultValue={email}
+        error={errors?.email}
+      />
+      <Field
+        key={`password-${attempt}`}
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete={newPassword ? "new-password" : "current-password"}
+        required
+        minLength={newPassword ? limits.passwordMin : undefined}
+        maxLength={limits.passwordMax}
+        hint={newPassword ? `At least ${limits.passwordMin} characters.` : undefined}
+        error={errors?.password}
+      />
+    </>
   );
 }
 

@@ -1,6 +1,6 @@
 import { data, Form, redirect, useSearchParams } from "react-router";
 import type { Route } from "./+types/login";
-import { Field, FormAlert } from "#app/components/field.tsx";
+import { CredentialsFields, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { safeRedirect } from "#app/lib/safe-redirect.ts";
 import { limits } from "#app/lib/limits.ts";
@@ -47,29 +47,9 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
       <h1 id="login-title">Log in</h1>
       <FormAlert message={loaderData.notice} tone="info" />
       <FormAlert message={actionData?.formError} fieldErrors={errors} />
-      <Form method="post" noValidate={false}>
+      <Form method="post">
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-        <Field
-          key={`email-${actionData?.attempt}`}
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          maxLength={limits.emailMax}
-          defaultValue={actionData?.email}
-          error={errors?.email}
-        />
-        <Field
-          key={`password-${actionData?.attempt}`}
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          maxLength={limits.passwordMax}
-          error={errors?.password}
-        />
+        <CredentialsFields attempt={actionData?.attempt} email={actionData?.email} errors={errors} />
         <SubmitButton pendingLabel="Logging in…">Log in</SubmitButton>
       </Form>
       <p>

@@ -1,6 +1,6 @@
 import { data, Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/register";
-import { Field, FormAlert } from "#app/components/field.tsx";
+import { CredentialsFields, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { parseForm, registerSchema } from "#app/lib/validation.ts";
@@ -46,29 +46,7 @@ export default function Register({ actionData }: Route.ComponentProps) {
       <h1 id="register-title">Register</h1>
       <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post">
-        <Field
-          key={`email-${actionData?.attempt}`}
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          maxLength={limits.emailMax}
-          defaultValue={actionData?.email}
-          error={errors?.email}
-        />
-        <Field
-          key={`password-${actionData?.attempt}`}
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={limits.passwordMin}
-          maxLength={limits.passwordMax}
-          hint={`At least ${limits.passwordMin} characters.`}
-          error={errors?.password}
-        />
+        <CredentialsFields attempt={actionData?.attempt} email={actionData?.email} errors={errors} newPassword />
         <SubmitButton pendingLabel="Registering…">Register</SubmitButton>
       </Form>
       <p>
