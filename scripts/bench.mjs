@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { startApp } from "./lib/app-process.mjs";
 import { getFreePort, startDirectus } from "./lib/directus-process.mjs";
 import { provision } from "./lib/provision.mjs";
 import { root } from "./lib/runtime.mjs";
@@ -76,39 +77,10 @@ async function buildSnapshot() {
   return dir;
 }
 
-async function startApp({ appDir, directusUrl, sessionSecret, nodeArgs = [] }) {
-  const port = await getFreePort();
-  const child = spawn(process.execPath, [...nodeArgs, "server.mjs"], {
-    cwd: appDir,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DIRECTUS_URL: directusUrl,
-      SESSION_SECRET: sessionSecret,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
-  const exited = new Promise((done) => child.once("exit", done));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    await exited;
-  };
-  cleanups.push(stop);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited during start-up:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`app did not answer within 30 s:\n${output}`);
-    if (await fetch(`${url}/healthz`).then(() => true, () => false)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, pid: child.pid, stop, output: () => output };
+async function startBenchApp({ appDir, directusUrl, sessionSecret, nodeArgs = [] }) {
+  const app = await startApp({ directusUrl, cwd: appDir, env: { SESSION_SECRET: sessionSecret }, nodeArgs });
+  cleanups.push(app.stop);
+  return app;
 }
 
 /** Logs every request the app makes to Directus, so the floor replays exactly those. */
@@ -365,7 +337,7 @@ async function main() {
   // Discovery: the app behind a recording proxy, to learn exactly which Directus requests each page makes.
   const sessionSecret = randomBytes(32).toString("hex");
   const proxy = await startRecordingProxy(directus.url);
-  let app = await startApp({ appDir, directusUrl: proxy.url, sessionSecret });
+  let app = await startBenchApp({ appDir, directusUrl: proxy.url, sessionSecret });
   const cookie = await appLogin(app.url, reader);
   await appLogin(app.url, users[1]);
   const discovered = {};
@@ -383,7 +355,7 @@ async function main() {
   await proxy.close();
 
   log("starting the production app");
-  app = await startApp({ appDir, directusUrl: directus.url, sessionSecret, nodeArgs: process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) });
+  app = await startBenchApp({ appDir, directusUrl: directus.url, sessionSecret, nodeArgs: process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) });
 
   // The floor uses the same user's token from Directus's own login.
   const floorLogin = await directusJson(directus.url, "/auth/login", { method: "POST", body: { email: reader, password: PASSWORD, mode: "json" } });

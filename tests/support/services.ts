@@ -1,10 +1,10 @@
 // Starts the real services a test run needs: a throwaway Directus (temporary database, provisioned
 // with the project's own code) and, for browser tests, the production build of the app.
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import type { ChildProcess } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startApp } from "../../scripts/lib/app-process.mjs";
 import { getFreePort, startDirectus } from "../../scripts/lib/directus-process.mjs";
 import { provision } from "../../scripts/lib/provision.mjs";
 
@@ -83,39 +83,7 @@ export async function startTestDirectus(env: Record<string, string> = {}, option
 export type TestApp = { url: string; process: ChildProcess; stop: () => Promise<void> };
 
 export async function startTestApp(directusUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const port: number = await getFreePort();
-  const child = spawn(process.execPath, ["server.mjs"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DIRECTUS_URL: directusUrl,
-      SESSION_SECRET: randomBytes(32).toString("hex"),
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-    if (process.env.DEBUG_APP) process.stderr.write(chunk);
-  });
-  const url = `http://localhost:${port}`;
-  const deadline = Date.now() + 30_000;
-  // Any HTTP answer means the server is listening.
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited during start-up:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`app did not answer within 30 s:\n${output}`);
-    const answered = await fetch(`${url}/healthz`).then(() => true, () => false);
-    if (answered) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
-  };
-  return { url, process: child, stop };
+  // "localhost", as a person would type it: the production cookie is __Host-/Secure, which browsers allow there over http.
+  const app = await startApp({ directusUrl, env, host: "localhost" });
+  return { url: app.url, process: app.process, stop: app.stop };
 }
