@@ -6,6 +6,7 @@ import { toSessionUser } from "./auth.server";
 import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "./directus-errors.server";
 import { failureMessage, failureStatus } from "./failure-messages.server";
 import type { SignedIn } from "./require-user.server";
+import { updateSession } from "./session.server";
 
 const profileFields = ["id", "email", "first_name", "last_name"] as const;
 
@@ -23,8 +24,7 @@ export async function saveProfile({ directus, session }: SignedIn, values: Profi
     const me = await directus.request(
       updateMe({ first_name: values.firstName || null, last_name: values.lastName || null }, { fields: [...profileFields] }),
     );
-    session.session.set("user", toSessionUser(me));
-    session.changed = true;
+    updateSession(session, { user: toSessionUser(me) });
     return { ok: true };
   } catch (error) {
     return { ok: false, failure: classifyDirectusError(error) };

@@ -4,7 +4,7 @@ import { config } from "./config.server";
 import { classifyDirectusError, isDirectusErrorWithCode } from "./directus-errors.server";
 import { directusClient, type Directus } from "./directus.server";
 import { getServerTiming, type ServerTiming } from "./server-timing.server";
-import { getSessionState, signOut, type SessionState, type SessionTokens, type SessionUser } from "./session.server";
+import { getSessionState, signOut, updateSession, type SessionState, type SessionTokens, type SessionUser } from "./session.server";
 import { refreshTokens } from "./tokens.server";
 
 type GuardArgs = { request: Request; context: Readonly<RouterContextProvider> };
@@ -59,8 +59,7 @@ async function refreshSession(request: Request, state: SessionState, tokens: Ses
     // Recorded here: the refresh goes through the shared single-flight client, not this request's.
     timing?.record("POST", "/auth/refresh", performance.now() - started);
   }
-  state.session.set("tokens", fresh);
-  state.changed = true;
+  updateSession(state, { tokens: fresh });
   return fresh;
 }
 

@@ -70,8 +70,13 @@ export function signOut(state: SessionState, message: string) {
   state.changed = true;
 }
 
-export function signIn(state: SessionState, data: SessionData) {
-  state.session.set("tokens", data.tokens);
-  state.session.set("user", data.user);
+/** Replaces the tokens, the user snapshot, or both; every change goes through here so the cookie is rewritten. */
+export function updateSession(state: SessionState, patch: Partial<SessionData>) {
+  if (patch.tokens) state.session.set("tokens", patch.tokens);
+  if (patch.user) state.session.set("user", patch.user);
   state.changed = true;
+}
+
+export function signIn(state: SessionState, data: SessionData) {
+  updateSession(state, data);
 }
