@@ -6,16 +6,19 @@
 // measures with autocannon:
 // - the dashboard and a post page through the app, and the same Directus requests those pages make
 //   sent straight to Directus with the same user's token (the floor the app cannot beat);
+// - the same requests through a pass-through Node server (scripts/lib/pass-through-server.mjs): what
+//   any server in front of Directus gets on this machine, where it shares the cores with Directus;
+// - the CPU time each process spends per request answered, which is the app's overhead itself;
 // - the login page's first-load JavaScript, next to a bare React Router app with one form;
 // - the app server's peak RSS.
 // Prints a table, writes bench-results.json, exits non-zero if any page failed under load.
-// BENCH_DURATION (seconds, default 10) and BENCH_WARMUP (default 2) shorten a run.
+// BENCH_DURATION (seconds per cell, default 10) and BENCH_WARMUP (seconds per side and page, default 15) shorten a run.
 import autocannon from "autocannon";
-import { spawn } from "node:child_process";
+import { fork, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer, request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -25,7 +28,7 @@ import { provision } from "./lib/provision.mjs";
 import { root } from "./lib/runtime.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 15);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,8").split(",").map(Number);
 // BENCH_PAGES=dashboard runs only that page; BENCH_APP_NODE_ARGS="--cpu-prof" profiles the app under load.
 const PAGES = process.env.BENCH_PAGES?.split(",");
@@ -129,9 +132,25 @@ async function appLogin(appUrl, email) {
   return cookie;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+async function cpuSeconds(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+// Processes whose CPU time each run is charged with (set in main): where the machine's cores go.
+const watched = {};
+
 async function cannon(url, { connections, duration, headers }) {
+  const before = await Promise.all(Object.values(watched).map(cpuSeconds));
   const result = await autocannon({ url, connections, duration, headers, timeout: 10 });
+  const after = await Promise.all(Object.values(watched).map(cpuSeconds));
+  const cpu = Object.fromEntries(Object.keys(watched).map((name, i) => [name, after[i] - before[i]]));
   return {
+    cpu,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -141,20 +160,39 @@ async function cannon(url, { connections, duration, headers }) {
   };
 }
 
-// App and floor run in alternating 2-second slices, so a burst of other work on the machine
-// weighs on both sides of the ratio instead of on whichever happened to run at that moment.
-async function measurePair(app, floor, connections) {
-  if (WARMUP > 0) {
-    await cannon(app.url, { connections, duration: WARMUP, headers: app.headers });
-    await cannon(floor.url, { connections, duration: WARMUP, headers: floor.headers });
-  }
+// The sides run in alternating 2-second slices, so a burst of other work on the machine weighs on
+// every side of a ratio instead of on whichever happened to run at that moment.
+async function measureSides(sides, connections) {
+  const names = Object.keys(sides);
   const slices = Math.max(1, Math.round(DURATION / 2));
-  const runs = { app: [], floor: [] };
+  const runs = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < slices; i++) {
-    runs.app.push(await cannon(app.url, { connections, duration: DURATION / slices, headers: app.headers }));
-    runs.floor.push(await cannon(floor.url, { connections, duration: DURATION / slices, headers: floor.headers }));
+    for (const name of names) runs[name].push(await cannon(sides[name].url, { connections, duration: DURATION / slices, headers: sides[name].headers }));
   }
-  return { app: combine(runs.app), floor: combine(runs.floor) };
+  return Object.fromEntries(names.map((name) => [name, combine(runs[name])]));
+}
+
+// Node's JIT (in the app and in Directus) takes thousands of requests to settle; a short warm-up
+// measures a cold app. Production servers run warm, so each side is warmed before it is measured.
+async function warmUp(sides, connections, seconds) {
+  for (const side of Object.values(sides)) await cannon(side.url, { connections, duration: seconds, headers: side.headers });
+}
+
+/** Starts scripts/lib/pass-through-server.mjs on a free port, forwarding to Directus with `authorization`. */
+async function startPassThrough(directusUrl, authorization) {
+  const port = await getFreePort();
+  const child = fork(join(root, "scripts", "lib", "pass-through-server.mjs"), [], {
+    env: { ...process.env, PORT: String(port), PASS_THROUGH_ORIGIN: directusUrl, PASS_THROUGH_AUTHORIZATION: authorization },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+  });
+  await new Promise((done, fail) => {
+    child.once("message", done);
+    child.once("exit", (code) => fail(new Error(`pass-through server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid };
 }
 
 /** Sums counts over slices; latency percentiles are the request-weighted mean of each slice's. */
@@ -168,6 +206,10 @@ function combine(slices) {
     non2xx: slices.reduce((sum, slice) => sum + slice.non2xx, 0),
     errors: slices.reduce((sum, slice) => sum + slice.errors, 0),
     requests,
+    // CPU milliseconds each process spent per request answered.
+    cpuMsPerRequest: Object.fromEntries(
+      Object.keys(slices[0].cpu).map((name) => [name, (1000 * slices.reduce((sum, slice) => sum + slice.cpu[name], 0)) / (requests || 1)]),
+    ),
   };
 }
 
@@ -203,12 +245,15 @@ async function firstLoadJs(baseUrl, path) {
 const projectPackage = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
 
 const BARE_FILES = {
-  // The template's dependencies: without isbot listed, `react-router build` would run `npm install` here.
+  // The template's dependencies: without isbot listed, `react-router build` would run `npm install` here
+  // (through the node_modules symlink, into the project's own). The app itself no longer needs isbot.
   "package.json": JSON.stringify({
     name: "bare",
     private: true,
     type: "module",
-    dependencies: Object.fromEntries(["@react-router/node", "isbot", "react", "react-dom", "react-router"].map((name) => [name, projectPackage.dependencies[name]])),
+    dependencies: Object.fromEntries(
+      ["@react-router/node", "isbot", "react", "react-dom", "react-router"].map((name) => [name, projectPackage.dependencies[name] ?? projectPackage.devDependencies[name]]),
+    ),
   }),
   "react-router.config.ts": `export default { ssr: true };\n`,
   "vite.config.ts": `import { reactRouter } from "@react-router/dev/vite";\nimport { defineConfig } from "vite";\nexport default defineConfig({ plugins: [reactRouter()] });\n`,
@@ -357,9 +402,12 @@ async function main() {
   log("starting the production app");
   app = await startBenchApp({ appDir, directusUrl: directus.url, sessionSecret, nodeArgs: process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) });
 
-  // The floor uses the same user's token from Directus's own login.
+  // The floor uses the same user's token from Directus's own login; so does the pass-through server.
   const floorLogin = await directusJson(directus.url, "/auth/login", { method: "POST", body: { email: reader, password: PASSWORD, mode: "json" } });
   const floorHeaders = { Authorization: `Bearer ${floorLogin.data.access_token}` };
+  const passThrough = await startPassThrough(directus.url, floorHeaders.Authorization);
+  Object.assign(watched, { app: app.pid, "pass-through": passThrough.pid, directus: directus.pid, "load generator": process.pid });
+
   const pages = [
     { name: "dashboard", path: "/dashboard" },
     { name: "post", path: postPath },
@@ -370,18 +418,34 @@ async function main() {
     page.floorPath = requests[0]?.path;
     page.directusPerView = discovered[page.path].perView;
     page.serverTimingDirectusCalls = await directusCallsPerView(`${app.url}${page.path}`, cookie);
+    page.sides = {
+      app: { url: `${app.url}${page.path}`, headers: { Cookie: cookie } },
+      "pass-through": { url: `${passThrough.url}${page.floorPath}`, headers: {} },
+      floor: { url: `${directus.url}${page.floorPath}`, headers: floorHeaders },
+    };
+  }
+
+  if (WARMUP > 0) {
+    for (const page of pages) {
+      log(`warming up: ${page.name}, ${WARMUP} s on each side at c=${Math.max(...CONCURRENCY)}`);
+      await warmUp(page.sides, Math.max(...CONCURRENCY), WARMUP);
+    }
   }
 
   const load = [];
   for (const connections of CONCURRENCY) {
     for (const page of pages) {
-      log(`c=${connections} ${page.name}: app ${page.path} / floor GET ${page.floorPath}`);
-      const { app: appResult, floor: floorResult } = await measurePair(
-        { url: `${app.url}${page.path}`, headers: { Cookie: cookie } },
-        { url: `${directus.url}${page.floorPath}`, headers: floorHeaders },
+      log(`c=${connections} ${page.name}: app ${page.path} / pass-through and floor GET ${page.floorPath}`);
+      const { app: appResult, "pass-through": passResult, floor: floorResult } = await measureSides(page.sides, connections);
+      load.push({
+        page: page.name,
         connections,
-      );
-      load.push({ page: page.name, connections, app: appResult, floor: floorResult, ratio: appResult.rps / floorResult.rps });
+        app: appResult,
+        passThrough: passResult,
+        floor: floorResult,
+        ratio: appResult.rps / floorResult.rps,
+        passThroughRatio: passResult.rps / floorResult.rps,
+      });
     }
   }
   const rss = await peakRss(app.pid);
@@ -410,16 +474,22 @@ async function main() {
 
   console.log("\nDirectus requests per view (proxy count; Server-Timing count):");
   for (const page of results.pages) console.log(`  ${page.name.padEnd(9)} ${page.directusRequestsPerView} ; ${page.serverTimingDirectusCalls}   floor = ${page.floor}`);
-  console.log(`\nThroughput (${DURATION} s each for app and floor, alternating in 2 s slices, after ${WARMUP} s warm-up; latency in ms):\n`);
+  console.log(`\nThroughput and CPU per request (${DURATION} s per side in alternating 2 s slices, after ${WARMUP} s warm-up per side and page; latency in ms, CPU in ms per request answered, on ${cpus().length} cores):\n`);
+  const sideRows = ({ page, connections, app: a, passThrough: p, floor: f }) =>
+    [
+      ["app", a, a.cpuMsPerRequest.app],
+      ["pass-through", p, p.cpuMsPerRequest["pass-through"]],
+      ["floor", f, NaN],
+    ].map(([side, r, serverCpu]) => [
+      page, connections, side,
+      fmt.n(r.rps, 1), fmt.n(r.p50), fmt.n(r.p99), r.non2xx, r.errors,
+      fmt.n(r.rps / f.rps, 2),
+      fmt.n(serverCpu, 2), fmt.n(r.cpuMsPerRequest.directus, 2), fmt.n(r.cpuMsPerRequest["load generator"], 2),
+    ]);
   console.log(
     table([
-      ["page", "conc", "app req/s", "p50", "p99", "non-2xx", "err", "floor req/s", "p50", "p99", "non-2xx", "err", "app/floor"],
-      ...load.map(({ page, connections, app: a, floor: f, ratio }) => [
-        page, connections,
-        fmt.n(a.rps, 1), fmt.n(a.p50), fmt.n(a.p99), a.non2xx, a.errors,
-        fmt.n(f.rps, 1), fmt.n(f.p50), fmt.n(f.p99), f.non2xx, f.errors,
-        fmt.n(ratio, 2),
-      ]),
+      ["page", "conc", "side", "req/s", "p50", "p99", "non-2xx", "err", "÷ floor", "server CPU", "Directus CPU", "load gen CPU"],
+      ...load.flatMap(sideRows),
     ]),
   );
   console.log(`\nFirst-load JavaScript:\n`);
@@ -435,7 +505,7 @@ async function main() {
   console.log(`\nApp server peak RSS (VmHWM): ${fmt.n(rss.hwmMb, 1)} MB`);
   console.log(`Results written to bench-results.json`);
 
-  const failed = load.filter((row) => row.app.non2xx || row.app.errors || row.floor.non2xx || row.floor.errors);
+  const failed = load.filter((row) => [row.app, row.passThrough, row.floor].some((side) => side.non2xx || side.errors));
   if (failed.length) {
     console.error(`\nFAILED: errors under load in ${failed.map((row) => `${row.page} c=${row.connections}`).join(", ")}`);
     if (process.env.DEBUG_APP) console.error(app.output());

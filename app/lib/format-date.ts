@@ -1,7 +1,10 @@
-// One formatter for the app: toLocaleDateString builds a new one per call, which showed up as the
-// costliest step of rendering a list of posts.
-const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+// Post dates as "Nov 26, 2026", in UTC so the server's render and the browser's hydration agree.
+// Written out rather than Intl.DateTimeFormat: formatting was the costliest step of rendering a list
+// of posts, and the output must not depend on which ICU data the server or the browser carries.
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 export function formatDate(iso: string): string {
-  return dateFormat.format(new Date(iso));
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
 }

@@ -1,6 +1,7 @@
 // The signed cookie session: the Directus tokens and a small user snapshot, nothing else.
-import { createCookie, createCookieSessionStorage, createContext, type RouterContextProvider, type Session } from "react-router";
+import { createCookieSessionStorage, createContext, type RouterContextProvider, type Session } from "react-router";
 import { config } from "./config.server";
+import { createSignedCookie } from "./signed-cookie.server";
 
 import type { SessionUser } from "#app/lib/user.ts";
 
@@ -29,11 +30,11 @@ const cookieOptions = {
 } as const;
 
 export const sessionStorage = createCookieSessionStorage<SessionData, SessionFlash>({
-  cookie: { name: cookieName, ...cookieOptions, secrets: config.sessionSecrets },
+  cookie: createSignedCookie(cookieName, { ...cookieOptions, secrets: config.sessionSecrets }),
 });
 
 // Verifies with the newest secret only: a session that fails here but opened above was signed by an older one.
-const newestSecretCookie = createCookie(cookieName, { ...cookieOptions, secrets: config.sessionSecrets.slice(0, 1) });
+const newestSecretCookie = createSignedCookie(cookieName, { ...cookieOptions, secrets: config.sessionSecrets.slice(0, 1) });
 
 export async function isSignedWithOlderSecret(cookieHeader: string | null): Promise<boolean> {
   if (!cookieHeader || config.sessionSecrets.length < 2) return false;
