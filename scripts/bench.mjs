@@ -6,7 +6,8 @@
 // measures with autocannon:
 // - the dashboard and a post page through the app, and the same Directus requests those pages make
 //   sent straight to Directus with the same user's token (the floor the app cannot beat);
-// - the same requests through a pass-through Node server (scripts/lib/pass-through-server.mjs): what
+// - the same requests through a bare React Router app that renders them as a list (what the framework
+//   itself costs) and through a pass-through Node server (scripts/lib/pass-through-server.mjs): what
 //   any server in front of Directus gets on this machine, where it shares the cores with Directus;
 // - the CPU time each process spends per request answered, which is the app's overhead itself;
 // - the login page's first-load JavaScript, next to a bare React Router app with one form;
@@ -20,7 +21,6 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/pr
 import { createServer, request as httpRequest } from "node:http";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { startApp } from "./lib/app-process.mjs";
 import { getFreePort, startDirectus } from "./lib/directus-process.mjs";
@@ -257,7 +257,9 @@ const BARE_FILES = {
   }),
   "react-router.config.ts": `export default { ssr: true };\n`,
   "vite.config.ts": `import { reactRouter } from "@react-router/dev/vite";\nimport { defineConfig } from "vite";\nexport default defineConfig({ plugins: [reactRouter()] });\n`,
-  "app/routes.ts": `import { index, type RouteConfig } from "@react-router/dev/routes";\nexport default [index("routes/home.tsx")] satisfies RouteConfig;\n`,
+  "app/routes.ts": `import { index, route, type RouteConfig } from "@react-router/dev/routes";
+export default [index("routes/home.tsx"), route("directus/*", "routes/directus.tsx")] satisfies RouteConfig;
+`,
   "app/root.tsx": `import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "react-router";
 export function Layout({ children }: { children: React.ReactNode }) {
   return (
@@ -281,34 +283,53 @@ export default function Home() {
   );
 }
 `,
+  // The throughput baseline: one Directus call (the path after /directus), rendered as a list of links.
+  "app/routes/directus.tsx": `import { Link } from "react-router";
+type Item = { id: number; title: string; content?: string | null; date_created?: string | null };
+export async function loader({ request, params }: { request: Request; params: Record<string, string | undefined> }) {
+  const url = \`\${process.env.BARE_DIRECTUS_URL}/\${params["*"]}\${new URL(request.url).search}\`;
+  const response = await fetch(url, { headers: { Authorization: process.env.BARE_AUTHORIZATION ?? "" } });
+  if (!response.ok) throw new Response("Directus answered " + response.status, { status: 502 });
+  return (await response.json()).data as Item | Item[];
+}
+export default function Page({ loaderData }: { loaderData: Item | Item[] }) {
+  const items = Array.isArray(loaderData) ? loaderData : [loaderData];
+  return (
+    <main>
+      <h1>Posts</h1>
+      <ul>
+        {items.map((item) => (
+          <li key={item.id}>
+            <Link to={\`/posts/\${item.id}\`}>{item.title}</Link> <time>{item.date_created}</time>
+            {item.content ? <p>{item.content}</p> : null}
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}
+`,
 };
 
-/** A bare React Router app with one form, built with the same toolchain, as the JavaScript baseline. */
-async function bareAppFirstLoad() {
+/**
+ * A bare React Router app, built with the same toolchain and served by the same server.mjs: its
+ * login-like form page is the JavaScript baseline, and its /directus/* page (one Directus call
+ * rendered as a list, no session, no layout) is what React Router itself costs under load.
+ */
+async function startBareApp(directusUrl, authorization) {
   const dir = await mkdtemp(join(tmpdir(), "bench-bare-rr-"));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   for (const [file, text] of Object.entries(BARE_FILES)) {
     await mkdir(join(dir, file, ".."), { recursive: true });
     await writeFile(join(dir, file), text);
   }
+  await cp(join(root, "server.mjs"), join(dir, "server.mjs"));
   // Vite resolves from the project root it builds, so NODE_PATH would not reach our packages.
   await symlink(join(root, "node_modules"), join(dir, "node_modules"), "dir");
   await run(process.execPath, [reactRouterBin, "build"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
-
-  // Served the way server.mjs serves the app: Node's http server, static files, the React Router listener.
-  const { createRequestListener } = await import("@react-router/node");
-  const { default: serveStatic } = await import("serve-static");
-  const build = await import(pathToFileURL(join(dir, "build/server/index.js")).href);
-  const listener = createRequestListener({ build, mode: "production" });
-  const files = serveStatic(join(dir, "build/client"), { index: false });
-  const port = await getFreePort();
-  const server = createServer((req, res) => files(req, res, () => listener(req, res)));
-  await new Promise((done) => server.listen(port, "127.0.0.1", done));
-  try {
-    return await firstLoadJs(`http://127.0.0.1:${port}`, "/");
-  } finally {
-    await new Promise((done) => server.close(() => done()));
-  }
+  const bare = await startApp({ directusUrl, cwd: dir, env: { BARE_DIRECTUS_URL: directusUrl, BARE_AUTHORIZATION: authorization } });
+  cleanups.push(bare.stop);
+  return bare;
 }
 
 async function peakRss(pid) {
@@ -406,7 +427,9 @@ async function main() {
   const floorLogin = await directusJson(directus.url, "/auth/login", { method: "POST", body: { email: reader, password: PASSWORD, mode: "json" } });
   const floorHeaders = { Authorization: `Bearer ${floorLogin.data.access_token}` };
   const passThrough = await startPassThrough(directus.url, floorHeaders.Authorization);
-  Object.assign(watched, { app: app.pid, "pass-through": passThrough.pid, directus: directus.pid, "load generator": process.pid });
+  log("building and starting a bare React Router app");
+  const bareApp = await startBareApp(directus.url, floorHeaders.Authorization);
+  Object.assign(watched, { app: app.pid, "bare React Router": bareApp.pid, "pass-through": passThrough.pid, directus: directus.pid, "load generator": process.pid });
 
   const pages = [
     { name: "dashboard", path: "/dashboard" },
@@ -420,6 +443,7 @@ async function main() {
     page.serverTimingDirectusCalls = await directusCallsPerView(`${app.url}${page.path}`, cookie);
     page.sides = {
       app: { url: `${app.url}${page.path}`, headers: { Cookie: cookie } },
+      "bare React Router": { url: `${bareApp.url}/directus${page.floorPath}`, headers: {} },
       "pass-through": { url: `${passThrough.url}${page.floorPath}`, headers: {} },
       floor: { url: `${directus.url}${page.floorPath}`, headers: floorHeaders },
     };
@@ -435,24 +459,26 @@ async function main() {
   const load = [];
   for (const connections of CONCURRENCY) {
     for (const page of pages) {
-      log(`c=${connections} ${page.name}: app ${page.path} / pass-through and floor GET ${page.floorPath}`);
-      const { app: appResult, "pass-through": passResult, floor: floorResult } = await measureSides(page.sides, connections);
+      log(`c=${connections} ${page.name}: app ${page.path} / bare React Router, pass-through and floor GET ${page.floorPath}`);
+      const measured = await measureSides(page.sides, connections);
       load.push({
         page: page.name,
         connections,
-        app: appResult,
-        passThrough: passResult,
-        floor: floorResult,
-        ratio: appResult.rps / floorResult.rps,
-        passThroughRatio: passResult.rps / floorResult.rps,
+        app: measured.app,
+        bareReactRouter: measured["bare React Router"],
+        passThrough: measured["pass-through"],
+        floor: measured.floor,
+        ratio: measured.app.rps / measured.floor.rps,
+        bareReactRouterRatio: measured["bare React Router"].rps / measured.floor.rps,
+        passThroughRatio: measured["pass-through"].rps / measured.floor.rps,
       });
     }
   }
   const rss = await peakRss(app.pid);
 
-  log("first-load JavaScript: login page, then a bare React Router app");
+  log("first-load JavaScript: the app's login page, then the bare app's form page");
   const login = await firstLoadJs(app.url, "/login");
-  const bare = await bareAppFirstLoad();
+  const bare = await firstLoadJs(bareApp.url, "/");
 
   const results = {
     date: new Date().toISOString(),
@@ -475,9 +501,10 @@ async function main() {
   console.log("\nDirectus requests per view (proxy count; Server-Timing count):");
   for (const page of results.pages) console.log(`  ${page.name.padEnd(9)} ${page.directusRequestsPerView} ; ${page.serverTimingDirectusCalls}   floor = ${page.floor}`);
   console.log(`\nThroughput and CPU per request (${DURATION} s per side in alternating 2 s slices, after ${WARMUP} s warm-up per side and page; latency in ms, CPU in ms per request answered, on ${cpus().length} cores):\n`);
-  const sideRows = ({ page, connections, app: a, passThrough: p, floor: f }) =>
+  const sideRows = ({ page, connections, app: a, bareReactRouter: b, passThrough: p, floor: f }) =>
     [
       ["app", a, a.cpuMsPerRequest.app],
+      ["bare React Router", b, b.cpuMsPerRequest["bare React Router"]],
       ["pass-through", p, p.cpuMsPerRequest["pass-through"]],
       ["floor", f, NaN],
     ].map(([side, r, serverCpu]) => [
@@ -505,7 +532,7 @@ async function main() {
   console.log(`\nApp server peak RSS (VmHWM): ${fmt.n(rss.hwmMb, 1)} MB`);
   console.log(`Results written to bench-results.json`);
 
-  const failed = load.filter((row) => [row.app, row.passThrough, row.floor].some((side) => side.non2xx || side.errors));
+  const failed = load.filter((row) => [row.app, row.bareReactRouter, row.passThrough, row.floor].some((side) => side.non2xx || side.errors));
   if (failed.length) {
     console.error(`\nFAILED: errors under load in ${failed.map((row) => `${row.page} c=${row.connections}`).join(", ")}`);
     if (process.env.DEBUG_APP) console.error(app.output());
