@@ -13,8 +13,9 @@ type SignedCookieOptions = Omit<CookieOptions, "secrets"> & {
   secrets: readonly string[];
 };
 
-function hmac(value: string, secret: string): Buffer {
-  return createHmac("sha256", secret).update(value).digest();
+/** The signature as the cookie carries it: base64 of the HMAC-SHA256, without "=" padding. */
+function signature(value: string, secret: string): string {
+  return createHmac("sha256", secret).update(value).digest("base64").replace(/=+$/, "");
 }
 
 /** The JSON the cookie carries, if one of the secrets signed it; null otherwise. */
@@ -22,9 +23,10 @@ function verify(raw: string, secrets: readonly string[]): unknown {
   const dot = raw.lastIndexOf(".");
   if (dot <= 0) return null;
   const value = raw.slice(0, dot);
-  const given = Buffer.from(raw.slice(dot + 1), "base64");
+  // Compared as text, so only the exact encoding passes (Buffer's base64 decoder skips stray characters).
+  const given = Buffer.from(raw.slice(dot + 1));
   for (const secret of secrets) {
-    const expected = hmac(value, secret);
+    const expected = Buffer.from(signature(value, secret));
     if (given.length === expected.length && timingSafeEqual(given, expected)) {
       try {
         return JSON.parse(Buffer.from(value, "base64").toString("utf8"));
@@ -55,7 +57,7 @@ export function createSignedCookie(name: string, { secrets, ...options }: Signed
       let encoded = "";
       if (value !== "") {
         const data = Buffer.from(JSON.stringify(value), "utf8").toString("base64");
-        encoded = `${data}.${hmac(data, secrets[0]!).toString("base64").replace(/=+$/, "")}`;
+        encoded = `${data}.${signature(data, secrets[0]!)}`;
       }
       return serialize(name, encoded, { ...settings, ...serializeOptions });
     },

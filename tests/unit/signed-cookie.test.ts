@@ -32,7 +32,7 @@ describe("createSignedCookie", () => {
     const dot = raw.lastIndexOf(".");
     const forgedValue = Buffer.from(JSON.stringify({ ...value, user: { id: "admin" } })).toString("base64");
     const flipped = raw.slice(0, dot + 1) + (raw[dot + 1] === "A" ? "B" : "A") + raw.slice(dot + 2);
-    for (const tampered of [`${forgedValue}${raw.slice(dot)}`, flipped, raw.slice(0, dot), `${raw.slice(0, dot)}.`, "."]) {
+    for (const tampered of [`${forgedValue}${raw.slice(dot)}`, flipped, `${raw}!`, raw.slice(0, dot), `${raw.slice(0, dot)}.`, "."]) {
       expect(await cookie.parse(`session=${encodeURIComponent(tampered)}`)).toBeNull();
     }
   });
