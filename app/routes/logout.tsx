@@ -1,7 +1,8 @@
 import { Form, redirect } from "react-router";
 import type { Route } from "./+types/logout";
 import { SubmitButton } from "#app/components/submit-button.tsx";
-import { revokeRefreshToken } from "#app/server/auth.server.ts";
+import { endDirectusSession } from "#app/server/auth.server.ts";
+import { clientIp } from "#app/server/client-ip.server.ts";
 import { readForm } from "#app/server/form.server.ts";
 import { optionalUser } from "#app/server/require-user.server.ts";
 import { getSessionState, signOut } from "#app/server/session.server.ts";
@@ -22,7 +23,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   const state = getSessionState(context);
   const tokens = state.session.get("tokens");
   // The local session ends even when Directus cannot be told.
-  if (tokens) await revokeRefreshToken(tokens.refreshToken);
+  if (tokens) await endDirectusSession(tokens.accessToken, clientIp(request));
   signOut(state, LOGGED_OUT_MESSAGE);
   return redirect("/login");
 }

@@ -10,7 +10,8 @@ import { requireUser } from "#app/server/require-user.server.ts";
 export const meta: Route.MetaFunction = () => [{ title: "New post" }];
 
 export async function loader(args: Route.LoaderArgs) {
-  await requireUser(args);
+  // The form needs nothing from Directus, so the guard asks it whether the session still stands.
+  await requireUser(args, { confirm: true });
   return null;
 }
 

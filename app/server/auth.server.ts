@@ -1,11 +1,11 @@
 // Register, log in and log out against Directus. Returns plain results; routes decide what to render.
-import { login, logout, readMe, registerUser } from "@directus/sdk";
+import { readMe, registerUser } from "@directus/sdk";
 import { classifyDirectusError, type DirectusFailure } from "./directus-errors.server";
+import { closeDirectusSession, openDirectusSession } from "./directus-session.server";
 import { directusClient } from "./directus.server";
 import type { SessionData, SessionUser } from "./session.server";
-import { toSessionTokens } from "./tokens.server";
 
-export type AuthResult = { ok: true; session: SessionData } | { ok: false; failure: DirectusFailure };
+export type AuthResult = { ok: true; session: Omit<SessionData, "startedAt"> } | { ok: false; failure: DirectusFailure };
 
 const userFields = ["id", "email", "first_name", "last_name"] as const;
 
@@ -15,9 +15,8 @@ export function toSessionUser(user: { id: string; email: string | null; first_na
 
 export async function logIn(email: string, password: string, clientIp: string | null): Promise<AuthResult> {
   try {
-    const tokens = toSessionTokens(
-      await directusClient({ clientIp }).request(login({ email, password }, { mode: "json" })),
-    );
+    // Every login opens a new Directus session: the browser never keeps a session id it had before.
+    const tokens = await openDirectusSession(email, password, { clientIp });
     // One read at login time; later pages take identity from the signed session instead.
     const me = await directusClient({ token: tokens.accessToken, clientIp }).request(readMe({ fields: [...userFields] }));
     return { ok: true, session: { tokens, user: toSessionUser(me) } };
@@ -41,10 +40,13 @@ export async function register(email: string, password: string, clientIp: string
   return result;
 }
 
-/** Revokes the refresh token at Directus. Failing here must not keep anyone signed in, so it only reports. */
-export async function revokeRefreshToken(refreshToken: string): Promise<boolean> {
+/**
+ * Deletes the Directus session, so every copy of the cookie is refused from its next request on.
+ * Failing here must not keep anyone signed in, so it only reports.
+ */
+export async function endDirectusSession(token: string, clientIp: string | null): Promise<boolean> {
   try {
-    await directusClient().request(logout({ mode: "json", refresh_token: refreshToken }));
+    await closeDirectusSession(token, { clientIp });
     return true;
   } catch {
     return false;

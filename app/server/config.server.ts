@@ -64,8 +64,9 @@ export const config = {
   directusUrl: readUrl("DIRECTUS_URL", "http://127.0.0.1:8055"),
   directusTimeoutMs: readPositiveInt("DIRECTUS_TIMEOUT_MS", 10_000),
   sessionSecrets: readSessionSecrets(),
-  // Keep no longer than Directus's REFRESH_TOKEN_TTL (7 days by default): a cookie outliving its refresh token is useless.
+  // The absolute session lifetime (ASVS 7.3.2): however active, a session ends this long after login.
+  // The idle timeout is Directus's SESSION_COOKIE_TTL (see require-user.server.ts).
   sessionMaxAgeSeconds: readPositiveInt("SESSION_MAX_AGE", 7 * 24 * 60 * 60),
-  // Refresh this long before the access token expires, so a request never reaches Directus with a dying token.
-  refreshMarginMs: readPositiveInt("TOKEN_REFRESH_MARGIN_MS", 2_000),
+  // Directus's SESSION_COOKIE_NAME: the cookie its session-mode login and refresh answer with.
+  directusSessionCookie: process.env.DIRECTUS_SESSION_COOKIE_NAME?.trim() || "directus_session_token",
 } as const;

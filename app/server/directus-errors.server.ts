@@ -37,7 +37,21 @@ export function isDirectusErrorWithCode(error: unknown, code: string): boolean {
   return hasDirectusErrorBody(error) && error.errors?.some((entry) => entry?.extensions?.code === code) === true;
 }
 
+// data() builds an instance of a class React Router does not export; its constructor is enough to recognise one.
+const RouteData = data(null).constructor;
+
+/**
+ * True for what a route handler throws on purpose: a redirect or an error page. requireUser's
+ * client throws these from inside a Directus call (a refused session goes to /login), so every
+ * catch around a call must let them through rather than classify them as a Directus failure.
+ */
+export function isRouteResponse(error: unknown): boolean {
+  return error instanceof Response || error instanceof RouteData;
+}
+
+/** Classifies a failed Directus call; a redirect or error page thrown on the way is rethrown untouched. */
 export function classifyDirectusError(error: unknown): DirectusFailure {
+  if (isRouteResponse(error)) throw error;
   if (isNetworkOrTimeout(error)) return { kind: "unavailable" };
   const status = responseStatus(error);
   // A proxy's HTML 502/503/504 in front of a stopped Directus has no Directus error body, only the status.

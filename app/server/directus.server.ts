@@ -28,22 +28,24 @@ export type Schema = {
 export type Directus = RestClient<Schema>;
 
 type ClientOptions = {
-  /** The signed-in user's access token; omit for anonymous calls (login, register, refresh). */
-  token?: string;
   /** The visitor's IP, forwarded so Directus's rate limiter counts visitors rather than this server. */
   clientIp?: string | null;
   /** This request's Server-Timing collector: each call is recorded with its method, path and duration. */
   timing?: ServerTiming | null;
+  /** Sees each raw answer (the SDK hands back only the body): session mode's token arrives as a cookie. */
+  onResponse?: (response: Response) => void;
 };
 
 // Every call gets a deadline: a hung Directus must become a 503 page, not a hung request.
-function fetchWithDeadline(clientIp: string | null | undefined, timing: ServerTiming | null | undefined) {
+function fetchWithDeadline({ clientIp, timing, onResponse }: ClientOptions) {
   return async (input: string | URL | Request, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     if (clientIp) headers.set("X-Forwarded-For", clientIp);
     const started = timing ? performance.now() : 0;
     try {
-      return await fetch(input, { ...init, headers, signal: AbortSignal.timeout(config.directusTimeoutMs) });
+      const response = await fetch(input, { ...init, headers, signal: AbortSignal.timeout(config.directusTimeoutMs) });
+      onResponse?.(response);
+      return response;
     } finally {
       if (timing) timing.record(init.method ?? "GET", directusPath(input), performance.now() - started);
     }
@@ -58,7 +60,8 @@ function directusPath(input: string | URL | Request): string {
   return query === -1 ? path : path.slice(0, query);
 }
 
-export function directusClient({ token, clientIp, timing }: ClientOptions = {}): Directus {
-  const base = createDirectus<Schema>(config.directusUrl, { globals: { fetch: fetchWithDeadline(clientIp, timing) } });
+/** `token`: the signed-in user's session token; omit it for anonymous calls (login, register, refresh). */
+export function directusClient({ token, ...options }: ClientOptions & { token?: string } = {}): Directus {
+  const base = createDirectus<Schema>(config.directusUrl, { globals: { fetch: fetchWithDeadline(options) } });
   return token ? base.with(staticToken(token)).with(rest()) : base.with(rest());
 }

@@ -1,17 +1,28 @@
 // The guard every protected loader and action calls first.
+import { readMe } from "@directus/sdk";
 import { data, redirect, type RouterContextProvider } from "react-router";
-import { config } from "./config.server";
-import { classifyDirectusError, isDirectusErrorWithCode } from "./directus-errors.server";
+import { clientIp } from "./client-ip.server";
+import { classifyDirectusError } from "./directus-errors.server";
+import { closeDirectusSession } from "./directus-session.server";
 import { directusClient, type Directus } from "./directus.server";
+import { failureMessage, failureStatus } from "./failure-messages.server";
 import { getServerTiming, type ServerTiming } from "./server-timing.server";
-import { getSessionState, signOut, updateSession, type SessionState, type SessionTokens, type SessionUser } from "./session.server";
-import { refreshTokens } from "./tokens.server";
+import {
+  getSessionState,
+  isPastAbsoluteLifetime,
+  signOut,
+  updateSession,
+  type SessionState,
+  type SessionTokens,
+  type SessionUser,
+} from "./session.server";
+import { renewSession } from "./tokens.server";
 
 type GuardArgs = { request: Request; context: Readonly<RouterContextProvider> };
 
 export type SignedIn = {
   user: SessionUser;
-  /** A client bound to this request's access token, and to nothing else. */
+  /** A client bound to this request's session token, and to nothing else. */
   directus: Directus;
   session: SessionState;
 };
@@ -23,75 +34,97 @@ export function loginRedirect(request: Request) {
   return redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
 }
 
+/** Everything a refused or failed Directus session needs to end the request the right way. */
+type Guarded = { request: Request; state: SessionState; ip: string | null; timing: ServerTiming | null | undefined };
+
 /**
- * Returns the signed-in user and a Directus client for them, refreshing the access token first
- * when it has expired or is about to. Throws a redirect to /login when there is no usable session.
+ * Returns the signed-in user and a Directus client for them, renewing the Directus session first
+ * once half its life has passed (so activity keeps it alive: Directus's SESSION_COOKIE_TTL is the
+ * idle timeout). Throws a redirect to /login when there is no usable session.
+ * `confirm`: ask Directus once even though the page itself needs nothing from it, so a revoked
+ * session is refused here too rather than on the next page that asks.
  */
-export async function requireUser({ request, context }: GuardArgs): Promise<SignedIn> {
+export async function requireUser({ request, context }: GuardArgs, { confirm = false } = {}): Promise<SignedIn> {
   const state = getSessionState(context);
-  let tokens = state.session.get("tokens");
+  const tokens = state.session.get("tokens");
   const user = state.session.get("user");
   if (!tokens || !user) throw loginRedirect(request);
+  const guarded: Guarded = { request, state, ip: clientIp(request), timing: getServerTiming(context) };
 
-  const timing = getServerTiming(context);
-  if (tokens.expiresAt - Date.now() <= config.refreshMarginMs) {
-    tokens = await refreshSession(request, state, tokens, timing);
+  if (isPastAbsoluteLifetime(state)) {
+    // Best effort: the session ends here whatever Directus answers.
+    await closeDirectusSession(tokens.accessToken, { clientIp: guarded.ip }).catch(() => {});
+    endSession(guarded);
   }
-
-  return { user, directus: retryOnExpiry(request, state, tokens, timing), session: state };
+  const current = Date.now() >= tokens.renewAt ? await renew(guarded, tokens) : tokens;
+  const directus = endsRefusedSessions(guarded, current);
+  // A renewal has just confirmed the session; otherwise ask, when the page would not.
+  if (confirm && current === tokens) await directus.request(readMe({ fields: ["id"] }));
+  return { user, directus, session: state };
 }
 
-/** Swaps the session's tokens for fresh ones, or ends the request: 503 in an outage, /login when refused. */
-async function refreshSession(request: Request, state: SessionState, tokens: SessionTokens, timing: ServerTiming | null | undefined) {
+function endSession({ request, state }: Guarded): never {
+  signOut(state, SESSION_ENDED_MESSAGE);
+  throw loginRedirect(request);
+}
+
+/**
+ * Swaps the session token for the next one, or ends the request: /login when Directus refuses the
+ * session (revoked, expired, unknown), an error page that keeps the session when Directus is down
+ * or rate-limiting.
+ */
+async function renew(guarded: Guarded, tokens: SessionTokens): Promise<SessionTokens> {
   const started = performance.now();
   let fresh: SessionTokens;
   try {
-    fresh = await refreshTokens(tokens.refreshToken);
+    fresh = await renewSession(tokens.accessToken, guarded.ip);
   } catch (error) {
     const failure = classifyDirectusError(error);
-    // Only a refusal from Directus ends the session; an outage keeps it for when Directus is back.
-    if (failure.kind === "unavailable" || failure.kind === "rate-limited" || failure.kind === "unknown") {
-      throw data({ message: "Directus is not answering. Please try again in a moment." }, { status: 503 });
-    }
-    signOut(state, SESSION_ENDED_MESSAGE);
-    throw loginRedirect(request);
+    if (failure.kind === "unauthorized" || failure.kind === "invalid" || failure.kind === "forbidden") endSession(guarded);
+    const kept = failure.kind === "rate-limited" ? failure : ({ kind: "unavailable" } as const);
+    throw data({ message: failureMessage(kept) }, { status: failureStatus(kept) });
   } finally {
-    // Recorded here: the refresh goes through the shared single-flight client, not this request's.
-    timing?.record("POST", "/auth/refresh", performance.now() - started);
+    // Recorded here: the renewal goes through the shared single-flight call, not this request's client.
+    guarded.timing?.record("POST", "/auth/refresh", performance.now() - started);
   }
-  updateSession(state, { tokens: fresh });
+  updateSession(guarded.state, { tokens: fresh });
   return fresh;
 }
 
-function isExpiredToken(error: unknown): boolean {
-  return isDirectusErrorWithCode(error, "TOKEN_EXPIRED");
+function isUnauthorized(error: unknown): boolean {
+  return classifyDirectusError(error).kind === "unauthorized";
 }
 
 /**
- * A client for this request that survives the access token expiring on the way: under load a
- * request can wait longer than the refresh margin, and Directus then refuses the token it carried.
- * Such a call is refreshed and retried once (Directus did nothing with it, so a retry is safe).
+ * A client for this request that treats any 401 as a question about the session: it renews once
+ * and retries (the token may have been renewed elsewhere, or expired on the way; Directus did
+ * nothing with the refused call, so a retry is safe), and when Directus refuses the renewal too the
+ * session ends with /login instead of an error page or a login page that sends the visitor back.
  */
-function retryOnExpiry(request: Request, state: SessionState, tokens: SessionTokens, timing: ServerTiming | null | undefined): Directus {
+function endsRefusedSessions(guarded: Guarded, tokens: SessionTokens): Directus {
   let current = tokens;
-  let client = directusClient({ token: current.accessToken, timing });
-  const retrying: Directus = {
+  let client = directusClient({ token: current.accessToken, clientIp: guarded.ip, timing: guarded.timing });
+  return {
     ...client,
     request: async (options) => {
       try {
         return await client.request(options);
       } catch (error) {
-        if (!isExpiredToken(error)) throw error;
-        current = await refreshSession(request, state, current, timing);
-        client = directusClient({ token: current.accessToken, timing });
-        return client.request(options);
+        if (!isUnauthorized(error)) throw error;
+        current = await renew(guarded, current);
+        client = directusClient({ token: current.accessToken, clientIp: guarded.ip, timing: guarded.timing });
+        try {
+          return await client.request(options);
+        } catch (retryError) {
+          if (isUnauthorized(retryError)) endSession(guarded);
+          throw retryError;
+        }
       }
     },
   };
-  return retrying;
 }
 
-/** The user if signed in, without refreshing or redirecting: enough for headers and public pages. */
+/** The user if signed in, without renewing or redirecting: enough for headers and public pages. */
 export function optionalUser(context: Readonly<RouterContextProvider>): SessionUser | null {
   return getSessionState(context).session.get("user") ?? null;
 }

@@ -1,20 +1,20 @@
-// The signed cookie session: the Directus tokens and a small user snapshot, nothing else.
+// The sealed cookie session: the Directus session token, a small user snapshot and when the
+// session began, nothing else. Encrypted and signed (sealed-cookie.server.ts).
 import { createCookieSessionStorage, createContext, type RouterContextProvider, type Session } from "react-router";
 import { config } from "./config.server";
-import { createSignedCookie } from "./signed-cookie.server";
+import type { SessionTokens } from "./directus-session.server";
+import { createSealedCookie } from "./sealed-cookie.server";
 
 import type { SessionUser } from "#app/lib/user.ts";
 
-export type { SessionUser };
+export type { SessionTokens, SessionUser };
 
-export type SessionTokens = {
-  accessToken: string;
-  refreshToken: string;
-  /** Epoch milliseconds at which the access token expires. */
-  expiresAt: number;
+export type SessionData = {
+  tokens: SessionTokens;
+  user: SessionUser;
+  /** Epoch milliseconds of the login: the absolute lifetime (SESSION_MAX_AGE) counts from here. */
+  startedAt: number;
 };
-
-export type SessionData = { tokens: SessionTokens; user: SessionUser };
 export type SessionFlash = { message: string };
 export type AppSession = Session<SessionData, SessionFlash>;
 
@@ -30,19 +30,23 @@ const cookieOptions = {
 } as const;
 
 export const sessionStorage = createCookieSessionStorage<SessionData, SessionFlash>({
-  cookie: createSignedCookie(cookieName, { ...cookieOptions, secrets: config.sessionSecrets }),
+  cookie: createSealedCookie(cookieName, { ...cookieOptions, secrets: config.sessionSecrets }),
 });
 
-// Verifies with the newest secret only: a session that fails here but opened above was signed by an older one.
-const newestSecretCookie = createSignedCookie(cookieName, { ...cookieOptions, secrets: config.sessionSecrets.slice(0, 1) });
+// Opens with the newest secret only: a session that fails here but opened above was sealed by an older one.
+const newestSecretCookie = createSealedCookie(cookieName, { ...cookieOptions, secrets: config.sessionSecrets.slice(0, 1) });
 
 export async function isSignedWithOlderSecret(cookieHeader: string | null): Promise<boolean> {
   if (!cookieHeader || config.sessionSecrets.length < 2) return false;
   return (await newestSecretCookie.parse(cookieHeader)) === null;
 }
 
-/** What the request handlers change; the session middleware writes the cookie once, on the way out. */
-export type SessionState = { session: AppSession; changed: boolean };
+/**
+ * What the request handlers change; the session middleware writes the cookie once, on the way out.
+ * `tokensReplaced`: this request got its tokens from Directus (login, renewal) or removed them,
+ * rather than writing back the ones the browser sent.
+ */
+export type SessionState = { session: AppSession; changed: boolean; tokensReplaced?: boolean };
 export const sessionContext = createContext<SessionState>();
 
 export function getSessionState(context: Readonly<RouterContextProvider>): SessionState {
@@ -67,17 +71,30 @@ export function flash(state: SessionState, message: string) {
 export function signOut(state: SessionState, message: string) {
   state.session.unset("tokens");
   state.session.unset("user");
+  state.session.unset("startedAt");
   state.session.flash("message", message);
   state.changed = true;
+  state.tokensReplaced = true;
 }
 
 /** Replaces the tokens, the user snapshot, or both; every change goes through here so the cookie is rewritten. */
-export function updateSession(state: SessionState, patch: Partial<SessionData>) {
-  if (patch.tokens) state.session.set("tokens", patch.tokens);
+export function updateSession(state: SessionState, patch: Partial<Pick<SessionData, "tokens" | "user">>) {
+  if (patch.tokens) {
+    state.session.set("tokens", patch.tokens);
+    state.tokensReplaced = true;
+  }
   if (patch.user) state.session.set("user", patch.user);
   state.changed = true;
 }
 
-export function signIn(state: SessionState, data: SessionData) {
+/** A new login: a new Directus session, a new user snapshot and a new absolute lifetime. */
+export function signIn(state: SessionState, data: Omit<SessionData, "startedAt">) {
   updateSession(state, data);
+  state.session.set("startedAt", Date.now());
+}
+
+/** True once the session has lived SESSION_MAX_AGE since its login, however active it was. */
+export function isPastAbsoluteLifetime(state: SessionState, now = Date.now()): boolean {
+  const startedAt = state.session.get("startedAt");
+  return typeof startedAt !== "number" || now - startedAt >= config.sessionMaxAgeSeconds * 1000;
 }

@@ -1,40 +1,27 @@
-// Token refresh with single-flight: concurrent requests holding the same refresh token share
-// one call to Directus, because Directus rotates the refresh token and would refuse the second.
-import { refresh } from "@directus/sdk";
-import { directusClient } from "./directus.server";
-import type { SessionTokens } from "./session.server";
+// Session renewal with single-flight: concurrent requests in this process holding the same session
+// token share one call to Directus. Across processes, Directus's SESSION_REFRESH_GRACE_PERIOD gives
+// every caller the same next session, so this only saves calls; it is not what keeps users signed in.
+import { renewDirectusSession, type SessionTokens } from "./directus-session.server";
 
-type Refresher = (refreshToken: string) => Promise<SessionTokens>;
-
-export function toSessionTokens(data: { access_token: string | null; refresh_token: string | null; expires: number | null }, now = Date.now()): SessionTokens {
-  if (!data.access_token || !data.refresh_token || data.expires === null) {
-    throw new Error("Directus returned an incomplete token set");
-  }
-  return { accessToken: data.access_token, refreshToken: data.refresh_token, expiresAt: now + data.expires };
-}
-
-export async function refreshAtDirectus(refreshToken: string): Promise<SessionTokens> {
-  const data = await directusClient().request(refresh({ mode: "json", refresh_token: refreshToken }));
-  return toSessionTokens(data);
-}
+type Renewer = (token: string, clientIp: string | null) => Promise<SessionTokens>;
 
 /**
- * Wraps a refresher so callers with the same refresh token share one call. The result is kept
- * for `reuseMs` after it settles: a request that left the browser with the old cookie just before
- * the new one arrived gets the same new tokens instead of a spurious logout.
+ * Wraps a renewer so callers with the same token share one call. The result is kept for `reuseMs`
+ * after it settles (shorter than Directus's 10 s grace period): a request that left the browser with
+ * the old cookie just before the new one arrived gets the same new session without asking again.
  */
-export function singleFlight(refresher: Refresher, reuseMs = 10_000): Refresher {
+export function singleFlight(renewer: Renewer, reuseMs = 5_000): Renewer {
   const inFlight = new Map<string, Promise<SessionTokens>>();
-  return (refreshToken) => {
-    const existing = inFlight.get(refreshToken);
+  return (token, clientIp) => {
+    const existing = inFlight.get(token);
     if (existing) return existing;
-    const call = refresher(refreshToken);
-    inFlight.set(refreshToken, call);
-    const forget = () => setTimeout(() => inFlight.delete(refreshToken), reuseMs).unref();
+    const call = renewer(token, clientIp);
+    inFlight.set(token, call);
+    const forget = () => setTimeout(() => inFlight.delete(token), reuseMs).unref();
     // Failures are forgotten at once so a Directus outage does not stick; successes linger briefly.
-    call.then(forget, () => inFlight.delete(refreshToken));
+    call.then(forget, () => inFlight.delete(token));
     return call;
   };
 }
 
-export const refreshTokens = singleFlight(refreshAtDirectus);
+export const renewSession = singleFlight((token, clientIp) => renewDirectusSession(token, { clientIp }));

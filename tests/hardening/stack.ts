@@ -1,4 +1,6 @@
-// One Directus and one production app per test file; optional proxy in between.
+// One Directus and one or more production app processes per test file (sharing SESSION_SECRET, as
+// instances behind a load balancer do); optional proxy between the apps and Directus.
+import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { startDirectusProxy, type DirectusProxy } from "../support/directus-proxy.ts";
 import { DirectusAdmin } from "../support/http-session.ts";
@@ -7,32 +9,48 @@ import { startTestApp, startTestDirectus, type TestApp, type TestDirectus } from
 // Directus pads logins and registrations against timing attacks; tests need them quick.
 const FAST_AUTH = { LOGIN_STALL_TIME: "50", REGISTER_STALL_TIME: "50" };
 
-export type Stack = { directus: TestDirectus; app: TestApp; admin: DirectusAdmin; proxy: DirectusProxy | null; stop: () => Promise<void> };
+export type Stack = {
+  directus: TestDirectus;
+  /** The first app process; `apps` holds all of them. */
+  app: TestApp;
+  apps: TestApp[];
+  /** The SESSION_SECRET every app process shares, so a test can open the session cookie. */
+  sessionSecret: string;
+  admin: DirectusAdmin;
+  proxy: DirectusProxy | null;
+  stop: () => Promise<void>;
+};
 
 export async function startStack({
   directusEnv = {},
   appEnv = {},
   withProxy = false,
-}: { directusEnv?: Record<string, string>; appEnv?: Record<string, string>; withProxy?: boolean } = {}): Promise<Stack> {
+  appCount = 1,
+}: { directusEnv?: Record<string, string>; appEnv?: Record<string, string>; withProxy?: boolean; appCount?: number } = {}): Promise<Stack> {
   const directus = await startTestDirectus({ ...FAST_AUTH, ...directusEnv }, { template: inject("directusTemplate") });
+  const sessionSecret = randomBytes(32).toString("hex");
   let proxy: DirectusProxy | null = null;
-  let app: TestApp | null = null;
+  const apps: TestApp[] = [];
   try {
     proxy = withProxy ? await startDirectusProxy(directus.url) : null;
-    app = await startTestApp(proxy?.url ?? directus.url, appEnv);
+    for (let i = 0; i < appCount; i++) {
+      apps.push(await startTestApp(proxy?.url ?? directus.url, { SESSION_SECRET: sessionSecret, ...appEnv }));
+    }
   } catch (error) {
+    await Promise.all(apps.map((app) => app.stop()));
     await proxy?.stop();
     await directus.stop();
     throw error;
   }
-  const started = app;
   return {
     directus,
-    app: started,
+    app: apps[0]!,
+    apps,
+    sessionSecret,
     proxy,
     admin: new DirectusAdmin(directus.url, directus.adminEmail, directus.adminPassword),
     stop: async () => {
-      await started.stop();
+      await Promise.all(apps.map((app) => app.stop()));
       await proxy?.stop();
       await directus.stop();
     },

@@ -16,8 +16,8 @@ export type TestDirectus = {
   stop: () => Promise<void>;
   /** Stops the Directus process only: the data directory and port stay reserved for restart(). */
   halt: () => Promise<void>;
-  /** Starts Directus again on the same port and data directory (same users, sessions and SECRET). */
-  restart: () => Promise<void>;
+  /** Starts Directus again on the same port and data directory (same users and sessions; same SECRET unless `env` sets one). */
+  restart: (env?: Record<string, string>) => Promise<void>;
 };
 
 export type TestDirectusOptions = {
@@ -50,11 +50,11 @@ export async function startTestDirectus(env: Record<string, string> = {}, option
   const dataDir = await mkdtemp(join(tmpdir(), "directus-test-"));
   if (options.template) await cp(options.template, dataDir, { recursive: true });
   const port: number = await getFreePort();
-  const start = () =>
+  const start = (overrides: Record<string, string> = {}) =>
     startDirectus({
       port,
       dataDir,
-      env: { RATE_LIMITER_ENABLED: "false", RATE_LIMITER_REGISTRATION_ENABLED: "false", ACCESS_TOKEN_TTL: "5s", ...env },
+      env: { RATE_LIMITER_ENABLED: "false", RATE_LIMITER_REGISTRATION_ENABLED: "false", ACCESS_TOKEN_TTL: "5s", SESSION_COOKIE_TTL: "5s", ...env, ...overrides },
       log: (line: string) => process.env.DEBUG_DIRECTUS && console.log(`[test directus] ${line}`),
     });
   let directus: Awaited<ReturnType<typeof startDirectus>> | null = await start();
@@ -69,9 +69,9 @@ export async function startTestDirectus(env: Record<string, string> = {}, option
     adminEmail,
     adminPassword,
     halt,
-    restart: async () => {
+    restart: async (overrides?: Record<string, string>) => {
       await halt();
-      directus = await start();
+      directus = await start(overrides);
     },
     stop: async () => {
       await halt();
