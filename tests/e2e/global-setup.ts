@@ -5,7 +5,8 @@ import { startTestApp, startTestDirectus } from "../support/services.ts";
 export default async function globalSetup() {
   // `npm test` builds first; a bare `npx playwright test` builds here when no build exists.
   if (!existsSync("build/server/index.js")) execFileSync("npx", ["react-router", "build"], { stdio: "inherit" });
-  const directus = await startTestDirectus();
+  // Short sessions, so the specs can cross a renewal and an idle timeout in seconds (auth.spec.ts).
+  const directus = await startTestDirectus({ SESSION_COOKIE_TTL: "8s" });
   const app = await startTestApp(directus.url);
   process.env.E2E_BASE_URL = app.url;
   process.env.E2E_DIRECTUS_URL = directus.url;

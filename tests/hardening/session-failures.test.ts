@@ -4,14 +4,51 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { HttpSession, uniqueEmail } from "../support/http-session.ts";
-import { leaksInternals, startStack, type Stack } from "./stack.ts";
+import { directusSessionOf, openSessionCookie } from "../support/session-cookie.ts";
+import { leaksInternals, sleep, startStack, type Stack } from "./stack.ts";
+
+const SESSION_TTL_MS = 10_000;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ directusEnv: { ACCESS_TOKEN_TTL: "1h", SESSION_COOKIE_TTL: "1h" } });
+  stack = await startStack({
+    withProxy: true,
+    directusEnv: { ACCESS_TOKEN_TTL: `${SESSION_TTL_MS / 1000}s`, SESSION_COOKIE_TTL: `${SESSION_TTL_MS / 1000}s` },
+  });
 });
 afterAll(async () => {
   await stack?.stop();
+});
+
+describe("a slow response never writes back a session older than the browser may have", () => {
+  it("a request that started before its session came due for renewal writes a renewed one, the same every instance gets", async () => {
+    const client = new HttpSession(stack.app.url);
+    await client.register(uniqueEmail("slow"));
+    const sent = openSessionCookie(client.sessionCookie(), stack.sessionSecret)!.tokens!;
+    const original = directusSessionOf(sent.accessToken);
+    const cookie = client.cookieHeader();
+
+    // Start a profile save shortly before the renewal point, and let Directus answer it after.
+    await sleep(sent.renewAt - 1_000 - Date.now());
+    stack.proxy!.setMode({ kind: "delay", ms: 1_500 });
+    let saved;
+    try {
+      saved = await client.post("/profile", { firstName: "Slow", lastName: "Save" }, { cookie, follow: false });
+    } finally {
+      stack.proxy!.setMode({ kind: "pass" });
+    }
+    expect(saved.status).toBe(200);
+    expect(Date.now()).toBeGreaterThan(sent.renewAt);
+    const written = openSessionCookie(client.sessionCookie(), stack.sessionSecret)!;
+    expect(written.user?.firstName).toBe("Slow");
+    const writtenSession = directusSessionOf(written.tokens!.accessToken);
+    expect(writtenSession).not.toBe(original);
+
+    // Another instance renewing the same old cookie now gets that same next session from Directus.
+    const other = new HttpSession(stack.apps[0]!.url);
+    expect((await other.get("/dashboard", { cookie, follow: false })).status).toBe(200);
+    expect(directusSessionOf(openSessionCookie(other.sessionCookie(), stack.sessionSecret)!.tokens!.accessToken)).toBe(writtenSession);
+  });
 });
 
 describe("a token Directus no longer accepts", () => {

@@ -167,30 +167,6 @@ export function uuidsIn(body: string): string[] {
   return [...new Set(body.match(UUID) ?? [])];
 }
 
-export type DecodedSession = {
-  tokens?: { accessToken: string; refreshToken: string; expiresAt: number };
-  user?: { id: string; email: string };
-  [key: string]: unknown;
-};
-
-/**
- * Reads the signed session cookie the way React Router wrote it: URL-encoded, then
- * `base64(JSON).signature`. The signature is not checked; the test only needs the contents.
- */
-export function decodeSessionCookie(raw: string): DecodedSession {
-  const signed = decodeURIComponent(raw);
-  const payload = signed.slice(0, signed.lastIndexOf("."));
-  const binary = Buffer.from(payload, "base64").toString("latin1");
-  // React Router encodes with btoa(unescape(encodeURIComponent(json))).
-  const json = decodeURIComponent(
-    binary
-      .split("")
-      .map((char) => `%${char.charCodeAt(0).toString(16).padStart(2, "0")}`)
-      .join(""),
-  );
-  return JSON.parse(json) as DecodedSession;
-}
-
 /** An admin client for Directus's REST API, used to check what the app did (or did not do). */
 export class DirectusAdmin {
   private token = "";

@@ -4,7 +4,7 @@ import { unsealCookieValue } from "../../app/server/sealed-cookie.server.ts";
 
 export type OpenedSession = {
   tokens?: { accessToken: string; expiresAt: number; renewAt: number };
-  user?: { id: string; email: string };
+  user?: { id: string; email: string; firstName?: string | null; lastName?: string | null };
   startedAt?: number;
   [key: string]: unknown;
 };

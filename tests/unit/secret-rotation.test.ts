@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 const OLD = "o".repeat(40);
 const NEW = "n".repeat(40);
 
-const tokens = { accessToken: "a".repeat(400), refreshToken: "r".repeat(64), expiresAt: 1_800_000_000_000 };
+// Not yet due for renewal, so the middleware writes them back as they are.
+const tokens = { accessToken: "a".repeat(400), expiresAt: 4_000_000_000_000, renewAt: 3_900_000_000_000 };
 const user = { id: "u1", email: "ada@example.com", firstName: "Ada", lastName: "Lovelace" };
 
 // config.server.ts reads SESSION_SECRET once, at import: each "deployment" gets fresh modules.

@@ -14,12 +14,12 @@ function base64url(bytes: number): string {
   return Buffer.from("x".repeat(bytes)).toString("base64url");
 }
 
-// A Directus-sized JWT (about 400 characters) and refresh token (64 characters), and a user with long names.
+// A Directus-sized session-mode JWT (about 400 characters, its `session` claim included) and a user with long names.
 const realistic = {
   tokens: {
     accessToken: `${base64url(27)}.${base64url(270)}.${base64url(32)}`.padEnd(400, "A").slice(0, 400),
-    refreshToken: "r".repeat(64),
     expiresAt: 1_800_000_000_000,
+    renewAt: 1_799_999_000_000,
   },
   user: {
     id: "3f1c2a4e-8b7d-4c6e-9a1f-0b2c3d4e5f60",
