@@ -1,6 +1,6 @@
 // Directus's rate limiter must count visitors, not the app server: the app forwards the visitor's
-// IP on login and registration, trusts X-Forwarded-For only when TRUST_PROXY says so, and turns
-// Directus's 429 into a friendly message.
+// IP on every call (login, registration, the signed-in user's pages), trusts X-Forwarded-For only
+// when TRUST_PROXY says so, and turns Directus's 429 into a friendly message wherever it comes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpSession, uniqueEmail } from "../support/http-session.ts";
 import { startTestApp, type TestApp } from "../support/services.ts";
@@ -55,5 +55,26 @@ describe("the visitor's IP at Directus", () => {
     const other = await wrongLogin(behindProxy.url, { "X-Forwarded-For": "203.0.113.20" });
     expect(other.status).toBe(401);
     expect(other.body).toContain("Invalid email or password");
+  });
+
+  it("reaches Directus on every signed-in call too, so a busy visitor meets their own limit: a 429 page that keeps the session", async () => {
+    const visitor = new HttpSession(behindProxy.url);
+    const headers = { "X-Forwarded-For": "203.0.113.30" };
+    stack.proxy!.forwardedFor.length = 0;
+    const registered = await visitor.post("/register", { email: uniqueEmail("busy"), password: "a long enough password" }, { follow: false, headers });
+    expect(registered.status).toBe(302);
+    let limited = null;
+    for (let view = 0; view < 8 && !limited; view++) {
+      const page = await visitor.get("/dashboard", { follow: false, headers });
+      if (page.status === 429) limited = page;
+      else expect(page.status).toBe(200);
+    }
+    expect(limited?.body).toContain("Too many attempts. Please wait a minute and try again.");
+    // Not a logout: no redirect and no cookie change; the session is there when the minute is over.
+    expect(limited?.headers.get("Location")).toBeNull();
+    expect(limited?.headers.getSetCookie()).toEqual([]);
+    const calls = stack.proxy!.forwardedFor;
+    expect(calls.map(({ call }) => call)).toContain("GET /items/posts");
+    expect(new Set(calls.map(({ ip }) => ip))).toEqual(new Set(["203.0.113.30"]));
   });
 });

@@ -12,6 +12,8 @@ export type DirectusProxy = {
   counts: { requests: number; refreshes: number; unauthorized: number };
   /** The X-Forwarded-For header of each login and registration the app sent, in order. */
   authForwardedFor: Array<string | undefined>;
+  /** The X-Forwarded-For header of every request the app sent, with its method and path, in order. */
+  forwardedFor: Array<{ call: string; ip: string | undefined }>;
   setMode(mode: ProxyMode): void;
   stop(): Promise<void>;
 };
@@ -21,6 +23,7 @@ export async function startDirectusProxy(target: string): Promise<DirectusProxy>
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const counts = { requests: 0, refreshes: 0, unauthorized: 0 };
   const authForwardedFor: Array<string | undefined> = [];
+  const forwardedFor: Array<{ call: string; ip: string | undefined }> = [];
   const sockets = new Set<Socket>();
   let mode: ProxyMode = { kind: "pass" };
 
@@ -51,10 +54,10 @@ export async function startDirectusProxy(target: string): Promise<DirectusProxy>
     counts.requests++;
     const path = req.url?.split("?")[0];
     if (req.method === "POST" && path === "/auth/refresh") counts.refreshes++;
-    if (req.method === "POST" && (path === "/auth/login" || path === "/users/register")) {
-      const header = req.headers["x-forwarded-for"];
-      authForwardedFor.push(Array.isArray(header) ? header.join(", ") : header);
-    }
+    const header = req.headers["x-forwarded-for"];
+    const ip = Array.isArray(header) ? header.join(", ") : header;
+    forwardedFor.push({ call: `${req.method} ${path}`, ip });
+    if (req.method === "POST" && (path === "/auth/login" || path === "/users/register")) authForwardedFor.push(ip);
     const current = mode;
     if (current.kind === "hang") return; // accept, read nothing, answer never
     if (current.kind === "delay") setTimeout(() => pass(req, res), current.ms);
@@ -71,6 +74,7 @@ export async function startDirectusProxy(target: string): Promise<DirectusProxy>
     url: `http://127.0.0.1:${port}`,
     counts,
     authForwardedFor,
+    forwardedFor,
     setMode: (next) => {
       mode = next;
     },
