@@ -75,20 +75,20 @@ export type FieldErrors = Record<string, string | undefined>;
 
 /**
  * Parses a submitted form against a schema. A field sent twice counts as invalid rather than
- * silently taking one of the values.
+ * silently taking one of the values. One pass over the entries: looking each name up again
+ * (`getAll`) would scan every field once per name.
  */
 export function parseForm<S extends z.ZodType>(
   schema: S,
   form: FormData,
 ): { ok: true; data: z.infer<S> } | { ok: false; errors: FieldErrors } {
-  const values: Record<string, string> = {};
-  const errors: FieldErrors = {};
-  for (const key of new Set(form.keys())) {
-    const all = form.getAll(key);
-    const [first] = all;
-    if (all.length > 1 || typeof first !== "string") errors[key] = "Send this field once, as text";
-    else values[key] = first;
-  }
+  // null: sent twice, or as a file.
+  const entries = new Map<string, string | null>();
+  for (const [key, value] of form) entries.set(key, entries.has(key) || typeof value !== "string" ? null : value);
+  const values = Object.fromEntries([...entries].filter(([, value]) => value !== null));
+  const errors: FieldErrors = Object.fromEntries(
+    [...entries].filter(([, value]) => value === null).map(([key]) => [key, "Send this field once, as text"]),
+  );
   const result = schema.safeParse(values);
   if (!result.success) {
     for (const issue of result.error.issues) {
