@@ -16,6 +16,8 @@
 // written by someone else, `author` is readable only as the author's id; expanding
 // `author.first_name`/`author.email` yields data for the reader's own posts only.
 
+import { limits } from "../../app/lib/limits.ts";
+
 export const POSTS = "posts";
 export const ROLE_NAME = "Authenticated User";
 export const POLICY_READ_CREATE = "Can Read and Create Posts";
@@ -53,7 +55,8 @@ export const POST_FIELDS = [
     field: "title",
     type: "string",
     meta: { interface: "input", required: true, special: null },
-    schema: { is_nullable: false },
+    // The length the post form allows (app/lib/limits.ts), so the column holds every title the form takes.
+    schema: { is_nullable: false, max_length: limits.titleMax },
   },
   {
     field: "content",
