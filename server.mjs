@@ -62,6 +62,23 @@ server.listen(port, host, () => {
   console.log(`App listening on http://${host === "0.0.0.0" ? "localhost" : host}:${port}`);
 });
 
+// A refused form (too large, too many fields) is not read to its end. Once the answer is sent, the
+// rest is read and dropped, as Node does for a body nobody touched, so the client gets the answer
+// and the connection can carry the next request; past this much, the connection is cut instead.
+const MAX_DISCARDED_BYTES = 4 * 1024 * 1024;
+server.on("request", (req, res) => {
+  res.once("finish", () => {
+    if (req.complete || req.destroyed) return;
+    let discarded = 0;
+    req.removeAllListeners("data");
+    req.on("data", (chunk) => {
+      discarded += chunk.length;
+      if (discarded > MAX_DISCARDED_BYTES) req.destroy();
+    });
+    req.resume();
+  });
+});
+
 // Responses still being written, so a stop can tell their connections to close once answered.
 const inFlight = new Set();
 let stopping = false;

@@ -52,7 +52,11 @@ export function CredentialsFields({
         key={`email-${attempt}`}
         label="Email"
         name="email"
-        type="email"
+        // Not type="email": browsers refuse addresses Directus takes, such as josé@example.com.
+        type="text"
+        inputMode="email"
+        autoCapitalize="none"
+        spellCheck={false}
         autoComplete="email"
         required
         maxLength={limits.emailMax}

@@ -1,5 +1,6 @@
 // One schema per form, used by the actions and, through the limits below, by the inputs' own attributes.
 import { z } from "zod";
+import { isDirectusEmail, plausibleEmail } from "./email.ts";
 import { limits } from "./limits.ts";
 
 export { limits };
@@ -15,16 +16,22 @@ const contentControlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]
 const CONTROL_MESSAGE = "Remove the invisible control characters";
 const singleLine = (value: string) => !controlCharacters.test(value);
 
-const email = z
+const emailText = z
   .string({ error: "Email is required" })
   .trim()
   .min(1, "Email is required")
   .max(limits.emailMax, `Email must be at most ${limits.emailMax} characters`)
-  .refine(singleLine, CONTROL_MESSAGE)
-  .pipe(z.email("Enter a valid email address"));
+  .refine(singleLine, CONTROL_MESSAGE);
+
+// A new address must be one Directus accepts (josé@example.com and a!b@example.com are).
+const newEmail = emailText.refine(isDirectusEmail, "Enter a valid email address");
+
+// At login any plausible address goes to Directus: refusing one here could lock out an account
+// Directus holds (one made before a rule changed, or by a newer Directus with a longer TLD list).
+const existingEmail = emailText.regex(plausibleEmail, "Enter a valid email address");
 
 export const loginSchema = z.object({
-  email,
+  email: existingEmail,
   password: z
     .string({ error: "Password is required" })
     .min(1, "Password is required")
@@ -34,7 +41,7 @@ export const loginSchema = z.object({
 });
 
 export const registerSchema = z.object({
-  email,
+  email: newEmail,
   password: z
     .string({ error: "Password is required" })
     .min(limits.passwordMin, `Password must be at least ${limits.passwordMin} characters`)
@@ -75,20 +82,20 @@ export type FieldErrors = Record<string, string | undefined>;
 
 /**
  * Parses a submitted form against a schema. A field sent twice counts as invalid rather than
- * silently taking one of the values.
+ * silently taking one of the values. One pass over the entries: looking each name up again
+ * (`getAll`) would scan every field once per name.
  */
 export function parseForm<S extends z.ZodType>(
   schema: S,
   form: FormData,
 ): { ok: true; data: z.infer<S> } | { ok: false; errors: FieldErrors } {
-  const values: Record<string, string> = {};
-  const errors: FieldErrors = {};
-  for (const key of new Set(form.keys())) {
-    const all = form.getAll(key);
-    const [first] = all;
-    if (all.length > 1 || typeof first !== "string") errors[key] = "Send this field once, as text";
-    else values[key] = first;
-  }
+  // null: sent twice, or as a file.
+  const entries = new Map<string, string | null>();
+  for (const [key, value] of form) entries.set(key, entries.has(key) || typeof value !== "string" ? null : value);
+  const values = Object.fromEntries([...entries].filter(([, value]) => value !== null));
+  const errors: FieldErrors = Object.fromEntries(
+    [...entries].filter(([, value]) => value === null).map(([key]) => [key, "Send this field once, as text"]),
+  );
   const result = schema.safeParse(values);
   if (!result.success) {
     for (const issue of result.error.issues) {

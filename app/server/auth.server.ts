@@ -21,7 +21,9 @@ export async function logIn(email: string, password: string, clientIp: string | 
     const me = await directusClient({ token: tokens.accessToken, clientIp }).request(readMe({ fields: [...userFields] }));
     return { ok: true, session: { tokens, user: toSessionUser(me) } };
   } catch (error) {
-    return { ok: false, failure: classifyDirectusError(error) };
+    const failure = classifyDirectusError(error);
+    // Login takes any plausible address; one Directus refuses as malformed belongs to no account.
+    return { ok: false, failure: failure.kind === "invalid" ? { kind: "unauthorized" } : failure };
   }
 }
 

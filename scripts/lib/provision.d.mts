@@ -27,6 +27,9 @@ export declare class ProvisionError extends Error {
   status?: number;
 }
 
+/** The error for an answer refusing a licence-tier feature (RESOURCE_RESTRICTED), or null for any other answer. */
+export declare function resourceRestricted(method: string, path: string, status: number, body: unknown): ProvisionError | null;
+
 export type ProvisionTarget = { url: string; token: string } | { url: string; email: string; password: string };
 
 export interface ProvisionResult {

@@ -16,6 +16,8 @@
 // written by someone else, `author` is readable only as the author's id; expanding
 // `author.first_name`/`author.email` yields data for the reader's own posts only.
 
+import { limits } from "../../app/lib/limits.ts";
+
 export const POSTS = "posts";
 export const ROLE_NAME = "Authenticated User";
 export const POLICY_READ_CREATE = "Can Read and Create Posts";
@@ -53,7 +55,8 @@ export const POST_FIELDS = [
     field: "title",
     type: "string",
     meta: { interface: "input", required: true, special: null },
-    schema: { is_nullable: false },
+    // The length the post form allows (app/lib/limits.ts), so the column holds every title the form takes.
+    schema: { is_nullable: false, max_length: limits.titleMax },
   },
   {
     field: "content",
@@ -181,12 +184,8 @@ class DirectusClient {
       // non-JSON body
     }
     const codes = (json?.errors ?? []).map((e) => e?.extensions?.code).filter(Boolean);
-    if (codes.includes("RESOURCE_RESTRICTED")) {
-      throw new ProvisionError(`${DIRECTUS_12_CORE_MESSAGE} (refused: ${method} ${path}: ${describeErrors(json)})`, {
-        code: "RESOURCE_RESTRICTED",
-        status: response.status,
-      });
-    }
+    const restricted = resourceRestricted(method, path, response.status, json);
+    if (restricted) throw restricted;
     // Short access tokens (tests use ACCESS_TOKEN_TTL=5s) can expire mid-run: log in again once.
     if (response.status === 401 && !retried && !this.staticToken) {
       await this.login();
@@ -201,6 +200,19 @@ class DirectusClient {
     }
     return json?.data ?? null;
   }
+}
+
+/**
+ * The error for an answer that refuses a feature of a licence tier (Directus 12 core tier refuses
+ * custom permission rules with RESOURCE_RESTRICTED), or null for any other answer.
+ */
+export function resourceRestricted(method, path, status, body) {
+  const codes = (body?.errors ?? []).map((e) => e?.extensions?.code);
+  if (!codes.includes("RESOURCE_RESTRICTED")) return null;
+  return new ProvisionError(`${DIRECTUS_12_CORE_MESSAGE} (refused: ${method} ${path}: ${describeErrors(body)})`, {
+    code: "RESOURCE_RESTRICTED",
+    status,
+  });
 }
 
 function describeErrors(body) {

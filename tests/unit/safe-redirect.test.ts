@@ -48,7 +48,10 @@ describe("safeRedirect", () => {
     expect(landsOn(input).origin).toBe(origin);
   });
 
-  it("uses /dashboard as the default", () => {
-    expect(DEFAULT_AFTER_LOGIN).toBe("/dashboard");
+  it("sends a login without a usable redirectTo to the dashboard, a page the app serves", async () => {
+    expect(safeRedirect(undefined)).toBe("/dashboard");
+    expect(safeRedirect("//evil.com")).toBe("/dashboard");
+    const { default: routes } = await import("#app/routes.ts");
+    expect(routes.map((entry) => `/${entry.path ?? ""}`)).toContain(safeRedirect(undefined));
   });
 });

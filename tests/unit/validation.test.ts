@@ -24,6 +24,23 @@ describe("parseForm", () => {
     if (!result.ok) expect(result.errors.email).toBe("Send this field once, as text");
   });
 
+  it("reads each field once: no lookup by name, which would scan every field per name", () => {
+    class NoLookups extends FormData {
+      override get(): never {
+        throw new Error("get scans every field");
+      }
+      override getAll(): never {
+        throw new Error("getAll scans every field");
+      }
+    }
+    const many = new NoLookups();
+    many.append("email", "ada@example.com");
+    many.append("password", "pw");
+    for (let i = 0; i < 10_000; i++) many.append(`f${i}`, "");
+    many.append("email", "eve@example.com");
+    expect(parseForm(loginSchema, many)).toEqual({ ok: false, errors: { email: "Send this field once, as text" } });
+  });
+
   it("rejects a file where text is expected", () => {
     const result = parseForm(loginSchema, form([["email", new File(["ada@example.com"], "email.txt")], ["password", "pw"]]));
     expect(result.ok).toBe(false);
