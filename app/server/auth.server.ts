@@ -37,7 +37,7 @@ export async function register(email: string, password: string, clientIp: string
   // Directus answers a registration for a taken email as if it worked (no account enumeration),
   // so a refused login right after is how that case shows.
   if (!result.ok && result.failure.kind === "unauthorized") {
-    return { ok: false, failure: { kind: "invalid", code: "RECORD_NOT_UNIQUE", field: "email", message: "Email already registered" } };
+    return { ok: false, failure: { kind: "invalid", problems: [{ code: "RECORD_NOT_UNIQUE", field: "email", rule: null }] } };
   }
   return result;
 }
