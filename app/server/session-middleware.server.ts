@@ -4,6 +4,7 @@ import type { MiddlewareFunction } from "react-router";
 import { clientIp } from "./client-ip.server";
 import { config } from "./config.server";
 import { isSignedWithOlderSecret, sessionContext, sessionStorage, type SessionState } from "./session.server";
+import { stepCookieExpiry } from "./steps.server";
 import { renewSession } from "./tokens.server";
 
 export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
@@ -18,8 +19,9 @@ export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request,
 
   if (state.changed && (await holdsNewestTokens(state, clientIp(request)))) {
     const startedAt = session.get("startedAt");
-    // The cookie ends with the session's absolute lifetime, however often it is rewritten.
-    const expires = typeof startedAt === "number" ? new Date(startedAt + config.sessionMaxAgeSeconds * 1000) : undefined;
+    // The cookie ends with the session's absolute lifetime, however often it is rewritten; before
+    // login, with the step it holds.
+    const expires = typeof startedAt === "number" ? new Date(startedAt + config.sessionMaxAgeSeconds * 1000) : stepCookieExpiry(session);
     response.headers.append("Set-Cookie", await sessionStorage.commitSession(session, expires ? { expires } : {}));
   }
   return response;
