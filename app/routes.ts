@@ -5,6 +5,7 @@ export default [
   index("routes/home.tsx"),
   route("register", "routes/register.tsx"),
   route("login", "routes/login.tsx"),
+  route("login/code", "routes/login.code.tsx"),
   route("logout", "routes/logout.tsx"),
   route("dashboard", "routes/dashboard.tsx"),
   route("posts/new", "routes/posts.new.tsx"),

@@ -9,6 +9,7 @@ import { logIn } from "#app/server/auth.server.ts";
 import { clientIp } from "#app/server/client-ip.server.ts";
 import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
 import { readForm } from "#app/server/form.server.ts";
+import { awaitCode } from "#app/server/login-code.server.ts";
 import { requireAnonymous } from "#app/server/require-user.server.ts";
 import { getSessionState, signIn, takeFlash } from "#app/server/session.server.ts";
 
@@ -29,6 +30,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (!parsed.ok) return data({ attempt, email, errors: parsed.errors, formError: null }, { status: 400 });
 
   const result = await logIn(parsed.data.email, parsed.data.password, clientIp(request));
+  // The password was right and the account has two-factor sign-in: the code is next.
+  if (!result.ok && result.codeRefused) throw awaitCode(getSessionState(context), parsed.data);
   if (!result.ok) {
     return data(
       { attempt, email, errors: {}, formError: failureMessage(result.failure) },

@@ -22,7 +22,9 @@ export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request,
     // The cookie ends with the session's absolute lifetime, however often it is rewritten; before
     // login, with the step it holds.
     const expires = typeof startedAt === "number" ? new Date(startedAt + config.sessionMaxAgeSeconds * 1000) : stepCookieExpiry(session);
-    response.headers.append("Set-Cookie", await sessionStorage.commitSession(session, expires ? { expires } : {}));
+    // Max-Age as well: browsers let it win over Expires, and the cookie's default is the full SESSION_MAX_AGE.
+    const lifetime = expires ? { expires, maxAge: Math.max(0, Math.ceil((expires.getTime() - Date.now()) / 1000)) } : {};
+    response.headers.append("Set-Cookie", await sessionStorage.commitSession(session, lifetime));
   }
   return response;
 };
