@@ -13,5 +13,6 @@ export default [
   route("posts/:id/edit", "routes/posts.$id.edit.tsx"),
   route("posts/:id/delete", "routes/posts.$id.delete.tsx"),
   route("profile", "routes/profile.tsx"),
+  route("profile/two-factor", "routes/profile.two-factor.tsx"),
   route("healthz", "routes/healthz.ts"),
 ] satisfies RouteConfig;

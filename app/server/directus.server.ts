@@ -18,6 +18,8 @@ export type DirectusUser = {
   email: string | null;
   first_name: string | null;
   last_name: string | null;
+  /** Directus shows only whether it is set: "**********" or null. */
+  tfa_secret: string | null;
 };
 
 export type Schema = {
