@@ -3,10 +3,15 @@
 // window: only the current step's code is accepted).
 import { authenticator } from "otplib";
 
-/** The code an authenticator app shows now; waits for the next step when this one is about to end. */
-export async function currentCode(secret: string, minRemainingSeconds = 4): Promise<string> {
+/** Waits, when need be, for the next 30-second step, so that a code computed now lasts this long. */
+export async function untilCodeLasts(seconds: number): Promise<void> {
   const remaining = authenticator.timeRemaining();
-  if (remaining < minRemainingSeconds) await new Promise((resolve) => setTimeout(resolve, (remaining + 0.2) * 1000));
+  if (remaining < seconds) await new Promise((resolve) => setTimeout(resolve, (remaining + 0.2) * 1000));
+}
+
+/** The code an authenticator app shows now; waits for the next step when this one is about to end. */
+export async function currentCode(secret: string, minRemainingSeconds = 6): Promise<string> {
+  await untilCodeLasts(minRemainingSeconds);
   return authenticator.generate(secret);
 }
 
