@@ -18,7 +18,7 @@ export type SessionData = {
   startedAt: number;
   /** A policy requires two-factor sign-in and the user has none yet: set at login, cleared once set up. */
   twoFactorRequired?: true;
-  /** The step of a multi-step flow in progress; only steps.server.ts reads and writes it. */
+  /** The step of a multi-step flow in progress: set and read through steps.server.ts only; signing in or out drops it. */
   step?: Step;
 };
 export type SessionFlash = { message: string };
