@@ -50,7 +50,8 @@ async function directusUser() {
 }
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Hour-long sessions: whether a session ended must be the app's doing, never idle expiry.
+  stack = await startStack({ directusEnv: { SESSION_COOKIE_TTL: "1h" } });
   ({ email, id: userId } = await new HttpSession(stack.app.url).register(uniqueEmail("tfa-hardening")));
   secret = await enableAsUser(email);
 });
@@ -182,5 +183,35 @@ describe("the two-factor settings page", () => {
     expect([reply.status, reply.path]).toEqual([401, "/profile/two-factor"]);
     expect(reply.body).toContain("That password is not right.");
     expect((await client.get("/dashboard", { follow: false })).status).toBe(200);
+  });
+});
+
+describe("turning two-factor sign-in on", () => {
+  const tokenOf = (client: HttpSession) => openSessionCookie(client.sessionCookie(), stack.sessionSecret)!.tokens!.accessToken;
+  const statusAsUser = async (token: string) =>
+    (await fetch(`${stack.directus.url}/users/me?fields=id`, { headers: { Authorization: `Bearer ${token}` } })).status;
+
+  it("ends the user's other Directus sessions and keeps this one", async () => {
+    const owner = new HttpSession(stack.app.url);
+    const { email: address, id } = await owner.register(uniqueEmail("tfa-turn-on"));
+    const other = new HttpSession(stack.app.url);
+    await other.login(address);
+    const otherToken = tokenOf(other);
+    expect(await statusAsUser(otherToken)).toBe(200);
+
+    const started = await owner.post("/profile/two-factor", { intent: "start", password: TEST_PASSWORD });
+    expect([started.status, started.path]).toEqual([200, "/profile/two-factor"]);
+    const { secret: generated } = stepIn(owner) as unknown as { secret: string };
+    // The page shows the key (grouped in fours for reading), and nothing of the password.
+    expect(started.body).toContain(generated.slice(0, 4));
+    expect(started.body).not.toContain(TEST_PASSWORD);
+
+    const enabled = await owner.post("/profile/two-factor", { intent: "enable", code: await currentCode(generated) });
+    expect(enabled.body).toContain("Your other sessions have been signed out.");
+    expect((await stack.admin.call("GET", `/users/${id}?fields=tfa_secret`)).data).toEqual({ tfa_secret: "**********" });
+    expect(await statusAsUser(otherToken)).toBe(401);
+    expect(await statusAsUser(tokenOf(owner))).toBe(200);
+    expect((await other.get("/dashboard", { follow: false })).headers.get("Location")).toMatch(/^\/login/);
+    expect((await owner.get("/dashboard", { follow: false })).status).toBe(200);
   });
 });

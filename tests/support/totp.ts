@@ -9,9 +9,16 @@ export async function untilCodeLasts(seconds: number): Promise<void> {
   if (remaining < seconds) await new Promise((resolve) => setTimeout(resolve, (remaining + 0.2) * 1000));
 }
 
-/** The code an authenticator app shows now; waits for the next step when this one is about to end. */
-export async function currentCode(secret: string, minRemainingSeconds = 6): Promise<string> {
-  await untilCodeLasts(minRemainingSeconds);
+/**
+ * The code an authenticator app shows now; waits for the next step when this one is about to end.
+ * `whileWaiting` runs about once a second meanwhile, e.g. to keep a short test session alive.
+ */
+export async function currentCode(secret: string, minRemainingSeconds = 6, whileWaiting?: () => Promise<unknown>): Promise<string> {
+  if (!whileWaiting) await untilCodeLasts(minRemainingSeconds);
+  while (authenticator.timeRemaining() < minRemainingSeconds) {
+    await whileWaiting?.();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
   return authenticator.generate(secret);
 }
 
