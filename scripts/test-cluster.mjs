@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster } from "./lib/cluster/cluster.mjs";
 import { serveControl } from "./lib/cluster/control.mjs";
-import { createSettings } from "./lib/cluster/settings.mjs";
+import { BURST_DIRECTUS_ENV, createSettings, TEST_DIRECTUS_ENV } from "./lib/cluster/settings.mjs";
 import { assertPinnedNode, root } from "./lib/runtime.mjs";
 
 assertPinnedNode();
@@ -100,14 +100,22 @@ try {
   if ((await run(bin("react-router"), ["build"])) !== 0) throw new Error("the production build failed");
 
   dir = await mkdtemp(join(tmpdir(), "cluster-"));
-  const settings = await createSettings(dir);
+  // The e2e suite's Directus settings first; the cluster tests' sessions only when they run alone.
+  const settings = await createSettings(dir, { directusEnv: runs("e2e") ? TEST_DIRECTUS_ENV : { ...TEST_DIRECTUS_ENV, ...BURST_DIRECTUS_ENV } });
   cluster = await startCluster(settings);
   control = await serveControl(cluster);
   console.log(`[cluster] up in ${((Date.now() - started) / 1000).toFixed(1)} s (with the build); logs in ${settings.logDir}`);
 
   // The end-to-end suite, against the app proxy; its global setup starts nothing when these are set.
   if (runs("e2e")) await runPlaywright(settings);
-  if (runs("cluster")) await runClusterTests(settings);
+  if (runs("cluster")) {
+    if (runs("e2e")) {
+      const restarted = Date.now();
+      await cluster.restartDirectus(BURST_DIRECTUS_ENV);
+      console.log(`[cluster] Directus restarted with ${JSON.stringify(BURST_DIRECTUS_ENV)} in ${((Date.now() - restarted) / 1000).toFixed(1)} s`);
+    }
+    await runClusterTests(settings);
+  }
 } catch (error) {
   problems.push(error instanceof Error ? error.message : String(error));
 } finally {

@@ -14,6 +14,8 @@ export interface Cluster {
   stopDirectus(index: number): Promise<void>;
   /** Starts it again on the same port (no bootstrap). */
   startDirectus(index: number): Promise<RunningDirectus>;
+  /** Restarts every Directus instance with `env` on top of the settings' (and saves them). */
+  restartDirectus(env: Record<string, string>): Promise<void>;
   stopApp(index: number): Promise<void>;
   startApp(index: number): Promise<RunningApp>;
   /** Stops everything still running. */

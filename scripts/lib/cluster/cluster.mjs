@@ -77,6 +77,14 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
       apps[index] = null;
     },
     startApp: (index) => startAppInstance(index),
+    /** Restarts every Directus instance with these settings on top (saved to the settings file). */
+    async restartDirectus(env) {
+      settings.directus.env = { ...settings.directus.env, ...env };
+      await saveSettings(settings);
+      await Promise.all(directus.map((_, i) => cluster.stopDirectus(i)));
+      await Promise.all(directus.map((_, i) => startDirectusInstance(i)));
+      for (const { name } of settings.directus.instances) await cluster.waitForStatus(name, "UP");
+    },
     /** Stops every process still running: apps, Directus, then the proxy, Redis and PostgreSQL. */
     async stop() {
       await Promise.allSettled(apps.map((_, i) => cluster.stopApp(i)));

@@ -1,6 +1,7 @@
 export declare const INSTANCES: 2;
 export declare const DIRECTUS_CLUSTER_ENV: Readonly<Record<string, string>>;
 export declare const TEST_DIRECTUS_ENV: Readonly<Record<string, string>>;
+export declare const BURST_DIRECTUS_ENV: Readonly<Record<string, string>>;
 
 export interface Instance {
   /** directus1, directus2, app1, app2: also the server names in HAProxy. */
@@ -27,13 +28,13 @@ export interface ClusterSettings {
     adminPassword: string;
     secret: string;
     storageDir: string;
-    /** Extra Directus settings (TEST_DIRECTUS_ENV by default). */
+    /** Extra Directus settings (TEST_DIRECTUS_ENV by default; restartDirectus() changes them). */
     env: Record<string, string>;
   };
   app: { url: string; instances: Instance[]; sessionSecret: string };
 }
 
-export declare function createSettings(dir: string): Promise<ClusterSettings>;
+export declare function createSettings(dir: string, options?: { directusEnv?: Record<string, string> }): Promise<ClusterSettings>;
 export declare function directusEnv(settings: ClusterSettings): Record<string, string>;
 export declare function appEnv(settings: ClusterSettings): Record<string, string>;
 export declare function haproxyEnv(settings: ClusterSettings): Record<string, string>;
