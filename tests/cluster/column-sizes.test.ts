@@ -9,7 +9,7 @@ import { HttpSession, uniqueEmail } from "../support/http-session.ts";
 import { admin, settings } from "./cluster.ts";
 
 /** A valid address of exactly `length` characters: local part at most 64, labels at most 63. */
-export function emailOfLength(length: number): string {
+function emailOfLength(length: number): string {
   const tld = "example.com";
   let extra = Math.max(0, length - 1 - 64 - tld.length);
   if (extra === 1) extra = 2; // a label needs a character besides its dot

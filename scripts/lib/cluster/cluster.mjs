@@ -17,7 +17,7 @@ import { appEnv, directusEnv, saveSettings } from "./settings.mjs";
 
 /**
  * Starts everything; on failure stops what it started and rethrows.
- * @param {Awaited<ReturnType<typeof import("./settings.mjs").createSettings>>} settings
+ * @param {import("./settings.mjs").ClusterSettings} settings
  * @param {{ log?: (line: string) => void }} [options]
  */
 export async function startCluster(settings, { log = (line) => console.log(`[cluster] ${line}`) } = {}) {

@@ -25,7 +25,8 @@ function systemUser(names = ["postgres", "nobody"]) {
 }
 
 /**
- * @param {ReturnType<typeof import("./settings.mjs").createSettings> extends Promise<infer S> ? S : never} settings
+ * Resolves once the server answers and the database exists; `stop()` is a fast shutdown.
+ * @param {import("./settings.mjs").ClusterSettings} settings
  * @param {{ initdb: string, postgres: string }} binaries
  */
 export async function startPostgres(settings, binaries) {

@@ -4,6 +4,10 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { startProcess } from "./process.mjs";
 
+/**
+ * @param {import("./settings.mjs").ClusterSettings} settings
+ * @param {{ "redis-server": string }} binaries
+ */
 export async function startRedis(settings, binaries) {
   const { host, port, dataDir } = settings.redis;
   await mkdir(dataDir, { recursive: true });
