@@ -53,6 +53,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     console.error(`\ntest:cluster: ${signal}, stopping everything`);
     child?.kill("SIGTERM");
     await shutDown();
+    if (dir) console.error(`test:cluster: logs kept in ${join(dir, "logs")}`);
     console.log("\n0 passed, 1 failed");
     process.exit(130);
   });
