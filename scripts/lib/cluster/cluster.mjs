@@ -68,7 +68,8 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
     /** Resolves once HAProxy reports this server with this status (UP, DOWN…). */
     waitForStatus: (server, status, timeoutMs = 30_000) => waitForStatus(settings, server, status, timeoutMs),
     stopDirectus: async (index) => {
-      await directus[index]?.stop();
+      // Past SERVER_SHUTDOWN_TIMEOUT (10 s), so Directus's own grace runs out before any SIGKILL.
+      await directus[index]?.stop(15_000);
       directus[index] = null;
     },
     startDirectus: (index) => startDirectusInstance(index),
