@@ -9,6 +9,8 @@ export interface StartAppOptions {
   nodeArgs?: string[];
   /** The host name in the returned URL (the server listens on 127.0.0.1). */
   host?: string;
+  /** Default: a free port. A fixed one lets a proxy find the app again after a restart. */
+  port?: number;
   startTimeoutMs?: number;
 }
 

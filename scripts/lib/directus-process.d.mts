@@ -11,7 +11,7 @@ export interface LocalCredentials {
 export interface StartDirectusOptions {
   /** Defaults to env.PORT, then 8055. Directus always listens on 127.0.0.1. */
   port?: number;
-  /** Holds the SQLite DB, uploads, extensions and local-credentials.json. */
+  /** Holds the SQLite DB (unless env.DB_CLIENT names another database), uploads, extensions and local-credentials.json. */
   dataDir: string;
   /** Extra Directus settings; merged over process.env and passed unchanged. */
   env?: Record<string, string | undefined>;
@@ -20,6 +20,11 @@ export interface StartDirectusOptions {
   startTimeoutMs?: number;
   /** Aborting it during startup kills the bootstrap/start child and rejects. */
   signal?: AbortSignal;
+  /**
+   * Default true: bootstrap first when needed (a SQLite database without its marker, or any other
+   * database, every time). false: only start, for the second and later instances on a shared database.
+   */
+  bootstrap?: boolean;
 }
 
 export interface RunningDirectus {

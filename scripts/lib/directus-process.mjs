@@ -76,10 +76,10 @@ function defaultLog(line) {
 }
 
 /**
- * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number, signal?: AbortSignal }} options
+ * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number, signal?: AbortSignal, bootstrap?: boolean }} options
  * @returns {Promise<{ url: string, adminEmail: string, adminPassword: string, credentialsFile: string, dataDir: string, pid: number, exited: Promise<{ code: number | null, signal: string | null }>, stop: (timeoutMs?: number) => Promise<void> }>}
  */
-export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000, signal } = {}) {
+export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000, signal, bootstrap = true } = {}) {
   if (!dataDir) throw new Error("startDirectus: dataDir is required");
   signal?.throwIfAborted();
   dataDir = resolve(dataDir);
@@ -119,6 +119,8 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
     // Where Directus looks for a package.json listing extension packages: directus/ lists none.
     PACKAGE_FILE_LOCATION: join(root, "directus"),
   };
+  // Another database (DB_CLIENT=pg, …) needs none of the SQLite file settings.
+  if (given.DB_CLIENT && given.DB_CLIENT !== "sqlite3") delete defaults.DB_FILENAME;
   const childEnv = { ...given };
   for (const [key, value] of Object.entries(defaults)) {
     if (childEnv[key] === undefined || childEnv[key] === "") childEnv[key] = value;
@@ -168,7 +170,8 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
     await rm(resolve(dataDir, childEnv.DB_FILENAME), { force: true });
     await rm(resolve(dataDir, `${childEnv.DB_FILENAME}-journal`), { force: true });
   }
-  const needsBootstrap = childEnv.DB_CLIENT !== "sqlite3" || !existsSync(resolve(dataDir, childEnv.DB_FILENAME)) || !existsSync(marker);
+  // A shared database (bootstrap: false) is bootstrapped once, by whoever starts its first instance.
+  const needsBootstrap = bootstrap && (childEnv.DB_CLIENT !== "sqlite3" || !existsSync(resolve(dataDir, childEnv.DB_FILENAME)) || !existsSync(marker));
   if (needsBootstrap) {
     await writeFile(inProgress, `${process.pid}\n`);
     const started = Date.now();

@@ -3,6 +3,9 @@ import { execFileSync } from "node:child_process";
 import { startTestApp, startTestDirectus } from "../support/services.ts";
 
 export default async function globalSetup() {
+  // Against a running stack (`npm run test:cluster` sets all four): start nothing.
+  const given = ["E2E_BASE_URL", "E2E_DIRECTUS_URL", "E2E_DIRECTUS_ADMIN_EMAIL", "E2E_DIRECTUS_ADMIN_PASSWORD"];
+  if (given.every((name) => process.env[name])) return;
   // `npm test` builds first; a bare `npx playwright test` builds here when no build exists.
   if (!existsSync("build/server/index.js")) execFileSync("npx", ["react-router", "build"], { stdio: "inherit" });
   // Short sessions, so the specs can cross a renewal and an idle timeout in seconds (auth.spec.ts).
