@@ -166,8 +166,11 @@ test("a wrong code keeps me on the code step with a message; five wrong codes st
 });
 
 test("the code step expires: a right code after it ends signs nobody in", async ({ page }) => {
-  // This app's steps end after 3 seconds (global-setup.ts).
-  const shortSteps = process.env.E2E_SHORT_STEPS_URL!;
+  // This app's steps end after 3 seconds (global-setup.ts); a stack started elsewhere (npm run
+  // test:cluster) has none, and its five-minute steps are too long to wait for.
+  const shortSteps = process.env.E2E_SHORT_STEPS_URL;
+  test.skip(!shortSteps, "no app with short two-factor steps (E2E_SHORT_STEPS_URL) in this stack");
+  if (!shortSteps) return;
   const { email, password, secret } = await accountWithTwoFactor(page);
   await page.goto(new URL("/login", shortSteps).href);
   await logIn(page, email, password);
