@@ -1,0 +1,58 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { createPostHtml, postHtml } from "#app/server/post-html.server.ts";
+import { buildCorpus, realisticPosts } from "../../scripts/lib/markdown-corpus.mjs";
+
+describe("postHtml", () => {
+  // A post shown as text is logged; the tests expect it.
+  beforeEach(() => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+  });
+
+  it("renders a post's Markdown", () => {
+    expect(postHtml("**bold**")).toBe("<p><strong>bold</strong></p>\n");
+  });
+
+  it("renders each version of a post once, then serves it from the cache", () => {
+    const render = vi.fn((markdown: string) => `<p>${markdown}</p>`);
+    const html = createPostHtml({ render });
+    expect(html("one")).toBe("<p>one</p>");
+    expect(html("one")).toBe("<p>one</p>");
+    expect(html("two")).toBe("<p>two</p>");
+    expect(render).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps at most maxEntries versions", () => {
+    const render = vi.fn((markdown: string) => markdown);
+    const html = createPostHtml({ render, maxEntries: 2 });
+    for (const content of ["a", "b", "c", "a"]) html(content);
+    expect(render).toHaveBeenCalledTimes(4);
+  });
+
+  it("shows the post as escaped text when the renderer throws, stack overflows included", () => {
+    const html = createPostHtml({
+      render: () => {
+        const recurse = (n: number): number => recurse(n + 1) + 1;
+        return String(recurse(0));
+      },
+    });
+    expect(html('<script>alert("x")</script>\n& more')).toBe(
+      '<pre class="markdown-as-text">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;\n&amp; more</pre>',
+    );
+  });
+
+  it("renders every hostile corpus item without throwing, as Markdown or as escaped text", () => {
+    for (const { name, text } of buildCorpus()) {
+      const html = postHtml(text);
+      expect(typeof html, name).toBe("string");
+      expect(html, name).not.toMatch(/<script|\son\w+=|javascript:/i);
+    }
+  });
+
+  it("renders posts a person could write at the limit as Markdown, not as text", () => {
+    for (const [name, make] of Object.entries(realisticPosts)) {
+      const html = postHtml(make());
+      expect(html, name).not.toContain("markdown-as-text");
+      expect(html, name).toMatch(/^<(h2|table|pre|ul|p)\b/);
+    }
+  });
+});
