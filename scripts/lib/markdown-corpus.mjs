@@ -115,6 +115,11 @@ export const corpus = {
   "processing instructions `<?`": () => fill("<?"),
   "cdata openers": () => fill("<![CDATA["),
   "declarations `<!A`": () => fill("<!A"),
+  // Inline (after text on the line), so only the inline HTML rule sees them: quadratic in markdown-it 14's own rule.
+  "inline comments never closed `x<!--`": () => fill("<!--", { prefix: "x" }),
+  "inline instructions never closed `x<?`": () => fill("<?", { prefix: "x" }),
+  "inline declarations never closed `x<!A`": () => fill("<!A", { prefix: "x" }),
+  "inline cdata never closed": () => fill("<![CDATA[", { prefix: "x" }),
   "angle brackets `<`": () => fill("<"),
   "autolinks `<http://`": () => fill("<http://a"),
   "bare urls `www.`": () => fill("www."),
