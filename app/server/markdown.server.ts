@@ -7,10 +7,22 @@ import { MarkdownTooComplex, parseMarkdown } from "./markdown-parser.server.ts";
 
 export { MarkdownTooComplex };
 
-// sanitize-html's time follows the characters and the tags it is given. The heaviest realistic posts
-// at the content limit make about 190,000 characters and 17,000 tags (tests/unit/post-html.test.ts).
-export const MAX_HTML = 250_000;
-export const MAX_TAGS = 25_000;
+/**
+ * What sanitize-html will take to read some HTML, in units: a tenth of a unit per character, one per
+ * tag and per entity (it decodes and re-escapes them), and one more per tag of raw HTML (written in
+ * the post; those cost it about twice markdown-it's own). The heaviest realistic posts at the content
+ * limit cost about 36,000 (tests/unit/post-html.test.ts).
+ */
+export const MAX_SANITIZE_COST = 45_000;
+
+export function sanitizeCost(html: string, rawHtmlTags: number): number {
+  let marks = 0;
+  for (let at = 0; at < html.length; at++) {
+    const char = html.charCodeAt(at);
+    if (char === 0x3c /* < */ || char === 0x26 /* & */) marks++;
+  }
+  return html.length / 10 + marks + rawHtmlTags;
+}
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -45,17 +57,10 @@ export function sanitizeRenderedHtml(html: string): string {
   return sanitizeHtml(html, sanitizeOptions);
 }
 
-function countTags(html: string): number {
-  let tags = 0;
-  for (let at = html.indexOf("<"); at !== -1; at = html.indexOf("<", at + 1)) tags++;
-  return tags;
-}
-
 /** Markdown to safe HTML; throws MarkdownTooComplex past the budget (and whatever a parser bug throws). */
 export function renderMarkdown(markdown: string): string {
-  const html = parseMarkdown(markdown);
-  if (html.length > MAX_HTML) throw new MarkdownTooComplex(`${html.length} characters of HTML`);
-  const tags = countTags(html);
-  if (tags > MAX_TAGS) throw new MarkdownTooComplex(`${tags} tags of HTML`);
+  const { html, rawHtmlTags } = parseMarkdown(markdown);
+  const cost = sanitizeCost(html, rawHtmlTags);
+  if (cost > MAX_SANITIZE_COST) throw new MarkdownTooComplex(`sanitising would cost ${Math.round(cost)} units`);
   return sanitizeRenderedHtml(html);
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createPostHtml, postHtml } from "#app/server/post-html.server.ts";
-import { MarkdownTooComplex, renderMarkdown } from "#app/server/markdown.server.ts";
+import { MAX_WORK, parseMarkdown } from "#app/server/markdown-parser.server.ts";
+import { MAX_SANITIZE_COST, MarkdownTooComplex, renderMarkdown, sanitizeCost } from "#app/server/markdown.server.ts";
 import { buildCorpus, corpus, realisticPosts } from "../../scripts/lib/markdown-corpus.mjs";
 
 describe("postHtml", () => {
@@ -51,10 +52,18 @@ describe("postHtml", () => {
   });
 
   it("refuses the shapes that were slow by counting the parser's work, not by the clock, so every reader sees the same", () => {
-    for (const name of ["underscore pairs `_a`", "star pairs `*a`", "wide table, empty rows", "inline comments never closed `x<!--`"]) {
+    for (const name of ["underscore pairs `_a`", "star pairs `*a`", "wide table, empty rows", "inline comments never closed `x<!--`", "html blocks `<div>`"]) {
       const content = corpus[name]!();
       expect(() => renderMarkdown(content), name).toThrow(MarkdownTooComplex);
       expect(postHtml(content), name).toMatch(/^<pre class="markdown-as-text">/);
+    }
+  });
+
+  it("keeps its budget a quarter above the heaviest posts a person could write at the limit", () => {
+    for (const [name, make] of Object.entries(realisticPosts)) {
+      const { html, work, rawHtmlTags } = parseMarkdown(make());
+      expect(work, name).toBeLessThan(MAX_WORK * 0.8);
+      expect(sanitizeCost(html, rawHtmlTags), name).toBeLessThan(MAX_SANITIZE_COST * 0.8);
     }
   });
 
