@@ -16,7 +16,7 @@ const BUDGET_MS = 50;
  */
 function timeRender(render, text) {
   let best = { ms: Infinity };
-  for (let run = 0; run < 3 && best.ms > BUDGET_MS && best.ms < 1000; run++) {
+  for (let run = 0; run === 0 || (run < 3 && best.ms > BUDGET_MS && best.ms < 1000); run++) {
     const started = performance.now();
     let outcome = "html";
     try {
