@@ -73,16 +73,25 @@ if (!isMainThread) {
       // A renderer that cannot render it shows that in the timed run.
     }
   }
+  parentPort.postMessage("ready");
   parentPort.on("message", ({ text }) => {
+    const cpuMs = () => {
+      const { user, system } = process.threadCpuUsage();
+      return (user + system) / 1000;
+    };
     const time = () => {
       const started = performance.now();
+      const cpuStarted = cpuMs();
       const html = render(text);
-      return { ms: performance.now() - started, asText: html.startsWith('<pre class="markdown-as-text">') };
+      return { ms: performance.now() - started, cpu: cpuMs() - cpuStarted, asText: html.startsWith('<pre class="markdown-as-text">') };
     };
     try {
       // A case over budget is timed again, so one garbage collection or busy neighbour does not flag it.
       let result = time();
-      for (let again = 0; again < 3 && result.ms > BUDGET_MS; again++) result = { ...result, ms: Math.min(result.ms, time().ms) };
+      for (let again = 0; again < 3 && result.ms > BUDGET_MS; again++) {
+        const next = time();
+        if (next.ms < result.ms) result = next;
+      }
       parentPort.postMessage(result);
     } catch (error) {
       parentPort.postMessage({ error: `${error?.name}: ${String(error?.message).split("\n")[0].slice(0, 80)}` });
@@ -93,11 +102,26 @@ if (!isMainThread) {
 /** A renderer in a worker; `run` answers { ms } or { error } or { timeout }, replacing a worker that ran out of time. */
 function rendererWorker(renderer, from, timeoutMs) {
   let worker = null;
-  const start = () => new Worker(new URL(import.meta.url), { workerData: { renderer, from }, resourceLimits: { stackSizeMb: 1 } });
+  // Resolves once the worker has loaded and warmed up its renderer, so start-up is never timed.
+  const start = () => {
+    const started = new Worker(new URL(import.meta.url), { workerData: { renderer, from }, resourceLimits: { stackSizeMb: 1 } });
+    const ready = new Promise((resolve, reject) => {
+      started.once("message", resolve);
+      started.once("error", reject);
+    });
+    return { started, ready };
+  };
   return {
-    run(text) {
+    async run(text) {
       worker ??= start();
-      const current = worker;
+      const { started: current, ready } = worker;
+      try {
+        await ready;
+      } catch (error) {
+        worker = null;
+        return { error: `worker failed to start: ${error.message}` };
+      }
+      current.removeAllListeners();
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           worker = null;
@@ -118,7 +142,7 @@ function rendererWorker(renderer, from, timeoutMs) {
         current.postMessage({ text });
       });
     },
-    stop: () => worker?.terminate(),
+    stop: () => worker?.started.terminate(),
   };
 }
 
@@ -147,21 +171,22 @@ async function main() {
     console.log(`\n${renderer}: posts a person writes, at the limit: ${real.map((r) => `${r.name.slice(14)} ${r.timeout ? `>${r.ms}` : r.ms?.toFixed(1)} ms${r.asText ? " (as text!)" : ""}`).join("; ")}`);
     const ranked = results.toSorted((a, b) => (b.error ? 1 : 0) - (a.error ? 1 : 0) || b.ms - a.ms);
     console.log(`${renderer}: worst cases`);
-    for (const r of ranked.slice(0, Number(values.worst))) console.log(`  ${r.timeout ? `>${r.ms}` : r.ms?.toFixed(1) ?? "-"} ms  ${r.name}${r.asText ? "  (shown as text)" : ""}${r.error ? `  (${r.error})` : ""}`);
+    for (const r of ranked.slice(0, Number(values.worst))) console.log(`  ${r.timeout ? `>${r.ms}` : r.ms?.toFixed(1) ?? "-"} ms (CPU ${r.cpu?.toFixed(1) ?? "-"})  ${r.name}${r.asText ? "  (shown as text)" : ""}${r.error ? `  (${r.error})` : ""}`);
     const errors = results.filter((r) => r.error);
     summary.push({
       renderer,
       worst: ranked[0],
+      worstCpu: Math.max(...results.map((r) => r.cpu ?? (r.timeout ? Infinity : 0))),
       overBudget: results.filter((r) => r.ms > BUDGET_MS).length,
       timeouts: results.filter((r) => r.timeout).length,
       errors: errors.length,
       asText: results.filter((r) => r.asText).length,
     });
   }
-  console.log(`\nrenderer      worst ms  over ${BUDGET_MS} ms  timeouts  errors  as text  worst case`);
+  console.log(`\nrenderer      worst ms  worst CPU ms  over ${BUDGET_MS} ms  timeouts  errors  as text  worst case`);
   for (const s of summary) {
     const worst = s.worst.timeout ? `>${s.worst.ms}` : s.worst.ms?.toFixed(1) ?? "-";
-    console.log(`${s.renderer.padEnd(12)}  ${worst.padStart(8)}  ${String(s.overBudget).padStart(10)}  ${String(s.timeouts).padStart(8)}  ${String(s.errors).padStart(6)}  ${String(s.asText).padStart(7)}  ${s.worst.name}`);
+    console.log(`${s.renderer.padEnd(12)}  ${worst.padStart(8)}  ${(Number.isFinite(s.worstCpu) ? s.worstCpu.toFixed(1) : "-").padStart(12)}  ${String(s.overBudget).padStart(10)}  ${String(s.timeouts).padStart(8)}  ${String(s.errors).padStart(6)}  ${String(s.asText).padStart(7)}  ${s.worst.name}`);
   }
   if (summary.some((s) => s.overBudget || s.errors)) process.exitCode = 1;
 }
