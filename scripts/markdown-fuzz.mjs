@@ -106,7 +106,10 @@ function rendererWorker(renderer, from, timeoutMs) {
   const start = () => {
     const started = new Worker(new URL(import.meta.url), { workerData: { renderer, from }, resourceLimits: { stackSizeMb: 1 } });
     const ready = new Promise((resolve, reject) => {
-      started.once("message", resolve);
+      started.once("message", () => {
+        started.off("error", reject);
+        resolve();
+      });
       started.once("error", reject);
     });
     return { started, ready };
@@ -121,24 +124,27 @@ function rendererWorker(renderer, from, timeoutMs) {
         worker = null;
         return { error: `worker failed to start: ${error.message}` };
       }
-      current.removeAllListeners();
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           worker = null;
-          current.removeAllListeners();
+          current.off("message", onMessage);
+          current.off("error", onError);
           current.terminate();
           resolve({ timeout: true, ms: timeoutMs });
         }, timeoutMs);
-        current.once("message", (answer) => {
+        const onError = (error) => {
           clearTimeout(timer);
-          current.removeAllListeners("error");
-          resolve(answer);
-        });
-        current.once("error", (error) => {
-          clearTimeout(timer);
+          current.off("message", onMessage);
           worker = null;
           resolve({ error: `worker died: ${error.message}` });
-        });
+        };
+        const onMessage = (answer) => {
+          clearTimeout(timer);
+          current.off("error", onError);
+          resolve(answer);
+        };
+        current.once("message", onMessage);
+        current.once("error", onError);
         current.postMessage({ text });
       });
     },
