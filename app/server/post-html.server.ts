@@ -1,7 +1,7 @@
 // A post's body as HTML: rendered once per version of its content and kept in a bounded cache, so a
 // popular post is not re-rendered per view; a post the renderer refuses or fails on is shown as text.
 import { createHash } from "node:crypto";
-import { LruCache } from "./lru-cache.server.ts";
+import { LRUCache } from "lru-cache";
 import { renderMarkdown } from "./markdown.server.ts";
 
 type Options = {
@@ -22,7 +22,7 @@ function escapeHtml(text: string): string {
 }
 
 export function createPostHtml({ render = renderMarkdown, maxEntries = 500, maxBytes = 32 * 1024 * 1024 }: Options = {}) {
-  const cache = new LruCache<string>({ maxEntries, maxBytes, sizeOf: (html) => 2 * html.length });
+  const cache = new LRUCache<string, string>({ max: maxEntries, maxSize: maxBytes, sizeCalculation: (html) => 2 * html.length });
   return function postHtml(content: string): string {
     const key = createHash("sha256").update(content).digest("base64");
     const cached = cache.get(key);
