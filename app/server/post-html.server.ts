@@ -22,7 +22,7 @@ function escapeHtml(text: string): string {
 }
 
 export function createPostHtml({ render = renderMarkdown, maxEntries = 500, maxBytes = 32 * 1024 * 1024 }: Options = {}) {
-  const cache = new LRUCache<string, string>({ max: maxEntries, maxSize: maxBytes, sizeCalculation: (html) => 2 * html.length });
+  const cache = new LRUCache<string, string>({ max: maxEntries, maxSize: maxBytes, sizeCalculation: (html) => Math.max(1, 2 * html.length) });
   return function postHtml(content: string): string {
     const key = createHash("sha256").update(content).digest("base64");
     const cached = cache.get(key);
