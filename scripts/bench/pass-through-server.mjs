@@ -1,8 +1,8 @@
 // The benchmark's ceiling for any Node server in front of Directus: each request is forwarded to
 // Directus with the same path and the user's token (global fetch, the client the app uses), and the
 // JSON is sent back.
-// No routing, session, rendering or headers. Run by scripts/bench.mjs as its own process, like the
-// app, so it competes with Directus for the same cores the app does.
+// No routing, session, rendering or headers. Run by the benchmark (scripts/bench/servers.mjs) as its
+// own process, like the app, so it competes with Directus for the same cores the app does.
 import { createServer } from "node:http";
 
 const origin = process.env.PASS_THROUGH_ORIGIN;

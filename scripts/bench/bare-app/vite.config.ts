@@ -1,0 +1,3 @@
+import { reactRouter } from "@react-router/dev/vite";
+import { defineConfig } from "vite";
+export default defineConfig({ plugins: [reactRouter()] });
