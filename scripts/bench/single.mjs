@@ -14,9 +14,10 @@ import { directusCallsPerView, discoverDirectusRequests } from "./discover.mjs";
 import { firstLoadJs } from "./first-load.mjs";
 import { measureSides, warmUp } from "./load.mjs";
 import { APP_NODE_ARGS, BASELINE, CONCURRENCY, DURATION, PAGES, SOURCE, WARMUP } from "./options.mjs";
-import { failedRows, printSingleReport } from "./report.mjs";
+import { failedRows } from "./report.mjs";
 import { appLogin, directusLogin, seed } from "./seed.mjs";
 import { startBareApp, startBenchApp, startPassThrough } from "./servers.mjs";
+import { printSingleReport } from "./single-report.mjs";
 
 const BASELINE_SIDE = "app (baseline)";
 const log = (line) => console.log(`» ${line}`);
