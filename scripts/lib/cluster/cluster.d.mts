@@ -1,6 +1,7 @@
 import type { RunningApp } from "../app-process.mjs";
 import type { RunningDirectus } from "../directus-process.mjs";
 import type { ServerStats } from "./haproxy.mjs";
+import type { ServiceProcess } from "./process.mjs";
 import type { ClusterSettings } from "./settings.mjs";
 
 export interface Cluster {
@@ -8,7 +9,11 @@ export interface Cluster {
   /** Running instances in the settings' order; null while one is stopped. */
   directus: Array<RunningDirectus | null>;
   apps: Array<RunningApp | null>;
+  /** PostgreSQL, Redis and HAProxy; null once stopped. */
+  services: { postgres: ServiceProcess | null; redis: ServiceProcess | null; haproxy: ServiceProcess | null };
   stats(): Promise<ServerStats[]>;
+  /** A server's weight in its HAProxy backend: "0" takes it out of the rotation (still running and checked), "100%" puts it back. */
+  setWeight(server: string, weight: string): Promise<void>;
   waitForStatus(server: string, status: string, timeoutMs?: number): Promise<void>;
   /** SIGTERM to that instance's PID; resolves once it has exited. */
   stopDirectus(index: number): Promise<void>;
@@ -22,4 +27,12 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-export declare function startCluster(settings: ClusterSettings, options?: { log?: (line: string) => void }): Promise<Cluster>;
+export declare function startCluster(
+  settings: ClusterSettings,
+  options?: {
+    log?: (line: string) => void;
+    /** The folder holding the app's server.mjs and build/; default: the project. */
+    appDir?: string;
+    appNodeArgs?: string[];
+  },
+): Promise<Cluster>;

@@ -9,7 +9,7 @@ import { startApp } from "../app-process.mjs";
 import { startDirectus } from "../directus-process.mjs";
 import { provision } from "../provision.mjs";
 import { ensureBinaries } from "./debian.mjs";
-import { readStats, startHaproxy } from "./haproxy.mjs";
+import { readStats, setWeight, startHaproxy } from "./haproxy.mjs";
 import { startPostgres } from "./postgres.mjs";
 import { killOnExit, sleep } from "./process.mjs";
 import { startRedis } from "./redis.mjs";
@@ -18,9 +18,10 @@ import { appEnv, directusEnv, saveSettings } from "./settings.mjs";
 /**
  * Starts everything; on failure stops what it started and rethrows.
  * @param {import("./settings.mjs").ClusterSettings} settings
- * @param {{ log?: (line: string) => void }} [options]
+ * @param {{ log?: (line: string) => void, appDir?: string, appNodeArgs?: string[] }} [options] `appDir`:
+ *   the folder holding the app's server.mjs and build/ (default: the project; the benchmark builds a snapshot)
  */
-export async function startCluster(settings, { log = (line) => console.log(`[cluster] ${line}`) } = {}) {
+export async function startCluster(settings, { log = (line) => console.log(`[cluster] ${line}`), appDir, appNodeArgs = [] } = {}) {
   // Readable by the postgres user, which owns its own folder inside.
   await chmod(settings.dir, 0o711);
   await mkdir(settings.logDir, { recursive: true });
@@ -51,7 +52,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
 
   const startAppInstance = async (index) => {
     const instance = settings.app.instances[index];
-    const running = await startApp({ directusUrl: settings.directus.url, port: instance.port, env: appEnv(settings), host: "localhost" });
+    const running = await startApp({ directusUrl: settings.directus.url, port: instance.port, env: appEnv(settings), host: "localhost", cwd: appDir, nodeArgs: appNodeArgs });
     killOnExit(running.process);
     const logFile = join(settings.logDir, `${instance.name}.log`);
     running.process.once("exit", () => writeFile(logFile, running.output(), { flag: "a" }).catch(() => {}));
@@ -64,7 +65,11 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
     /** The running Directus instances (null while stopped), in the settings' order. */
     directus,
     apps,
+    /** PostgreSQL, Redis and HAProxy (null once stopped), for their PIDs. */
+    services: base,
     stats: () => readStats(settings.proxy.statsSocket),
+    /** Weight of a server (app2, directus1…) in its backend: "0" takes it out of the rotation, "100%" puts it back. */
+    setWeight: (server, weight) => setWeight(settings.proxy.statsSocket, backendOf(settings, server), server, weight),
     /** Resolves once HAProxy reports this server with this status (UP, DOWN…). */
     waitForStatus: (server, status, timeoutMs = 30_000) => waitForStatus(settings, server, status, timeoutMs),
     stopDirectus: async (index) => {
@@ -127,6 +132,13 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
     throw error;
   }
   return cluster;
+}
+
+/** The HAProxy backend (haproxy.cfg) a server is in: `app` for the app instances, `directus` for Directus's. */
+function backendOf(settings, server) {
+  if (settings.app.instances.some((instance) => instance.name === server)) return "app";
+  if (settings.directus.instances.some((instance) => instance.name === server)) return "directus";
+  throw new Error(`no server ${server} in the cluster`);
 }
 
 async function waitForStatus(settings, server, status, timeoutMs) {

@@ -14,3 +14,5 @@ export interface ServerStats {
 export declare const configFile: string;
 export declare function startHaproxy(settings: ClusterSettings, binaries: { haproxy: string }): Promise<ServiceProcess>;
 export declare function readStats(statsSocket: string): Promise<ServerStats[]>;
+/** "0" takes a running server out of the rotation; "100%" puts it back at its configured weight. */
+export declare function setWeight(statsSocket: string, backend: string, server: string, weight: string): Promise<void>;

@@ -44,6 +44,15 @@ export async function readStats(statsSocket) {
     }));
 }
 
+/**
+ * Sets a server's weight through the runtime API: "0" keeps it running and checked but sends it no
+ * new requests; "100%" gives it its configured weight again, at once (no slow start: it never went down).
+ */
+export async function setWeight(statsSocket, backend, server, weight) {
+  const reply = (await socketCommand(statsSocket, `set weight ${backend}/${server} ${weight}`)).trim();
+  if (reply) throw new Error(`HAProxy refused "set weight ${backend}/${server} ${weight}": ${reply}`);
+}
+
 function socketCommand(path, command) {
   return new Promise((resolve, reject) => {
     const socket = connect(path);
