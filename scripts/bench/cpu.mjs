@@ -29,20 +29,25 @@ export function processCpu(pids) {
 }
 
 /**
- * A sampler of each named process's CPU seconds together with all its descendants' (PostgreSQL
- * serves each connection from a child process), plus `machine`: every process on the machine.
- * Each living process counts its own time and that of the children it has reaped (cutime, cstime),
- * so a backend that exits is still counted, once. One pass over /proc serves every name.
+ * A sampler of each named process's CPU seconds together with its descendants' (PostgreSQL serves
+ * each connection from a child process; a descendant that is itself named counts only under its
+ * own name), plus `machine`: every process on the machine, and `wall`: elapsed seconds, so that
+ * per request answered, `machine ÷ wall` is the cores kept busy. Each living process counts its own
+ * time and that of the children it has reaped (cutime, cstime), so a PostgreSQL backend that exits
+ * is still counted, once. One pass over /proc serves every name.
  */
 export function processTreeCpu(pids) {
+  const roots = new Set(Object.values(pids));
   return async () => {
+    const wall = performance.now() / 1000;
     const processes = await listProcesses();
     const result = {};
     for (const [name, pid] of Object.entries(pids)) {
-      const tree = descendants(processes, pid);
+      const tree = descendants(processes, pid, roots);
       result[name] = processes.filter((entry) => tree.has(entry.pid)).reduce((sum, entry) => sum + entry.ticks, 0) / CLOCK_TICKS;
     }
     result.machine = await machineBusySeconds();
+    result.wall = wall;
     return result;
   };
 }
@@ -57,14 +62,14 @@ async function listProcesses() {
   });
 }
 
-/** `root` and every process below it. */
-function descendants(processes, root) {
+/** `root` and every process below it, short of the other `roots` and theirs. */
+function descendants(processes, root, roots) {
   const tree = new Set([root]);
   // A child may be listed before its parent: repeat until no process joins.
   for (let grown = true; grown; ) {
     grown = false;
     for (const { pid, ppid } of processes) {
-      if (!tree.has(pid) && tree.has(ppid)) {
+      if (!tree.has(pid) && !roots.has(pid) && tree.has(ppid)) {
         tree.add(pid);
         grown = true;
       }

@@ -48,6 +48,22 @@ export async function directusLogin(url, email) {
   return login.data.access_token;
 }
 
+/**
+ * A session token from Directus's session-mode login, the kind the app sends as its Bearer token:
+ * Directus looks its session up on every request, which a JSON-mode access token spares it.
+ */
+export async function directusSessionToken(url, email) {
+  const response = await fetch(`${url}/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD, mode: "session" }),
+  });
+  await response.arrayBuffer();
+  const token = response.headers.getSetCookie().map((header) => header.split(";")[0].split("=")).find(([name]) => name === "directus_session_token")?.[1];
+  if (!response.ok || !token) throw new Error(`session login at Directus failed for ${email}: ${response.status}`);
+  return token;
+}
+
 /** Signs in through the app's login form; returns the Cookie header its answer sets. */
 export async function appLogin(appUrl, email) {
   const response = await fetch(`${appUrl}/login`, {

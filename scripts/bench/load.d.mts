@@ -1,0 +1,35 @@
+/** One autocannon run, with the CPU seconds each sampled name used during it. */
+export interface Slice {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  requests: number;
+  cpu: Record<string, number>;
+}
+
+/** A side's slices combined. */
+export interface SideResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  requests: number;
+  /** CPU milliseconds each sampled name spent per request answered. */
+  cpuMsPerRequest: Record<string, number>;
+}
+
+export interface Side {
+  url: string;
+  headers: Record<string, string>;
+  prepare?: () => Promise<void>;
+}
+
+export type CpuSampler = () => Promise<Record<string, number>>;
+
+export declare function cannon(url: string, options: { connections: number; duration: number; headers: Record<string, string> }, sampleCpu: CpuSampler): Promise<Slice>;
+export declare function measureSides(sides: Record<string, Side>, connections: number, options: { duration: number; sampleCpu: CpuSampler }): Promise<Record<string, SideResult>>;
+export declare function warmUp(sides: Record<string, Side>, connections: number, seconds: number, sampleCpu: CpuSampler): Promise<void>;
+export declare function combine(slices: Slice[]): SideResult;
