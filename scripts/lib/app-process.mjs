@@ -5,8 +5,8 @@ import { randomBytes } from "node:crypto";
 import { getFreePort } from "./directus-process.mjs";
 import { root } from "./runtime.mjs";
 
-export async function startApp({ directusUrl, cwd = root, env = {}, nodeArgs = [], host = "127.0.0.1", startTimeoutMs = 30_000 }) {
-  const port = await getFreePort();
+export async function startApp({ directusUrl, cwd = root, env = {}, nodeArgs = [], host = "127.0.0.1", port, startTimeoutMs = 30_000 }) {
+  port ??= await getFreePort();
   const child = spawn(process.execPath, [...nodeArgs, "server.mjs"], {
     cwd,
     env: {
@@ -16,6 +16,8 @@ export async function startApp({ directusUrl, cwd = root, env = {}, nodeArgs = [
       PORT: String(port),
       DIRECTUS_URL: directusUrl,
       SESSION_SECRET: randomBytes(32).toString("hex"),
+      // The address its emails' links use; a deployment sets its public URL.
+      APP_URL: `http://${host}:${port}`,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
