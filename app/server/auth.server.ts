@@ -1,11 +1,11 @@
-// Register, log in and log out against Directus. Returns plain results; routes decide what to render.
-import { readMe, registerUser } from "@directus/sdk";
+// Log in and log out against Directus (registration: registration.server.ts). Returns plain results; routes decide what to render.
+import { readMe } from "@directus/sdk";
 import { classifyDirectusError, type DirectusFailure } from "./directus-errors.server";
 import { closeDirectusSession, openDirectusSession } from "./directus-session.server";
 import { directusClient } from "./directus.server";
 import type { SessionData, SessionUser } from "./session.server";
 
-export type AuthResult = { ok: true; session: Omit<SessionData, "startedAt"> } | { ok: false; failure: DirectusFailure };
+export type AuthResult = { ok: true; session: Pick<SessionData, "tokens" | "user"> } | { ok: false; failure: DirectusFailure };
 
 const userFields = ["id", "email", "first_name", "last_name"] as const;
 
@@ -25,21 +25,6 @@ export async function logIn(email: string, password: string, clientIp: string | 
     // Login takes any plausible address; one Directus refuses as malformed belongs to no account.
     return { ok: false, failure: failure.kind === "invalid" ? { kind: "unauthorized" } : failure };
   }
-}
-
-export async function register(email: string, password: string, clientIp: string | null): Promise<AuthResult> {
-  try {
-    await directusClient({ clientIp }).request(registerUser(email, password));
-  } catch (error) {
-    return { ok: false, failure: classifyDirectusError(error) };
-  }
-  const result = await logIn(email, password, clientIp);
-  // Directus answers a registration for a taken email as if it worked (no account enumeration),
-  // so a refused login right after is how that case shows.
-  if (!result.ok && result.failure.kind === "unauthorized") {
-    return { ok: false, failure: { kind: "invalid", code: "RECORD_NOT_UNIQUE", field: "email", message: "Email already registered" } };
-  }
-  return result;
 }
 
 /**

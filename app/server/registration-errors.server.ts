@@ -1,14 +1,18 @@
-// Maps Directus's answers to a registration onto the form field they concern.
+// Maps Directus's answers to a registration onto the form field they concern. (A taken address is
+// no answer: Directus registers it with the same silent 204, and so the app cannot, and does not, say.)
 import type { DirectusFailure } from "./directus-errors.server";
+
+// Directus checks a new password against its auth_password_policy, which it shows no one but admins.
+export const PASSWORD_POLICY_MESSAGE = "Directus's password policy refused this password. Choose a longer one, or mix in capitals, digits and symbols.";
+
+/** Directus's refusal of a new password (at registration, reset or change), if that is what it was. */
+export function isPasswordRefusal(failure: DirectusFailure): boolean {
+  return failure.kind === "invalid" && (failure.field === "password" || /password/i.test(failure.message));
+}
 
 export function registrationErrors(failure: DirectusFailure): Record<string, string> | null {
   if (failure.kind !== "invalid") return null;
-  if (failure.code === "RECORD_NOT_UNIQUE" || /unique|already/i.test(failure.message)) {
-    return { email: "An account with this email already exists. Log in instead." };
-  }
-  if (failure.field === "password" || /password/i.test(failure.message)) {
-    return { password: "Directus refused this password. Choose a longer or less common one." };
-  }
+  if (isPasswordRefusal(failure)) return { password: PASSWORD_POLICY_MESSAGE };
   if (failure.field === "email" || /email/i.test(failure.message)) {
     return { email: "Directus refused this email address." };
   }

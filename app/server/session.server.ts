@@ -2,6 +2,7 @@
 // session began, nothing else. Encrypted and signed (sealed-cookie.server.ts).
 import { createCookieSessionStorage, createContext, type RouterContextProvider, type Session } from "react-router";
 import { config } from "./config.server";
+import type { AccountStep } from "./account-steps.server";
 import type { SessionTokens } from "./directus-session.server";
 import { createSealedCookie } from "./sealed-cookie.server";
 
@@ -14,6 +15,8 @@ export type SessionData = {
   user: SessionUser;
   /** Epoch milliseconds of the login: the absolute lifetime (SESSION_MAX_AGE) counts from here. */
   startedAt: number;
+  /** A pending step of an account flow (verification, password reset); account-steps.server.ts owns it. */
+  step: AccountStep;
 };
 export type SessionFlash = { message: string };
 export type AppSession = Session<SessionData, SessionFlash>;
@@ -88,9 +91,11 @@ export function updateSession(state: SessionState, patch: Partial<Pick<SessionDa
 }
 
 /** A new login: a new Directus session, a new user snapshot and a new absolute lifetime. */
-export function signIn(state: SessionState, data: Omit<SessionData, "startedAt">) {
+export function signIn(state: SessionState, data: Pick<SessionData, "tokens" | "user">) {
   updateSession(state, data);
   state.session.set("startedAt", Date.now());
+  // Whatever step of an account flow was pending, logging in completes it.
+  state.session.unset("step");
 }
 
 /** True once the session has lived SESSION_MAX_AGE since its login, however active it was. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { limits } from "../../app/lib/limits.ts";
 import { readUser } from "./directus-admin.ts";
 import { dashboardUserId, register } from "./helpers.ts";
 
@@ -45,18 +46,18 @@ test("changing my name shows it in the header at once, after a reload, and in Di
   expect((await readUser(id)).first_name).toBeNull();
 });
 
-test("a first name over 100 characters is refused inline and the input keeps it", async ({ page }) => {
+test(`a first name over ${limits.nameMax} characters is refused inline and the input keeps it`, async ({ page }) => {
   await register(page);
   const id = await dashboardUserId(page);
   await page.goto("/profile");
-  const tooLong = "a".repeat(101);
+  const tooLong = "a".repeat(limits.nameMax + 1);
   // Bypass the input's own maxlength to see the server's answer.
   await page.getByLabel("First name").evaluate((input) => input.removeAttribute("maxlength"));
   await page.getByLabel("First name").fill(tooLong);
   await page.getByLabel("Last name").fill("Valid");
   await page.getByRole("button", { name: "Save profile" }).click();
 
-  await expect(page.getByText("Must be at most 100 characters")).toBeVisible();
+  await expect(page.getByText(`Must be at most ${limits.nameMax} characters`)).toBeVisible();
   await expect(page.getByLabel("First name")).toHaveValue(tooLong);
   await expect(page.getByLabel("First name")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByLabel("Last name")).toHaveValue("Valid");
