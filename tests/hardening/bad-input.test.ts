@@ -2,6 +2,7 @@
 // page, never 5xx, never a stack trace, and Directus ends up exactly as it was.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpSession, uniqueEmail } from "../support/http-session.ts";
+import { emailedLink, SUBJECTS } from "../support/mail.ts";
 import { leaksInternals, startStack, type Stack } from "./stack.ts";
 
 let stack: Stack;
@@ -9,11 +10,19 @@ let user: HttpSession;
 let userId: string;
 let postId: string;
 let anonymous: HttpSession;
+/** A browser that opened a password-reset link for the user: its session holds the reset step. */
+let resetter: HttpSession;
 
 beforeAll(async () => {
   stack = await startStack();
   user = new HttpSession(stack.app.url);
-  ({ id: userId } = await user.register(uniqueEmail("bad-input")));
+  let email: string;
+  ({ id: userId, email } = await user.register(uniqueEmail("bad-input")));
+  resetter = new HttpSession(stack.app.url);
+  const since = Date.now();
+  await resetter.post("/forgot-password", { email });
+  const link = new URL(await emailedLink(stack.directus.mailDir, { to: email, subject: SUBJECTS.reset, since, path: "/reset-password" }));
+  expect((await resetter.get(link.pathname + link.search)).path).toBe("/reset-password");
   await user.post("/profile", { firstName: "Stable", lastName: "Name" });
   const created = await user.post("/posts/new", { title: "Stable title", content: "Stable content" });
   postId = created.path.match(/^\/posts\/(\d+)$/)?.[1] ?? "";
@@ -104,6 +113,40 @@ const actions: Action[] = [
       urlencoded("email with an unknown top-level domain", [["email", `${uniqueEmail("never")}.zzzz`], ["password", "a long enough password"]]),
       urlencoded("password with NUL", [["email", uniqueEmail("nul")], ["password", `long enough ${NUL}`]]),
     ],
+  },
+  {
+    name: "/forgot-password",
+    path: () => "/forgot-password",
+    as: () => anonymous,
+    payloads: () => variants([["email", "someone@example.com"]], ["email"]),
+  },
+  {
+    name: "/reset-password",
+    path: () => "/reset-password",
+    as: () => resetter,
+    // Two different passwords: no variant of them may come out valid and reset the password.
+    payloads: () => variants([["password", "a new passphrase"], ["confirmPassword", "another passphrase"]], ["password", "confirmPassword"]),
+  },
+  {
+    name: "/verify-email",
+    path: () => "/verify-email",
+    as: () => anonymous,
+    // Sending the link again takes no fields; only what is not an HTML form submission at all is wrong here.
+    payloads: () => variants([["resend", "yes"]], ["resend"]).filter(notAForm),
+  },
+  {
+    name: "/profile/password",
+    path: () => "/profile/password",
+    as: () => user,
+    // The current password is wrong, so no variant can change anything.
+    payloads: () =>
+      variants([["currentPassword", "not the password"], ["password", "a new passphrase"], ["confirmPassword", "a new passphrase"]], ["password", "confirmPassword"], ["currentPassword"]),
+  },
+  {
+    name: "/profile/email",
+    path: () => "/profile/email",
+    as: () => user,
+    payloads: () => variants([["email", uniqueEmail("moved")], ["currentPassword", "not the password"]], ["email"], ["currentPassword"]),
   },
   {
     name: "/posts/new",
