@@ -32,7 +32,7 @@ export async function register(
   let verify: boolean;
   try {
     verify = await verifiesEmail(clientIp);
-    await requestAccount(email, password, clientIp);
+    await requestAccount(email, password, clientIp, verify);
   } catch (error) {
     return { ok: false, failure: classifyDirectusError(error) };
   }
@@ -40,8 +40,11 @@ export async function register(
   return logIn(email, password, clientIp);
 }
 
-function requestAccount(email: string, password: string, clientIp: string | null) {
-  return directusClient({ clientIp }).request(registerUser(email, password, { verification_url: accountLinks(config.appUrl).verifyEmail }));
+// The link only when Directus sends one: Directus checks any link against its allow list, which a
+// deployment without verification need not set.
+function requestAccount(email: string, password: string, clientIp: string | null, withLink: boolean) {
+  const options = withLink ? { verification_url: accountLinks(config.appUrl).verifyEmail } : {};
+  return directusClient({ clientIp }).request(registerUser(email, password, options));
 }
 
 /**
@@ -50,7 +53,7 @@ function requestAccount(email: string, password: string, clientIp: string | null
  */
 export async function sendVerificationAgain(email: string, clientIp: string | null): Promise<{ ok: true } | Failure> {
   try {
-    await requestAccount(email, randomBytes(24).toString("base64url"), clientIp);
+    await requestAccount(email, randomBytes(24).toString("base64url"), clientIp, true);
     return { ok: true };
   } catch (error) {
     return { ok: false, failure: classifyDirectusError(error) };
