@@ -35,12 +35,22 @@ function trustFunction(value) {
 }
 const trustProxy = trustFunction(process.env.TRUST_PROXY);
 
+// Headers set before anything answers: what this file serves itself (assets, public files, their 404s)
+// keeps them, and the headers React Router sends replace them (a document's CSP carries its nonce).
+// A build without them (the benchmark's bare React Router app) is served with none; the hardening
+// tests hold this app to them.
+const serverHeaders = build.entry.module.serverHeaders ?? { everyResponse: {}, appResponse: {} };
+const setHeaders = (res, headers) => {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+};
+
 const assets = serveStatic("build/client/assets", { immutable: true, maxAge: "1y", index: false, fallthrough: false });
 // Other public files (favicon, robots.txt): only paths that look like files reach the disk.
 const publicFiles = serveStatic("build/client", { maxAge: "1h", index: false });
 const handleRequest = createRequestListener({ build, mode: process.env.NODE_ENV });
 
 const server = createServer((req, res) => {
+  setHeaders(res, serverHeaders.everyResponse);
   const path = req.url?.split("?")[0] ?? "/";
   if (path.startsWith("/assets/")) {
     req.url = req.url.slice("/assets".length);
@@ -48,9 +58,15 @@ const server = createServer((req, res) => {
   }
   // The app reads the visitor's IP from this header; whatever a visitor sent under that name is replaced.
   req.headers[CLIENT_IP_HEADER] = proxyAddr(req, trustProxy);
-  if (/\.(?!data$)\w+$/.test(path)) return publicFiles(req, res, () => handleRequest(req, res));
-  return handleRequest(req, res);
+  if (/\.(?!data$)\w+$/.test(path)) return publicFiles(req, res, () => appRequest(req, res));
+  return appRequest(req, res);
 });
+
+// Not before serve-static, which keeps a Cache-Control it finds instead of setting its own.
+function appRequest(req, res) {
+  setHeaders(res, serverHeaders.appResponse);
+  return handleRequest(req, res);
+}
 
 function notFound(res) {
   res.statusCode = 404;

@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 // by tests/integration/global-setup.ts) and `hardening` (each file starts its own Directus and the
 // production build of the app, so `react-router build` must have run first). This file takes precedence over vite.config.ts for
 // Vitest, so the React Router plugin is not loaded in tests.
+// A fourth, `cluster`, exists only inside `npm run test:cluster`, which starts the cluster and
+// names its settings file in CLUSTER_SETTINGS; `npm test` never runs it.
 export default defineConfig({
   test: {
     projects: [
@@ -39,6 +41,21 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      ...(process.env.CLUSTER_SETTINGS
+        ? [
+            {
+              test: {
+                name: "cluster",
+                include: ["tests/cluster/**/*.test.ts"],
+                environment: "node",
+                testTimeout: 180_000,
+                hookTimeout: 60_000,
+                // One cluster, and a test that stops half of it: one file at a time.
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -1,5 +1,5 @@
 // React Router's Node entry, rendering whole documents, plus a per-request CSP nonce, security headers
-// and quieter error logging.
+// and quieter error logging. Every other response gets its headers from responseHeadersMiddleware.
 import { Writable } from "node:stream";
 
 import { renderToPipeableStream } from "react-dom/server";
@@ -7,11 +7,11 @@ import {
   isRouteErrorResponse,
   ServerRouter,
   type EntryContext,
-  type HandleDataRequestFunction,
   type HandleErrorFunction,
   type RouterContextProvider,
 } from "react-router";
 
+import { PRIVATE_CACHE_CONTROL } from "#app/server/response-headers.server.ts";
 import { createNonce, securityHeaders } from "#app/server/security-headers.server.ts";
 
 export const streamTimeout = 5_000;
@@ -89,10 +89,16 @@ export default function handleRequest(
   });
 }
 
-// Loader and action responses for client navigations: not documents, so no CSP, but the rest still applies.
-export const handleDataRequest: HandleDataRequestFunction = (response) => {
-  applyHeaders(response.headers, securityHeaders({ production }));
-  return response;
+/**
+ * For server.mjs, which answers some requests without a route: built assets, public files, and
+ * URLs no route matches (React Router answers those 404s without running middleware). Exported
+ * here because the server build exposes this module as `build.entry.module`.
+ */
+export const serverHeaders = {
+  /** Every response: the security headers, with the policy for what is not a document. */
+  everyResponse: securityHeaders({ production }),
+  /** Every response React Router answers, matched or not. */
+  appResponse: { "Cache-Control": PRIVATE_CACHE_CONTROL },
 };
 
 // Logs the error and where it happened, never the request body; aborted requests are the visitor leaving, not a fault.

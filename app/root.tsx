@@ -3,12 +3,14 @@ import type { Route } from "./+types/root";
 import { RouteErrorPage } from "./components/error-page";
 import { SiteHeader } from "./components/site-header";
 import { optionalUser } from "./server/require-user.server";
+import { responseHeadersMiddleware } from "./server/response-headers.server";
 import { serverTimingMiddleware } from "./server/server-timing.server";
 import { sessionMiddleware } from "./server/session-middleware.server";
 import stylesheet from "./styles.css?url";
 
-// Server-Timing first, so its total includes opening and writing the session.
-export const middleware: Route.MiddlewareFunction[] = [serverTimingMiddleware, sessionMiddleware];
+// Headers outermost, so they reach every response, redirects included; Server-Timing next, so its
+// total includes opening and writing the session.
+export const middleware: Route.MiddlewareFunction[] = [responseHeadersMiddleware, serverTimingMiddleware, sessionMiddleware];
 
 export const links: Route.LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },

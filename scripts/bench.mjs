@@ -69,11 +69,14 @@ const reactRouterBin = join(root, "node_modules", "@react-router", "dev", "bin.c
 // What a production build needs; copied so the benchmark builds and serves its own snapshot.
 const SNAPSHOT = ["app", "package.json", "react-router.config.ts", "vite.config.ts", "tsconfig.json", "server.mjs"];
 
-async function buildSnapshot() {
+// BENCH_SOURCE points at another checkout, measured instead of this one; BENCH_BASELINE at another
+// checkout measured beside it, as one more side in the same alternating slices (before/after in one run).
+const BASELINE = process.env.BENCH_BASELINE;
+const BASELINE_SIDE = "app (baseline)";
+
+async function buildSnapshot(source = process.env.BENCH_SOURCE ?? root) {
   const dir = await mkdtemp(join(tmpdir(), "bench-app-"));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  // BENCH_SOURCE points at another checkout, for before/after comparisons.
-  const source = process.env.BENCH_SOURCE ?? root;
   for (const entry of SNAPSHOT) await cp(join(source, entry), join(dir, entry), { recursive: true });
   await symlink(join(root, "node_modules"), join(dir, "node_modules"), "dir");
   await run(process.execPath, [reactRouterBin, "build"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
@@ -344,7 +347,8 @@ async function directusCallsPerView(url, cookie, views = 5) {
   for (let i = 0; i < views; i++) {
     const response = await fetch(url, { headers: { Cookie: cookie } });
     await response.arrayBuffer();
-    calls += (response.headers.get("server-timing") ?? "").split(",").filter((entry) => entry.trim().startsWith("directus-")).length;
+    // `directus;dur=…` by default, `directus-posts;dur=…;desc=…` with SERVER_TIMING_DETAIL=1.
+    calls += (response.headers.get("server-timing") ?? "").split(",").filter((entry) => /^directus[-;]/.test(entry.trim())).length;
   }
   return calls / views;
 }
@@ -431,6 +435,13 @@ async function main() {
   log("building and starting a bare React Router app");
   const bareApp = await startBareApp(directus.url, floorHeaders.Authorization);
   Object.assign(watched, { app: app.pid, "bare React Router": bareApp.pid, "pass-through": passThrough.pid, directus: directus.pid, "load generator": process.pid });
+  let baseline = null;
+  if (BASELINE) {
+    log(`building and starting the baseline app from ${BASELINE}`);
+    const baselineApp = await startBenchApp({ appDir: await buildSnapshot(BASELINE), directusUrl: directus.url, sessionSecret });
+    baseline = { url: baselineApp.url, cookie: await appLogin(baselineApp.url, reader) };
+    watched[BASELINE_SIDE] = baselineApp.pid;
+  }
 
   const pages = [
     { name: "dashboard", path: "/dashboard" },
@@ -448,6 +459,7 @@ async function main() {
       "pass-through": { url: `${passThrough.url}${page.floorPath}`, headers: {} },
       floor: { url: `${directus.url}${page.floorPath}`, headers: floorHeaders },
     };
+    if (baseline) page.sides[BASELINE_SIDE] = { url: `${baseline.url}${page.path}`, headers: { Cookie: baseline.cookie } };
   }
 
   if (WARMUP > 0) {
@@ -472,6 +484,7 @@ async function main() {
         ratio: measured.app.rps / measured.floor.rps,
         bareReactRouterRatio: measured["bare React Router"].rps / measured.floor.rps,
         passThroughRatio: measured["pass-through"].rps / measured.floor.rps,
+        ...(baseline ? { baseline: measured[BASELINE_SIDE], baselineRatio: measured[BASELINE_SIDE].rps / measured.floor.rps } : {}),
       });
     }
   }
@@ -485,6 +498,7 @@ async function main() {
     date: new Date().toISOString(),
     durationSeconds: DURATION,
     warmupSeconds: WARMUP,
+    baseline: BASELINE ?? null,
     node: process.version,
     pages: pages.map(({ name, path, floorPath, directusPerView, serverTimingDirectusCalls }) => ({
       name,
@@ -502,9 +516,10 @@ async function main() {
   console.log("\nDirectus requests per view (proxy count; Server-Timing count):");
   for (const page of results.pages) console.log(`  ${page.name.padEnd(9)} ${page.directusRequestsPerView} ; ${page.serverTimingDirectusCalls}   floor = ${page.floor}`);
   console.log(`\nThroughput and CPU per request (${DURATION} s per side in alternating 2 s slices, after ${WARMUP} s warm-up per side and page; latency in ms, CPU in ms per request answered, on ${cpus().length} cores):\n`);
-  const sideRows = ({ page, connections, app: a, bareReactRouter: b, passThrough: p, floor: f }) =>
+  const sideRows = ({ page, connections, app: a, baseline: before, bareReactRouter: b, passThrough: p, floor: f }) =>
     [
       ["app", a, a.cpuMsPerRequest.app],
+      ...(before ? [[BASELINE_SIDE, before, before.cpuMsPerRequest[BASELINE_SIDE]]] : []),
       ["bare React Router", b, b.cpuMsPerRequest["bare React Router"]],
       ["pass-through", p, p.cpuMsPerRequest["pass-through"]],
       ["floor", f, NaN],
@@ -533,7 +548,7 @@ async function main() {
   console.log(`\nApp server peak RSS (VmHWM): ${fmt.n(rss.hwmMb, 1)} MB`);
   console.log(`Results written to bench-results.json`);
 
-  const failed = load.filter((row) => [row.app, row.bareReactRouter, row.passThrough, row.floor].some((side) => side.non2xx || side.errors));
+  const failed = load.filter((row) => [row.app, row.baseline, row.bareReactRouter, row.passThrough, row.floor].some((side) => side && (side.non2xx || side.errors)));
   if (failed.length) {
     console.error(`\nFAILED: errors under load in ${failed.map((row) => `${row.page} c=${row.connections}`).join(", ")}`);
     if (process.env.DEBUG_APP) console.error(app.output());

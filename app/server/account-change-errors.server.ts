@@ -8,8 +8,9 @@ function fieldErrors(failure: DirectusFailure): Record<string, string> | null {
   // The current password is checked by logging in with it.
   if (failure.kind === "unauthorized") return { currentPassword: "This is not your current password." };
   if (isPasswordRefusal(failure)) return { password: PASSWORD_POLICY_MESSAGE };
-  if (failure.kind === "invalid" && failure.code === "RECORD_NOT_UNIQUE") return { email: "This address cannot be used for your account. Choose another." };
-  if (failure.kind === "invalid" && failure.field === "email") return { email: "Directus refused this email address." };
+  if (failure.kind !== "invalid") return null;
+  if (failure.problems.some((problem) => problem.code === "RECORD_NOT_UNIQUE")) return { email: "This address cannot be used for your account. Choose another." };
+  if (failure.problems.some((problem) => problem.field === "email")) return { email: "Directus refused this email address." };
   return null;
 }
 

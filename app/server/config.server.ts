@@ -42,6 +42,14 @@ function readPositiveInt(name: string, fallback: number): number {
   return value;
 }
 
+function readSwitch(name: string, fallback: boolean): boolean {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  if (raw === "1" || raw === "true") return true;
+  if (raw === "0" || raw === "false") return false;
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
+}
+
 // Development gets a generated secret kept in a git-ignored file, so restarts keep people signed in.
 function localSessionSecret(): string {
   const dir = join(process.cwd(), ".local");
@@ -80,4 +88,6 @@ export const config = {
   sessionMaxAgeSeconds: readPositiveInt("SESSION_MAX_AGE", 7 * 24 * 60 * 60),
   // Directus's SESSION_COOKIE_NAME: the cookie its session-mode login and refresh answer with.
   directusSessionCookie: process.env.DIRECTUS_SESSION_COOKIE_NAME?.trim() || "directus_session_token",
+  // Server-Timing naming each Directus call by path (item ids included): anyone sees the header, so off in production.
+  serverTimingDetail: readSwitch("SERVER_TIMING_DETAIL", !isProduction),
 } as const;

@@ -9,8 +9,36 @@ export type DirectusFailure =
   | { kind: "unauthorized" }
   | { kind: "forbidden" }
   | { kind: "not-found" }
-  | { kind: "invalid"; code: string; field: string | null; message: string }
+  | { kind: "invalid"; problems: InputProblem[] }
   | { kind: "unknown"; status: number | null };
+
+/**
+ * One value Directus refused: its error code, the field it names and, for FAILED_VALIDATION, the rule
+ * that failed. Directus's own message is dropped here: it names collections and echoes values (even a
+ * refused password), so what a visitor reads is chosen from the code alone (failure-messages.server.ts).
+ */
+export type InputProblem = { code: string; field: string | null; rule: string | null };
+
+// The codes Directus (@directus/errors, @directus/validation) answers a refused payload or query with, all 400s.
+const INPUT_CODES = new Set([
+  "INVALID_PAYLOAD",
+  "INVALID_QUERY",
+  "FAILED_VALIDATION",
+  "RECORD_NOT_UNIQUE",
+  "VALUE_TOO_LONG",
+  "VALUE_OUT_OF_RANGE",
+  "CONTAINS_NULL_VALUES",
+  "NOT_NULL_VIOLATION",
+  "INVALID_FOREIGN_KEY",
+]);
+
+function inputProblem(entry: { extensions?: Record<string, unknown> } | undefined): InputProblem {
+  const extensions = entry?.extensions ?? {};
+  const code = typeof extensions.code === "string" ? extensions.code : "";
+  const field = typeof extensions.field === "string" ? extensions.field : null;
+  const rule = code === "FAILED_VALIDATION" && typeof extensions.type === "string" ? extensions.type : null;
+  return { code, field, rule };
+}
 
 function isNetworkOrTimeout(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -67,10 +95,8 @@ export function classifyDirectusError(error: unknown): DirectusFailure {
   if (status === 401 || ["INVALID_CREDENTIALS", "INVALID_TOKEN", "TOKEN_EXPIRED"].includes(code)) return { kind: "unauthorized" };
   if (code === "FORBIDDEN" || status === 403) return { kind: "forbidden" };
   if (code === "ROUTE_NOT_FOUND" || status === 404) return { kind: "not-found" };
-  if (status === 400 || code === "INVALID_PAYLOAD" || code === "RECORD_NOT_UNIQUE" || code === "FAILED_VALIDATION" || code === "VALUE_TOO_LONG") {
-    const field = typeof first?.extensions?.field === "string" ? first.extensions.field : null;
-    return { kind: "invalid", code, field, message: first?.message ?? "Invalid input" };
-  }
+  // Directus lists every refused field (a validation rule may refuse several at once).
+  if (status === 400 || INPUT_CODES.has(code)) return { kind: "invalid", problems: error.errors.map(inputProblem) };
   if (status !== null && status >= 502) return { kind: "unavailable" };
   return { kind: "unknown", status };
 }

@@ -19,7 +19,8 @@ export async function requestPasswordReset(email: string, clientIp: string | nul
   } catch (error) {
     const failure = classifyDirectusError(error);
     // The one refusal that is not the visitor's: a reset link Directus's allow list does not hold.
-    if (failure.kind === "invalid") console.error(`Directus refused the password-reset request: ${failure.message}`);
+    // Directus's words go to the operator's log only, never to the page.
+    if (failure.kind === "invalid") console.error(`Directus refused the password-reset request: ${error instanceof Error ? error.message : "?"}`);
     return { ok: false, failure };
   }
 }

@@ -2,10 +2,10 @@
 import { createItem, deleteItem, readItem, readItems, updateItem } from "@directus/sdk";
 import { data } from "react-router";
 import { displayName } from "#app/lib/user.ts";
-import { postIdSchema, type FieldErrors } from "#app/lib/validation.ts";
+import { postIdSchema } from "#app/lib/validation.ts";
 import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "./directus-errors.server";
 import type { Directus } from "./directus.server";
-import { failureMessage, failureStatus } from "./failure-messages.server";
+import { failureStatus, formFailure } from "./failure-messages.server";
 import type { SessionUser } from "./session.server";
 
 export const POSTS_PER_PAGE = 10;
@@ -122,12 +122,8 @@ async function throwIfNotYours(directus: Directus, id: number, error: unknown) {
   throw exists ? data({ message: CANT_CHANGE_POST }, { status: 403 }) : postNotFound();
 }
 
-/** The form's answer to a refused save: Directus's own field errors go under their input. */
+/** The form's answer to a refused save: what Directus refused goes under its input, in our words. */
 export function postFormFailure(failure: DirectusFailure, values: PostValues, attempt: string) {
-  const field = failure.kind === "invalid" && (failure.field === "title" || failure.field === "content") ? failure.field : null;
-  const errors: FieldErrors = field ? { [field]: failureMessage(failure) } : {};
-  return data(
-    { attempt, values, errors, formError: field ? null : failureMessage(failure) },
-    { status: field ? 400 : failureStatus(failure) },
-  );
+  const { errors, formError } = formFailure(failure, { title: "title", content: "content" });
+  return data({ attempt, values, errors, formError }, { status: failureStatus(failure) });
 }

@@ -1,10 +1,9 @@
 // The signed-in user's own record at Directus: the only user record they may read or change.
 import { readMe, updateMe } from "@directus/sdk";
 import { data } from "react-router";
-import type { FieldErrors } from "#app/lib/validation.ts";
 import { toSessionUser } from "./auth.server";
 import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "./directus-errors.server";
-import { failureMessage, failureStatus } from "./failure-messages.server";
+import { failureStatus, formFailure } from "./failure-messages.server";
 import type { SignedIn } from "./require-user.server";
 import { updateSession } from "./session.server";
 
@@ -31,14 +30,8 @@ export async function saveProfile({ directus, session }: SignedIn, values: Profi
   }
 }
 
-const formFields: Record<string, keyof ProfileValues> = { first_name: "firstName", last_name: "lastName" };
-
-/** The form's answer to a refused save: Directus's own field errors go under their input. */
+/** The form's answer to a refused save: what Directus refused goes under its input, in our words. */
 export function profileFormFailure(failure: DirectusFailure, values: ProfileValues, attempt: string) {
-  const field = failure.kind === "invalid" && failure.field ? formFields[failure.field] : undefined;
-  const errors: FieldErrors = field ? { [field]: failureMessage(failure) } : {};
-  return data(
-    { attempt, values, errors, formError: field ? null : failureMessage(failure), saved: false },
-    { status: field ? 400 : failureStatus(failure) },
-  );
+  const { errors, formError } = formFailure(failure, { first_name: "firstName", last_name: "lastName" });
+  return data({ attempt, values, errors, formError, saved: false }, { status: failureStatus(failure) });
 }

@@ -1,4 +1,4 @@
-// The browser-side defences every response carries; the document's CSP is bound to a per-request nonce.
+// The browser-side defences every response carries; a document's CSP is bound to a per-request nonce.
 import { randomBytes } from "node:crypto";
 
 type Options = {
@@ -29,7 +29,10 @@ export function contentSecurityPolicy({ nonce, production }: Required<Options>):
   return directives.join("; ");
 }
 
-/** Headers for a response: pass the nonce for HTML documents, leave it out for data responses. */
+// What is not a rendered page (data, JSON, assets, a plain 404) loads nothing and is framed nowhere.
+export const NON_DOCUMENT_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/** Headers for a response: pass the nonce for HTML documents, leave it out for everything else. */
 export function securityHeaders({ nonce, production }: Options): Record<string, string> {
   const headers: Record<string, string> = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -37,7 +40,7 @@ export function securityHeaders({ nonce, production }: Options): Record<string, 
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "X-Frame-Options": "DENY",
   };
-  if (nonce !== undefined) headers["Content-Security-Policy"] = contentSecurityPolicy({ nonce, production });
+  headers["Content-Security-Policy"] = nonce === undefined ? NON_DOCUMENT_POLICY : contentSecurityPolicy({ nonce, production });
   // Browsers ignore HSTS over plain HTTP, but a development host should never be pinned to HTTPS.
   if (production) headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
   return headers;

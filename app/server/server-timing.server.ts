@@ -1,6 +1,9 @@
 // Server-Timing on every document and data response: one entry per Directus call and a total,
-// so the browser's network panel shows where a slow page spent its time.
+// so the browser's network panel shows where a slow page spent its time. Anyone can read the header,
+// so by default in production a call is just `directus`; its path (item ids included) only with
+// SERVER_TIMING_DETAIL=1.
 import { createContext, type MiddlewareFunction, type RouterContextProvider } from "react-router";
+import { config } from "./config.server";
 
 // RFC 9110 token characters; anything else in a metric name becomes "-".
 const NON_TOKEN = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/g;
@@ -22,15 +25,20 @@ export function timingEntry(name: string, durationMs: number, desc?: string): st
 /** Collects this request's Directus calls; one small array per request. */
 export class ServerTiming {
   readonly #start: number;
+  readonly #detail: boolean;
   readonly #entries: string[] = [];
 
-  constructor(start = performance.now()) {
+  /** `detail`: name each call by its Directus path and describe it with method and path. */
+  constructor({ start = performance.now(), detail = false }: { start?: number; detail?: boolean } = {}) {
     this.#start = start;
+    this.#detail = detail;
   }
 
   /** `path` is the Directus path without the query string. */
   record(method: string, path: string, durationMs: number) {
-    this.#entries.push(timingEntry(directusMetricName(path), durationMs, `${method} ${path}`));
+    this.#entries.push(
+      this.#detail ? timingEntry(directusMetricName(path), durationMs, `${method} ${path}`) : timingEntry("directus", durationMs),
+    );
   }
 
   header(now = performance.now()): string {
@@ -46,7 +54,7 @@ export function getServerTiming(context: Readonly<RouterContextProvider>): Serve
 }
 
 export const serverTimingMiddleware: MiddlewareFunction<Response> = async ({ context }, next) => {
-  const timing = new ServerTiming();
+  const timing = new ServerTiming({ detail: config.serverTimingDetail });
   context.set(serverTimingContext, timing);
   const response = await next();
   response.headers.append("Server-Timing", timing.header());

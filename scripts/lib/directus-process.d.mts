@@ -13,7 +13,7 @@ export interface LocalCredentials {
 export interface StartDirectusOptions {
   /** Defaults to env.PORT, then 8055. Directus always listens on 127.0.0.1. */
   port?: number;
-  /** Holds the SQLite DB, uploads, extensions and local-credentials.json. */
+  /** Holds the SQLite DB (unless env.DB_CLIENT names another database), uploads, extensions and local-credentials.json. */
   dataDir: string;
   /** Extra Directus settings; merged over process.env and passed unchanged. */
   env?: Record<string, string | undefined>;
@@ -24,8 +24,15 @@ export interface StartDirectusOptions {
   signal?: AbortSignal;
   /** The app's public URL, whose account links go on Directus's URL allow lists. Default: env APP_URL, then the dev server's URL. */
   appUrl?: string;
+  /** Where the local mail sink keeps messages. Default: <dataDir>/mail; instances may share one. */
+  mailDir?: string;
   /** Called with each message the local mail sink keeps (the sink runs unless env sets EMAIL_TRANSPORT). */
   onMail?: (message: KeptMessage) => void;
+  /**
+   * Default true: bootstrap first when needed (a SQLite database without its marker, or any other
+   * database, every time). false: only start, for the second and later instances on a shared database.
+   */
+  bootstrap?: boolean;
 }
 
 export interface RunningDirectus {

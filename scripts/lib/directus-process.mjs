@@ -103,10 +103,10 @@ export function directusAccountEnv({ appUrl, smtpPort = null }) {
 }
 
 /**
- * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number, signal?: AbortSignal, appUrl?: string, onMail?: (message: object) => void }} options
+ * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number, signal?: AbortSignal, bootstrap?: boolean, appUrl?: string, mailDir?: string, onMail?: (message: object) => void }} options
  * @returns {Promise<{ url: string, adminEmail: string, adminPassword: string, credentialsFile: string, dataDir: string, mailDir: string | null, pid: number, exited: Promise<{ code: number | null, signal: string | null }>, stop: (timeoutMs?: number) => Promise<void> }>}
  */
-export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000, signal, appUrl, onMail } = {}) {
+export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000, signal, bootstrap = true, appUrl, mailDir, onMail } = {}) {
   if (!dataDir) throw new Error("startDirectus: dataDir is required");
   signal?.throwIfAborted();
   dataDir = resolve(dataDir);
@@ -120,7 +120,7 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   // Otherwise the health check below could be answered by someone else's server on that port.
   await assertPortFree(port);
   // An EMAIL_TRANSPORT from the caller means a real mail server; otherwise the sink keeps the mail.
-  const sink = given.EMAIL_TRANSPORT ? null : await startMailSink({ dir: join(dataDir, "mail"), onMessage: onMail });
+  const sink = given.EMAIL_TRANSPORT ? null : await startMailSink({ dir: mailDir ?? join(dataDir, "mail"), onMessage: onMail });
   const accountEnv = directusAccountEnv({ appUrl: appUrl ?? given.APP_URL ?? DEV_APP_URL, smtpPort: sink?.port ?? null });
 
   const defaults = {
@@ -149,6 +149,8 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
     // Where Directus looks for a package.json listing extension packages: directus/ lists none.
     PACKAGE_FILE_LOCATION: join(root, "directus"),
   };
+  // Another database (DB_CLIENT=pg, …) needs none of the SQLite file settings.
+  if (given.DB_CLIENT && given.DB_CLIENT !== "sqlite3") delete defaults.DB_FILENAME;
   const childEnv = { ...given };
   for (const [key, value] of Object.entries(defaults)) {
     if (childEnv[key] === undefined || childEnv[key] === "") childEnv[key] = value;
@@ -198,7 +200,8 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
     await rm(resolve(dataDir, childEnv.DB_FILENAME), { force: true });
     await rm(resolve(dataDir, `${childEnv.DB_FILENAME}-journal`), { force: true });
   }
-  const needsBootstrap = childEnv.DB_CLIENT !== "sqlite3" || !existsSync(resolve(dataDir, childEnv.DB_FILENAME)) || !existsSync(marker);
+  // A shared database (bootstrap: false) is bootstrapped once, by whoever starts its first instance.
+  const needsBootstrap = bootstrap && (childEnv.DB_CLIENT !== "sqlite3" || !existsSync(resolve(dataDir, childEnv.DB_FILENAME)) || !existsSync(marker));
   if (needsBootstrap) {
     await writeFile(inProgress, `${process.pid}\n`);
     const started = Date.now();

@@ -6,6 +6,7 @@
 // Each message becomes two files in `dir`: `<name>.eml` (the raw message, which a mail client opens)
 // and `<name>.json` ({ receivedAt, from, to, subject, text, html, links }), written last and renamed
 // into place, so a reader never sees half a message.
+import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -67,7 +68,8 @@ export async function startMailSink({ dir, port = 0, onMessage = () => {} }) {
 async function keep(dir, raw, session, sequence, simpleParser) {
   const parsed = await simpleParser(raw);
   const receivedAt = new Date();
-  const name = `${receivedAt.getTime()}-${String(sequence).padStart(5, "0")}`;
+  // Time first, so names sort by arrival; a random tail, as two sinks may share the folder.
+  const name = `${receivedAt.getTime()}-${String(sequence).padStart(5, "0")}-${randomBytes(3).toString("hex")}`;
   const html = typeof parsed.html === "string" ? parsed.html : "";
   const message = {
     receivedAt: receivedAt.toISOString(),

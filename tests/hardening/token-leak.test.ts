@@ -50,7 +50,7 @@ describe("tokens never leave the cookie", () => {
       "/logout",
       "/no-such-page",
       "/posts/999999/edit",
-      "/_root.data",
+      "/_.data",
       "/dashboard.data",
       `/posts/${postId}.data`,
       `/posts/${postId}/edit.data`,
@@ -70,6 +70,8 @@ describe("tokens never leave the cookie", () => {
     replies.push(["POST /profile.data", await client.post("/profile.data", { firstName: "Leak", lastName: "Check" })]);
     remember();
 
+    // Each data URL above is a real route's data (a 404 would check nothing).
+    expect(replies.find(([path]) => path === "/_.data")?.[1].status).toBe(200);
     expect(replies.find(([path]) => path === "/dashboard.data")?.[1].status).toBe(200);
     expect(replies.find(([path]) => path === "/profile.data")?.[1].status).toBe(200);
     for (const [path, reply] of replies) {

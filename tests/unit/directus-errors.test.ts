@@ -40,18 +40,16 @@ describe("classifyDirectusError", () => {
     expect(classifyDirectusError(error).kind).toBe(kind);
   });
 
-  it("keeps the code, field and message of a 400 RECORD_NOT_UNIQUE", () => {
-    const error = directusError(400, "RECORD_NOT_UNIQUE", { field: "email" }, 'Value for field "email" has to be unique.');
-    expect(classifyDirectusError(error)).toEqual({
-      kind: "invalid",
-      code: "RECORD_NOT_UNIQUE",
-      field: "email",
-      message: 'Value for field "email" has to be unique.',
-    });
+  it("keeps the code and field of a 400 RECORD_NOT_UNIQUE, never Directus's text", () => {
+    const error = directusError(400, "RECORD_NOT_UNIQUE", { field: "email", value: "ada@example.com" }, 'Value for field "email" has to be unique.');
+    expect(classifyDirectusError(error)).toEqual({ kind: "invalid", problems: [{ code: "RECORD_NOT_UNIQUE", field: "email", rule: null }] });
   });
 
   it("gives a 400 without a field a null field", () => {
-    expect(classifyDirectusError(directusError(400, "INVALID_PAYLOAD"))).toMatchObject({ kind: "invalid", field: null });
+    expect(classifyDirectusError(directusError(400, "INVALID_PAYLOAD"))).toEqual({
+      kind: "invalid",
+      problems: [{ code: "INVALID_PAYLOAD", field: null, rule: null }],
+    });
   });
 
   it("calls anything else unknown, with the status when there is one", () => {
@@ -111,15 +109,16 @@ describe("failure messages and statuses", () => {
     [{ kind: "rate-limited" }, 429],
     [{ kind: "forbidden" }, 403],
     [{ kind: "not-found" }, 404],
-    [{ kind: "invalid", code: "X", field: null, message: "Bad title" }, 400],
+    [{ kind: "invalid", problems: [{ code: "X", field: null, rule: null }] }, 400],
     [{ kind: "unknown", status: 500 }, 502],
   ])("maps %o to %i", (failure, status) => {
     expect(failureStatus(failure)).toBe(status);
     expect(failureMessage(failure).length).toBeGreaterThan(0);
   });
 
-  it("shows Directus's own message for invalid input", () => {
-    expect(failureMessage({ kind: "invalid", code: "X", field: null, message: "Bad title" })).toBe("Bad title");
+  it("never shows Directus's own message for invalid input", () => {
+    const failure = classifyDirectusError(directusError(400, "X", {}, "Bad title"));
+    expect(failureMessage(failure)).not.toContain("Bad title");
   });
 });
 
@@ -134,5 +133,23 @@ describe("directusFailureResponse", () => {
     // data() throws a DataWithResponseInit; React Router turns it into the route's error response.
     expect(thrown).toMatchObject({ init: { status: 403 }, data: { message: "You don't have permission to do that." } });
     expect(isRouteErrorResponse(thrown)).toBe(false);
+  });
+});
+
+describe("classifyDirectusError and route responses", () => {
+  it("rethrows a redirect or an error page thrown from inside a call, untouched", async () => {
+    const { data, redirect } = await import("react-router");
+    const toLogin = redirect("/login");
+    const page = data({ message: "gone" }, { status: 404 });
+    expect(() => classifyDirectusError(toLogin)).toThrow(expect.objectContaining({ status: 302 }));
+    for (const thrown of [toLogin, page]) {
+      let caught: unknown;
+      try {
+        classifyDirectusError(thrown);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBe(thrown);
+    }
   });
 });

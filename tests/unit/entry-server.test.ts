@@ -1,6 +1,6 @@
 import { RouterContextProvider, UNSAFE_ErrorResponseImpl, type EntryContext } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import handleRequest, { handleDataRequest, handleError } from "#app/entry.server.tsx";
+import handleRequest, { handleError, serverHeaders } from "#app/entry.server.tsx";
 
 const args = (request: Request) => ({ request, context: new RouterContextProvider(), params: {} });
 
@@ -51,12 +51,15 @@ describe("handleError", () => {
   });
 });
 
-describe("handleDataRequest", () => {
-  it("adds the security headers except the CSP", async () => {
-    const response = await handleDataRequest(new Response("{}"), args(new Request("http://app.test/login.data")));
-    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
-    expect(response.headers.get("X-Frame-Options")).toBe("DENY");
-    expect(response.headers.get("Content-Security-Policy")).toBeNull();
+describe("serverHeaders", () => {
+  it("gives server.mjs the security headers with the policy for what is not a document", () => {
+    expect(serverHeaders.everyResponse["X-Content-Type-Options"]).toBe("nosniff");
+    expect(serverHeaders.everyResponse["X-Frame-Options"]).toBe("DENY");
+    expect(serverHeaders.everyResponse["Content-Security-Policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
+  it("keeps what React Router answers out of shared caches, 404s included", () => {
+    expect(serverHeaders.appResponse).toEqual({ "Cache-Control": "private, no-store" });
   });
 });
 

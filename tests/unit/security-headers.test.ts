@@ -64,12 +64,13 @@ describe("securityHeaders in development", () => {
   });
 });
 
-describe("securityHeaders for data responses", () => {
-  it("has no CSP without a nonce but keeps the rest", () => {
+describe("securityHeaders for anything but a document", () => {
+  it("has a policy that allows nothing, and keeps the rest", () => {
     const headers = securityHeaders({ production: true });
-    expect(headers["Content-Security-Policy"]).toBeUndefined();
+    expect(headers["Content-Security-Policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(headers["X-Content-Type-Options"]).toBe("nosniff");
     expect(headers["X-Frame-Options"]).toBe("DENY");
+    expect(headers["Strict-Transport-Security"]).toBe("max-age=63072000; includeSubDomains");
   });
 });
 

@@ -18,16 +18,23 @@ describe("Server-Timing", () => {
     expect(timingEntry("bad name", 1, 'say "hi" \\ bye')).toBe('bad-name;dur=1.0;desc="say \\"hi\\" \\\\ bye"');
   });
 
-  it("lists each recorded call, then the total since the collector was created", () => {
-    const timing = new ServerTiming(100);
-    timing.record("GET", "/items/posts", 12.34);
+  it("by default names every call just `directus`: no path, no item id", () => {
+    const timing = new ServerTiming({ start: 100 });
+    timing.record("GET", "/items/posts/42", 12.34);
+    timing.record("POST", "/auth/refresh", 5);
+    expect(timing.header(150.06)).toBe("directus;dur=12.3, directus;dur=5.0, total;dur=50.1");
+  });
+
+  it("with detail on, names each call by collection or path and describes it", () => {
+    const timing = new ServerTiming({ start: 100, detail: true });
+    timing.record("GET", "/items/posts/42", 12.34);
     timing.record("POST", "/auth/refresh", 5);
     expect(timing.header(150.06)).toBe(
-      'directus-posts;dur=12.3;desc="GET /items/posts", directus-auth-refresh;dur=5.0;desc="POST /auth/refresh", total;dur=50.1',
+      'directus-posts;dur=12.3;desc="GET /items/posts/42", directus-auth-refresh;dur=5.0;desc="POST /auth/refresh", total;dur=50.1',
     );
   });
 
   it("gives just the total when no Directus call was made", () => {
-    expect(new ServerTiming(0).header(1.25)).toBe("total;dur=1.3");
+    expect(new ServerTiming({ start: 0 }).header(1.25)).toBe("total;dur=1.3");
   });
 });

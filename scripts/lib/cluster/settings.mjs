@@ -1,0 +1,168 @@
+// The one place for the cluster's ports and settings. The cluster (cluster.mjs) starts its processes
+// from them and writes them to <dir>/cluster.json; the cluster tests read that file, so a test and
+// the cluster cannot disagree. Setting names were checked against Directus 11.17.4
+// (@directus/env defaults, the API's redis, cache, synchronization and rate-limiter modules).
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { getFreePort } from "../directus-process.mjs";
+
+/** Instances per tier: two Directus and two app processes. */
+export const INSTANCES = 2;
+
+/** Directus settings every instance shares whatever the addresses: what a production cluster sets. */
+export const DIRECTUS_CLUSTER_ENV = {
+  DB_CLIENT: "pg",
+  // Any REDIS setting moves Directus's message bus, locks and permissions cache to Redis; these
+  // three move the data and system caches, scheduled-job synchronisation and rate limits there.
+  CACHE_STORE: "redis",
+  SYNCHRONIZATION_STORE: "redis",
+  RATE_LIMITER_STORE: "redis",
+  // The data cache on, shared, and purged on every write, so a read through one instance never
+  // shows what a write through the other replaced.
+  CACHE_ENABLED: "true",
+  CACHE_AUTO_PURGE: "true",
+  RATE_LIMITER_ENABLED: "true",
+  // On SIGTERM, requests in flight get 10 s to finish (the default 1 s cut a write off mid-answer on
+  // a busy machine), as the app's server.mjs gives them.
+  SERVER_SHUTDOWN_TIMEOUT: "10000",
+  // Uploads go to one folder every instance sees (a cloud driver in a real deployment).
+  STORAGE_LOCATIONS: "local",
+  STORAGE_LOCAL_DRIVER: "local",
+};
+
+/**
+ * What the cluster tests change on top: the e2e suite's 8-second sessions (auth.spec.ts crosses a
+ * renewal and an idle timeout with them); limits no test visitor trips, since every one of them
+ * comes from 127.0.0.1; and no pressure limiter, whose 503s (event loop delayed over 500 ms)
+ * measure whoever else shares a 2-core test machine.
+ */
+export const TEST_DIRECTUS_ENV = {
+  SESSION_COOKIE_TTL: "8s",
+  RATE_LIMITER_POINTS: "100000",
+  RATE_LIMITER_DURATION: "1",
+  RATE_LIMITER_REGISTRATION_ENABLED: "false",
+  PRESSURE_LIMITER_ENABLED: "false",
+};
+
+/**
+ * The burst's sessions (tests/cluster/burst.test.ts), set by restarting Directus after the e2e
+ * suite: a renewal is sent at half-life and must reach Directus before the session ends, so half
+ * the lifetime must outlast the slowest request of a busy machine (8 s sessions logged a user out
+ * once, under a load of 17 on 2 cores); 12 s still gives five renewals in the burst's 30 s.
+ */
+export const BURST_DIRECTUS_ENV = {
+  SESSION_COOKIE_TTL: "12s",
+};
+
+/**
+ * Chooses free loopback ports and fresh secrets for a cluster living in `dir`.
+ * @param {string} dir an empty folder for the cluster's data, logs and settings file
+ * @param {{ directusEnv?: Record<string, string> }} [options] extra Directus settings (default TEST_DIRECTUS_ENV)
+ */
+export async function createSettings(dir, { directusEnv = TEST_DIRECTUS_ENV } = {}) {
+  const port = () => getFreePort();
+  const host = "127.0.0.1";
+  const directusProxyPort = await port();
+  const appProxyPort = await port();
+  const instances = async (prefix) => {
+    const list = [];
+    for (let i = 1; i <= INSTANCES; i++) {
+      const p = await port();
+      list.push({ name: `${prefix}${i}`, port: p, url: `http://${host}:${p}`, dataDir: join(dir, `${prefix}${i}`) });
+    }
+    return list;
+  };
+  return {
+    dir,
+    file: join(dir, "cluster.json"),
+    logDir: join(dir, "logs"),
+    // Both Directus instances mail into one sink folder, where the e2e suite reads the links.
+    mailDir: join(dir, "mail"),
+    postgres: { host, port: await port(), database: "directus", user: "directus", password: secret(), dataDir: join(dir, "postgres") },
+    redis: { host, port: await port(), dataDir: join(dir, "redis") },
+    proxy: { directusPort: directusProxyPort, appPort: appProxyPort, statsSocket: join(dir, "haproxy.sock"), logFile: join(dir, "logs", "haproxy.log") },
+    directus: {
+      /** The proxy in front of the instances: what the app, provisioning and tests use. */
+      url: `http://${host}:${directusProxyPort}`,
+      instances: await instances("directus"),
+      adminEmail: "admin@example.com",
+      adminPassword: secret(),
+      secret: secret(),
+      storageDir: join(dir, "uploads"),
+      env: { ...directusEnv },
+    },
+    app: {
+      // "localhost", as a person would type it: browsers keep the production __Host- cookie there over http.
+      url: `http://localhost:${appProxyPort}`,
+      instances: await instances("app"),
+      sessionSecret: randomBytes(32).toString("hex"),
+    },
+  };
+}
+
+/** The environment of every Directus instance (its port is given separately). */
+export function directusEnv(settings) {
+  const { postgres, redis, directus } = settings;
+  return {
+    ...DIRECTUS_CLUSTER_ENV,
+    DB_HOST: postgres.host,
+    DB_PORT: String(postgres.port),
+    DB_DATABASE: postgres.database,
+    DB_USER: postgres.user,
+    DB_PASSWORD: postgres.password,
+    REDIS: `redis://${redis.host}:${redis.port}`,
+    // The same SECRET everywhere, so a session token from one instance is valid on the other.
+    SECRET: directus.secret,
+    PUBLIC_URL: directus.url,
+    STORAGE_LOCAL_ROOT: directus.storageDir,
+    // Only read by the first bootstrap, which creates this admin.
+    ADMIN_EMAIL: directus.adminEmail,
+    ADMIN_PASSWORD: directus.adminPassword,
+    ...directus.env,
+  };
+}
+
+/** The environment of every app instance (production build; its port is given separately). */
+export function appEnv(settings) {
+  return {
+    DIRECTUS_URL: settings.directus.url,
+    SESSION_SECRET: settings.app.sessionSecret,
+    // The links in Directus's emails name the public URL: the proxy's.
+    APP_URL: settings.app.url,
+    // The proxy is on loopback: the visitor's IP is the one it puts in X-Forwarded-For.
+    TRUST_PROXY: "loopback",
+  };
+}
+
+/** The variables scripts/lib/cluster/haproxy.cfg reads. */
+export function haproxyEnv(settings) {
+  const [directus1, directus2] = settings.directus.instances;
+  const [app1, app2] = settings.app.instances;
+  return {
+    HAPROXY_STATS_SOCKET: settings.proxy.statsSocket,
+    DIRECTUS_PROXY_PORT: String(settings.proxy.directusPort),
+    DIRECTUS_1_PORT: String(directus1.port),
+    DIRECTUS_2_PORT: String(directus2.port),
+    APP_PROXY_PORT: String(settings.proxy.appPort),
+    APP_1_PORT: String(app1.port),
+    APP_2_PORT: String(app2.port),
+  };
+}
+
+/** Writes the settings to `settings.file` (readable by root only: it holds the secrets). */
+export async function saveSettings(settings) {
+  await writeFile(settings.file, JSON.stringify(settings, null, 2) + "\n", { mode: 0o600 });
+  return settings.file;
+}
+
+/** Reads the settings a running cluster wrote. */
+export function loadSettings(file) {
+  if (!file) throw new Error("no cluster settings: run this through `npm run test:cluster` (CLUSTER_SETTINGS is unset)");
+  return JSON.parse(readFileSync(file, "utf8"));
+}
+
+function secret() {
+  return randomBytes(24).toString("base64url");
+}

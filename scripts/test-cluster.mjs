@@ -1,0 +1,135 @@
+// npm run test:cluster: the production build, then the cluster (PostgreSQL, Redis, HAProxy, two
+// Directus and two app instances; scripts/lib/cluster/), then against it the Playwright suite and
+// the cluster tests (tests/cluster, Vitest). Stops everything it started, also on failure or
+// Ctrl-C, and ends with one line: "N passed, N failed".
+// `npm run test:cluster -- e2e` or `-- cluster` runs only that part against the cluster.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startCluster } from "./lib/cluster/cluster.mjs";
+import { serveControl } from "./lib/cluster/control.mjs";
+import { BURST_DIRECTUS_ENV, createSettings, TEST_DIRECTUS_ENV } from "./lib/cluster/settings.mjs";
+import { assertPinnedNode, root } from "./lib/runtime.mjs";
+
+assertPinnedNode();
+const parts = process.argv.slice(2);
+const runs = (part) => parts.length === 0 || parts.includes(part);
+const started = Date.now();
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const problems = [];
+let cluster = null;
+let control = null;
+let child = null;
+let dir = null;
+
+/** Runs a command to its end with inherited output; the child is killed if we are interrupted. */
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+    child.once("error", () => resolve(1));
+    child.once("exit", (code, signal) => {
+      child = null;
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+async function shutDown() {
+  await control?.close();
+  control = null;
+  await cluster?.stop();
+  cluster = null;
+}
+
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, async () => {
+    // A second Ctrl-C exits at once; the exit handlers still kill every child (process.mjs).
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.error(`\ntest:cluster: ${signal}, stopping everything`);
+    child?.kill("SIGTERM");
+    await shutDown();
+    if (dir) console.error(`test:cluster: logs kept in ${join(dir, "logs")}`);
+    console.log("\n0 passed, 1 failed");
+    process.exit(130);
+  });
+}
+
+const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null);
+
+async function runPlaywright(settings) {
+  const playwrightJson = join(dir, "playwright.json");
+  const playwrightStatus = await run(bin("playwright"), ["test"], {
+    E2E_BASE_URL: settings.app.url,
+    E2E_DIRECTUS_URL: settings.directus.url,
+    E2E_DIRECTUS_ADMIN_EMAIL: settings.directus.adminEmail,
+    E2E_DIRECTUS_ADMIN_PASSWORD: settings.directus.adminPassword,
+    E2E_MAIL_DIR: settings.mailDir,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+  });
+  const playwright = readJson(playwrightJson);
+  if (playwright) {
+    totals.passed += playwright.stats.expected;
+    totals.failed += playwright.stats.unexpected + playwright.stats.flaky;
+    totals.skipped += playwright.stats.skipped;
+  }
+  if (playwrightStatus !== 0 || !playwright) problems.push(`playwright exited with ${playwrightStatus}`);
+}
+
+/** The cluster tests (burst, fault, column sizes); they read the same settings file. */
+async function runClusterTests(settings) {
+  const vitestJson = join(dir, "vitest.json");
+  const vitestStatus = await run(bin("vitest"), ["run", "--project", "cluster", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`], {
+    CLUSTER_SETTINGS: settings.file,
+    CLUSTER_CONTROL_URL: control.url,
+  });
+  const vitest = readJson(vitestJson);
+  if (vitest) {
+    totals.passed += vitest.numPassedTests;
+    totals.failed += vitest.numFailedTests;
+    totals.skipped += vitest.numPendingTests + vitest.numTodoTests;
+  }
+  if (vitestStatus !== 0 || !vitest) problems.push(`vitest exited with ${vitestStatus}`);
+  const summary = join(dir, "burst-summary.txt");
+  if (existsSync(summary)) console.log(`\n${readFileSync(summary, "utf8").trim()}`);
+}
+
+try {
+  if ((await run(bin("react-router"), ["build"])) !== 0) throw new Error("the production build failed");
+
+  dir = await mkdtemp(join(tmpdir(), "cluster-"));
+  // The e2e suite's Directus settings first; the cluster tests' sessions only when they run alone.
+  const settings = await createSettings(dir, { directusEnv: runs("e2e") ? TEST_DIRECTUS_ENV : { ...TEST_DIRECTUS_ENV, ...BURST_DIRECTUS_ENV } });
+  cluster = await startCluster(settings);
+  control = await serveControl(cluster);
+  console.log(`[cluster] up in ${((Date.now() - started) / 1000).toFixed(1)} s (with the build); logs in ${settings.logDir}`);
+
+  // The end-to-end suite, against the app proxy; its global setup starts nothing when these are set.
+  if (runs("e2e")) await runPlaywright(settings);
+  if (runs("cluster")) {
+    if (runs("e2e")) {
+      const restarted = Date.now();
+      await cluster.restartDirectus(BURST_DIRECTUS_ENV);
+      console.log(`[cluster] Directus restarted with ${JSON.stringify(BURST_DIRECTUS_ENV)} in ${((Date.now() - restarted) / 1000).toFixed(1)} s`);
+    }
+    await runClusterTests(settings);
+  }
+} catch (error) {
+  problems.push(error instanceof Error ? error.message : String(error));
+} finally {
+  await shutDown();
+}
+
+const failed = problems.length > 0 || totals.failed > 0;
+// Logs stay behind when something failed, for a look at what each process said.
+if (dir && !failed) await rm(dir, { recursive: true, force: true });
+for (const problem of problems) console.error(`test:cluster: ${problem}`);
+if (dir && failed) console.error(`test:cluster: logs kept in ${join(dir, "logs")}`);
+if (totals.failed === 0 && problems.length > 0) totals.failed = 1; // a crashed runner is a failure, never a pass
+console.log(`test:cluster took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
+process.exit(failed ? 1 : 0);
