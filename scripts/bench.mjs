@@ -11,7 +11,8 @@
 //   any server in front of Directus gets on this machine, where it shares the cores with Directus;
 // - the CPU time each process spends per request answered, which is the app's overhead itself;
 // - the login page's first-load JavaScript, next to a bare React Router app with one form;
-// - the app server's peak RSS.
+// - the app server's peak RSS;
+// - the slowest render of a hostile Markdown post at the content limit (scripts/lib/markdown-bench.mjs).
 // Prints a table, writes bench-results.json, exits non-zero if any page failed under load.
 // BENCH_DURATION (seconds per cell, default 10) and BENCH_WARMUP (seconds per side and page, default 15) shorten a run.
 import autocannon from "autocannon";
@@ -24,6 +25,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { startApp } from "./lib/app-process.mjs";
 import { getFreePort, startDirectus } from "./lib/directus-process.mjs";
+import { benchMarkdown, formatMarkdownBench } from "./lib/markdown-bench.mjs";
 import { provision } from "./lib/provision.mjs";
 import { root } from "./lib/runtime.mjs";
 
@@ -494,6 +496,9 @@ async function main() {
   const login = await firstLoadJs(app.url, "/login");
   const bare = await firstLoadJs(bareApp.url, "/");
 
+  log("Markdown: the slowest post of the hostile corpus at the content limit");
+  const markdown = await benchMarkdown(process.env.BENCH_SOURCE ?? root);
+
   const results = {
     date: new Date().toISOString(),
     durationSeconds: DURATION,
@@ -510,6 +515,7 @@ async function main() {
     load,
     appPeakRssMb: rss.hwmMb,
     firstLoad: { login, bare, ratioGzip: login.jsGzip / bare.jsGzip, ratioRaw: login.jsRaw / bare.jsRaw },
+    markdown,
   };
   await writeFile(join(root, "bench-results.json"), JSON.stringify(results, null, 2) + "\n");
 
@@ -546,6 +552,7 @@ async function main() {
   );
   if (process.env.BENCH_VERBOSE) for (const file of login.files) console.log(`  ${file.src}  ${fmt.kb(file.raw)}  ${fmt.kb(file.gzip)} gz`);
   console.log(`\nApp server peak RSS (VmHWM): ${fmt.n(rss.hwmMb, 1)} MB`);
+  console.log(formatMarkdownBench(markdown));
   console.log(`Results written to bench-results.json`);
 
   const failed = load.filter((row) => [row.app, row.baseline, row.bareReactRouter, row.passThrough, row.floor].some((side) => side && (side.non2xx || side.errors)));

@@ -16,6 +16,15 @@ import { assertPinnedNode, root } from "./lib/runtime.mjs";
 assertPinnedNode();
 const parts = process.argv.slice(2);
 const runs = (part) => parts.length === 0 || parts.includes(part);
+// The browser first, as npm test does: not after a minute of starting the cluster.
+if (runs("e2e")) {
+  const { ensureChromium } = await import("../tests/support/chromium.ts");
+  const browser = await ensureChromium({ root });
+  if ("problem" in browser) {
+    console.error(`test:cluster: ${browser.problem}`);
+    process.exit(1);
+  }
+}
 const started = Date.now();
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -1,6 +1,7 @@
 // npm test: the production build first (the hardening tests and Playwright run it), then unit,
 // integration and hardening tests (Vitest), then end-to-end tests (Playwright, both JavaScript
-// modes). Ends with one line: "N passed, N failed".
+// modes). Ends with one line: "N passed, N failed". A machine without a Chromium gets Playwright's,
+// or stops before anything runs with one line saying what to install.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +9,13 @@ import { join } from "node:path";
 import { assertPinnedNode, root } from "./lib/runtime.mjs";
 
 assertPinnedNode();
+// Imported once the Node is known to strip TypeScript types.
+const { ensureChromium } = await import("../tests/support/chromium.ts");
+const browser = await ensureChromium({ root });
+if ("problem" in browser) {
+  console.error(`npm test: ${browser.problem}`);
+  process.exit(1);
+}
 const reports = mkdtempSync(join(tmpdir(), "test-reports-"));
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const run = (command, args, env = {}) =>

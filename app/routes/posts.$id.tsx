@@ -2,7 +2,7 @@ import { Link } from "react-router";
 import type { Route } from "./+types/posts.$id";
 import { RouteErrorPage } from "#app/components/error-page.tsx";
 import { formatDate } from "#app/lib/format-date.ts";
-import { renderMarkdown } from "#app/server/markdown.server.ts";
+import { postHtml } from "#app/server/post-html.server.ts";
 import { authorName, getPost, requirePostId } from "#app/server/posts.server.ts";
 import { requireUser } from "#app/server/require-user.server.ts";
 
@@ -17,7 +17,7 @@ export async function loader(args: Route.LoaderArgs) {
     title: post.title,
     author: authorName(post, user),
     dateCreated: post.date_created,
-    html: renderMarkdown(post.content ?? ""),
+    html: postHtml(post.content ?? ""),
     // Only hides the buttons: Directus refuses others' edits whatever the page shows.
     isOwner: post.user_created === user.id,
   };
@@ -39,7 +39,7 @@ export default function Post({ loaderData }: Route.ComponentProps) {
           <Link to={`/posts/${id}/delete`} className="danger-link">Delete</Link>
         </p>
       ) : null}
-      {/* Sanitised on the server by renderMarkdown. */}
+      {/* Rendered and sanitised on the server (post-html.server.ts). */}
       <div className="markdown" dangerouslySetInnerHTML={{ __html: html }} />
       <p>
         <Link to="/dashboard">Back to all posts</Link>

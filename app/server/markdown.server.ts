@@ -1,15 +1,35 @@
-// Post content is Markdown written by any user, so it becomes HTML here, on the server, and only
-// through an allow-list: whatever marked lets through (raw HTML included) is filtered again.
-import { Marked } from "marked";
+// Post content is Markdown written by any user, so it becomes HTML here, on the server, within a
+// work budget, and only through an allow-list: whatever markdown-it lets through (raw HTML
+// included) is filtered again by sanitize-html. Why markdown-it and these numbers:
+// docs/decisions/007-bounded-markdown.md.
 import sanitizeHtml from "sanitize-html";
+import { MarkdownTooComplex, parseMarkdown } from "./markdown-parser.server.ts";
 
-// A private instance, so no other module's marked.use() can change how posts render.
-const marked = new Marked({ gfm: true });
+export { MarkdownTooComplex };
+
+/**
+ * What sanitize-html will take to read some HTML, in units: a tenth of a unit per character, one per
+ * tag and per entity (it decodes and re-escapes them), and one more per tag of raw HTML (written in
+ * the post; those cost it about twice markdown-it's own). The heaviest realistic posts at the content
+ * limit cost about 36,000 (tests/unit/post-html.test.ts).
+ */
+export const MAX_SANITIZE_COST = 45_000;
+
+export function sanitizeCost(html: string, rawHtmlTags: number): number {
+  let marks = 0;
+  for (let at = 0; at < html.length; at++) {
+    const char = html.charCodeAt(at);
+    if (char === 0x3c /* < */ || char === 0x26 /* & */) marks++;
+  }
+  return html.length / 10 + marks + rawHtmlTags;
+}
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
+  // sanitize-html finds a tag here with indexOf, for every tag it reads: the most frequent first
+  // takes a fifth off its time on a long post.
   allowedTags: [
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li",
-    "strong", "em", "del", "s", "code", "pre", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
+    "td", "tr", "p", "li", "a", "code", "em", "strong", "th", "br", "ul", "ol", "pre", "blockquote",
+    "h1", "h2", "h3", "h4", "h5", "h6", "img", "hr", "s", "del", "table", "thead", "tbody",
   ],
   allowedAttributes: {
     a: ["href", "title"],
@@ -34,6 +54,15 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
 };
 
+/** Filters a renderer's HTML through the allow-list above. */
+export function sanitizeRenderedHtml(html: string): string {
+  return sanitizeHtml(html, sanitizeOptions);
+}
+
+/** Markdown to safe HTML; throws MarkdownTooComplex past the budget (and whatever a parser bug throws). */
 export function renderMarkdown(markdown: string): string {
-  return sanitizeHtml(marked.parse(markdown, { async: false }), sanitizeOptions);
+  const { html, rawHtmlTags } = parseMarkdown(markdown);
+  const cost = sanitizeCost(html, rawHtmlTags);
+  if (cost > MAX_SANITIZE_COST) throw new MarkdownTooComplex(`sanitising would cost ${Math.round(cost)} units`);
+  return sanitizeRenderedHtml(html);
 }

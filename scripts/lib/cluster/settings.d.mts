@@ -1,5 +1,7 @@
 export declare const INSTANCES: 2;
+export declare function readDeployEnv(name: string): Readonly<Record<string, string>>;
 export declare const DIRECTUS_CLUSTER_ENV: Readonly<Record<string, string>>;
+export declare const APP_CLUSTER_ENV: Readonly<Record<string, string>>;
 export declare const TEST_DIRECTUS_ENV: Readonly<Record<string, string>>;
 export declare const BURST_DIRECTUS_ENV: Readonly<Record<string, string>>;
 

@@ -1,36 +1,30 @@
 // The one place for the cluster's ports and settings. The cluster (cluster.mjs) starts its processes
 // from them and writes them to <dir>/cluster.json; the cluster tests read that file, so a test and
-// the cluster cannot disagree. Setting names were checked against Directus 11.17.4
-// (@directus/env defaults, the API's redis, cache, synchronization and rate-limiter modules).
+// the cluster cannot disagree. What does not depend on addresses or secrets lives in deploy/*.env,
+// which compose.yaml reads too, so production and the test cannot disagree either.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
 import { getFreePort } from "../directus-process.mjs";
+
+const deployDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "deploy");
 
 /** Instances per tier: two Directus and two app processes. */
 export const INSTANCES = 2;
 
-/** Directus settings every instance shares whatever the addresses: what a production cluster sets. */
-export const DIRECTUS_CLUSTER_ENV = {
-  DB_CLIENT: "pg",
-  // Any REDIS setting moves Directus's message bus, locks and permissions cache to Redis; these
-  // three move the data and system caches, scheduled-job synchronisation and rate limits there.
-  CACHE_STORE: "redis",
-  SYNCHRONIZATION_STORE: "redis",
-  RATE_LIMITER_STORE: "redis",
-  // The data cache on, shared, and purged on every write, so a read through one instance never
-  // shows what a write through the other replaced.
-  CACHE_ENABLED: "true",
-  CACHE_AUTO_PURGE: "true",
-  RATE_LIMITER_ENABLED: "true",
-  // On SIGTERM, requests in flight get 10 s to finish (the default 1 s cut a write off mid-answer on
-  // a busy machine), as the app's server.mjs gives them.
-  SERVER_SHUTDOWN_TIMEOUT: "10000",
-  // Uploads go to one folder every instance sees (a cloud driver in a real deployment).
-  STORAGE_LOCATIONS: "local",
-  STORAGE_LOCAL_DRIVER: "local",
-};
+/** Reads one of deploy/*.env: plain KEY=value lines, which Compose's env_file reads the same way. */
+export function readDeployEnv(name) {
+  return Object.freeze(parseEnv(readFileSync(join(deployDir, name), "utf8")));
+}
+
+/** Directus settings every instance shares whatever the addresses: what a production cluster sets (deploy/directus.env). */
+export const DIRECTUS_CLUSTER_ENV = readDeployEnv("directus.env");
+
+/** The app's settings in a cluster whatever the addresses (deploy/app.env). */
+export const APP_CLUSTER_ENV = readDeployEnv("app.env");
 
 /**
  * What the cluster tests change on top: the e2e suite's 8-second sessions (auth.spec.ts crosses a
@@ -127,12 +121,11 @@ export function directusEnv(settings) {
 /** The environment of every app instance (production build; its port is given separately). */
 export function appEnv(settings) {
   return {
+    ...APP_CLUSTER_ENV,
     DIRECTUS_URL: settings.directus.url,
     SESSION_SECRET: settings.app.sessionSecret,
     // The links in Directus's emails name the public URL: the proxy's.
     APP_URL: settings.app.url,
-    // The proxy is on loopback: the visitor's IP is the one it puts in X-Forwarded-For.
-    TRUST_PROXY: "loopback",
   };
 }
 
@@ -140,14 +133,15 @@ export function appEnv(settings) {
 export function haproxyEnv(settings) {
   const [directus1, directus2] = settings.directus.instances;
   const [app1, app2] = settings.app.instances;
+  const host = "127.0.0.1";
   return {
     HAPROXY_STATS_SOCKET: settings.proxy.statsSocket,
-    DIRECTUS_PROXY_PORT: String(settings.proxy.directusPort),
-    DIRECTUS_1_PORT: String(directus1.port),
-    DIRECTUS_2_PORT: String(directus2.port),
-    APP_PROXY_PORT: String(settings.proxy.appPort),
-    APP_1_PORT: String(app1.port),
-    APP_2_PORT: String(app2.port),
+    DIRECTUS_PROXY_BIND: `${host}:${settings.proxy.directusPort}`,
+    DIRECTUS_1_ADDR: `${host}:${directus1.port}`,
+    DIRECTUS_2_ADDR: `${host}:${directus2.port}`,
+    APP_PROXY_BIND: `${host}:${settings.proxy.appPort}`,
+    APP_1_ADDR: `${host}:${app1.port}`,
+    APP_2_ADDR: `${host}:${app2.port}`,
   };
 }
 

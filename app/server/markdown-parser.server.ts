@@ -1,0 +1,116 @@
+// The Markdown parser for posts: markdown-it, configured so that no input within the content limit
+// can keep it busy for long (docs/decisions/007-bounded-markdown.md). It counts its own work and
+// gives up with MarkdownTooComplex past a budget, which the caller turns into the post shown as text.
+import MarkdownIt from "markdown-it";
+import { HTML_TAG_RE } from "markdown-it/lib/common/html_re.mjs";
+import type StateBlock from "markdown-it/lib/rules_block/state_block.mjs";
+import type StateInline from "markdown-it/lib/rules_inline/state_inline.mjs";
+
+/** Thrown when a post would cost more to render than any post a person writes. */
+export class MarkdownTooComplex extends Error {
+  override name = "MarkdownTooComplex";
+}
+
+/**
+ * Tokens made plus positions the parsers tried a rule at: what markdown-it's time follows. The
+ * heaviest realistic posts at the content limit take about 40,000 (tests/unit/post-html.test.ts).
+ */
+export const MAX_WORK = 50_000;
+/** Raw HTML inline is only recognised within this many characters, so a tag that never closes is not scanned to the end of the post for every `<`. */
+const INLINE_HTML_WINDOW = 128;
+/** What one look for inline HTML costs, in units of work: a regular expression over the window. */
+const INLINE_HTML_WORK = 4;
+/** What normalising one link costs (URL parsing, punycode): several times a plain token. */
+const LINK_WORK = 4;
+
+// The work of the parse under way: parseMarkdown runs synchronously, so there is only ever one parse.
+let work = 0;
+
+function spend(units = 1) {
+  work += units;
+  if (work > MAX_WORK) throw new MarkdownTooComplex(`more than ${MAX_WORK} units of work`);
+}
+
+// maxNesting bounds the depth of quotes, lists and inline markup (deeper content is dropped), and so
+// the recursion and the depth of the HTML. Bare URLs stay text (linkify): finding them cost the most
+// time per character of any rule. (maxNesting is missing from the type definitions, hence the variable.)
+const options = { html: true, linkify: false, maxNesting: 20 };
+const markdown = new MarkdownIt(options);
+
+class BlockState extends markdown.block.State {
+  override push(...args: Parameters<StateBlock["push"]>) {
+    spend();
+    return super.push(...args);
+  }
+}
+class InlineState extends markdown.inline.State {
+  override push(...args: Parameters<StateInline["push"]>) {
+    spend();
+    return super.push(...args);
+  }
+}
+markdown.block.State = BlockState;
+markdown.inline.State = InlineState;
+// Every line and every position a rule is tried at costs a unit, so work that makes no token is paid for too.
+markdown.block.ruler.before("table", "budget", () => (spend(), false));
+markdown.inline.ruler.before("text", "budget", () => (spend(), false));
+for (const name of ["normalizeLink", "normalizeLinkText"] as const) {
+  const normalize = markdown[name].bind(markdown);
+  markdown[name] = (url) => (spend(LINK_WORK), normalize(url));
+}
+
+// markdown-it's own rule matches a tag against the whole rest of the post, once per `<`: quadratic
+// for `<!--` or `<?` that never close. This one looks within a window, otherwise the same.
+markdown.inline.ruler.at("html_inline", (state, silent) => {
+  const { pos, src } = state;
+  if (src.charCodeAt(pos) !== 0x3c /* < */ || pos + 2 >= state.posMax || !/[!?/A-Za-z]/.test(src[pos + 1]!)) return false;
+  spend(INLINE_HTML_WORK);
+  const tag = HTML_TAG_RE.exec(src.slice(pos, Math.min(state.posMax, pos + INLINE_HTML_WINDOW)))?.[0];
+  if (!tag) return false;
+  if (!silent) {
+    state.push("html_inline", "", 0).content = tag;
+    // As markdown-it does: no Markdown link inside a raw <a> (linkLevel is missing from the type definitions).
+    const links = state as StateInline & { linkLevel: number };
+    if (/^<a[>\s]/i.test(tag)) links.linkLevel++;
+    if (/^<\/a\s*>/i.test(tag)) links.linkLevel--;
+  }
+  state.pos += tag.length;
+  return true;
+});
+
+// Raw HTML the sanitiser will read: its tags cost sanitize-html about twice what markdown-it's own do.
+let rawHtmlTags = 0;
+markdown.core.ruler.push("count_raw_html", (state) => {
+  const count = (html: string) => html.split("<").length - 1;
+  for (const token of state.tokens) {
+    if (token.type === "html_block") rawHtmlTags += count(token.content);
+    for (const child of token.children ?? []) if (child.type === "html_inline") rawHtmlTags += count(child.content);
+  }
+});
+
+// markdown-it aligns table cells with a style attribute, which the CSP would block; the allow-list keeps align.
+markdown.core.ruler.push("table_align", (state) => {
+  for (const token of state.tokens) {
+    if (token.type !== "th_open" && token.type !== "td_open") continue;
+    const align = /^text-align:(left|right|center)$/.exec(token.attrGet("style") ?? "")?.[1];
+    token.attrs = align ? [["align", align]] : null;
+  }
+});
+
+export type Parsed = {
+  /** Not yet sanitised. */
+  html: string;
+  /** The units of work the parse spent, at most MAX_WORK. */
+  work: number;
+  /** Tags of raw HTML in it, written in the post rather than made by markdown-it. */
+  rawHtmlTags: number;
+};
+
+/** Markdown to HTML, or MarkdownTooComplex past the budget. */
+export function parseMarkdown(source: string): Parsed {
+  work = 0;
+  rawHtmlTags = 0;
+  const env = {};
+  const html = markdown.renderer.render(markdown.parse(source, env), markdown.options, env);
+  return { html, work, rawHtmlTags };
+}
