@@ -77,7 +77,7 @@ async function runPlaywright(settings) {
     E2E_DIRECTUS_URL: settings.directus.url,
     E2E_DIRECTUS_ADMIN_EMAIL: settings.directus.adminEmail,
     E2E_DIRECTUS_ADMIN_PASSWORD: settings.directus.adminPassword,
-    E2E_MAIL_DIR: settings.mailDir,
+    E2E_MAIL_DIR: settings.mail.dir,
     PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
   });
   const playwright = readJson(playwrightJson);

@@ -24,8 +24,6 @@ export interface StartDirectusOptions {
   signal?: AbortSignal;
   /** The app's public URL, whose account links go on Directus's URL allow lists. Default: env APP_URL, then the dev server's URL. */
   appUrl?: string;
-  /** Where the local mail sink keeps messages. Default: <dataDir>/mail; instances may share one. */
-  mailDir?: string;
   /** Called with each message the local mail sink keeps (the sink runs unless env sets EMAIL_TRANSPORT). */
   onMail?: (message: KeptMessage) => void;
   /**

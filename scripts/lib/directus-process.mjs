@@ -98,15 +98,17 @@ export function directusAccountEnv({ appUrl, smtpPort = null }) {
     EMAIL_SMTP_SECURE: "false",
     // The sink offers neither TLS nor login: it listens on loopback only.
     EMAIL_SMTP_IGNORE_TLS: "true",
+    EMAIL_SMTP_USER: "",
+    EMAIL_SMTP_PASSWORD: "",
     EMAIL_FROM: "no-reply@example.com",
   };
 }
 
 /**
- * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number, signal?: AbortSignal, bootstrap?: boolean, appUrl?: string, mailDir?: string, onMail?: (message: object) => void }} options
+ * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number, signal?: AbortSignal, bootstrap?: boolean, appUrl?: string, onMail?: (message: object) => void }} options
  * @returns {Promise<{ url: string, adminEmail: string, adminPassword: string, credentialsFile: string, dataDir: string, mailDir: string | null, pid: number, exited: Promise<{ code: number | null, signal: string | null }>, stop: (timeoutMs?: number) => Promise<void> }>}
  */
-export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000, signal, bootstrap = true, appUrl, mailDir, onMail } = {}) {
+export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000, signal, bootstrap = true, appUrl, onMail } = {}) {
   if (!dataDir) throw new Error("startDirectus: dataDir is required");
   signal?.throwIfAborted();
   dataDir = resolve(dataDir);
@@ -120,7 +122,7 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   // Otherwise the health check below could be answered by someone else's server on that port.
   await assertPortFree(port);
   // An EMAIL_TRANSPORT from the caller means a real mail server; otherwise the sink keeps the mail.
-  const sink = given.EMAIL_TRANSPORT ? null : await startMailSink({ dir: mailDir ?? join(dataDir, "mail"), onMessage: onMail });
+  const sink = given.EMAIL_TRANSPORT ? null : await startMailSink({ dir: join(dataDir, "mail"), onMessage: onMail });
   const accountEnv = directusAccountEnv({ appUrl: appUrl ?? given.APP_URL ?? DEV_APP_URL, smtpPort: sink?.port ?? null });
 
   const defaults = {

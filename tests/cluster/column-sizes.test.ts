@@ -35,7 +35,7 @@ describe("column sizes on PostgreSQL", () => {
   it(`registers with an email of the app's maximum length (${limits.emailMax})`, async () => {
     const email = emailOfLength(limits.emailMax);
     expect(email).toHaveLength(limits.emailMax);
-    const client = new HttpSession(settings.app.url, { mailDir: settings.mailDir });
+    const client = new HttpSession(settings.app.url, { mailDir: settings.mail.dir });
     // Registers, opens the mailed link and logs in; throws with the page unless it ends on the dashboard.
     await client.register(email, "correct horse battery staple");
     const stored = await admin.call<Array<{ email: string }>>("GET", `/users?filter[email][_eq]=${encodeURIComponent(email)}&fields=email`);
@@ -43,7 +43,7 @@ describe("column sizes on PostgreSQL", () => {
   });
 
   it(`saves first and last names of the app's maximum length (${limits.nameMax})`, async () => {
-    const client = new HttpSession(settings.app.url, { mailDir: settings.mailDir });
+    const client = new HttpSession(settings.app.url, { mailDir: settings.mail.dir });
     const { id } = await client.register(uniqueEmail("names"));
     const firstName = "F".repeat(limits.nameMax);
     const lastName = "L".repeat(limits.nameMax);
@@ -55,7 +55,7 @@ describe("column sizes on PostgreSQL", () => {
   });
 
   it(`creates a post whose title has the app's maximum length (${limits.titleMax})`, async () => {
-    const client = new HttpSession(settings.app.url, { mailDir: settings.mailDir });
+    const client = new HttpSession(settings.app.url, { mailDir: settings.mail.dir });
     await client.register(uniqueEmail("title"));
     const title = `T${randomUUID().slice(0, 8)}`.padEnd(limits.titleMax, "t");
     const reply = await client.post("/posts/new", { title, content: "" }, { follow: false });

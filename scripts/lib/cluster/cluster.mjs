@@ -7,6 +7,7 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startApp } from "../app-process.mjs";
 import { startDirectus } from "../directus-process.mjs";
+import { startMailSink } from "../mail-sink.mjs";
 import { provision } from "../provision.mjs";
 import { ensureBinaries } from "./debian.mjs";
 import { readStats, startHaproxy } from "./haproxy.mjs";
@@ -27,7 +28,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
   await saveSettings(settings);
   const binaries = ensureBinaries(["initdb", "postgres", "redis-server", "haproxy"], log);
 
-  const base = { postgres: null, redis: null, haproxy: null };
+  const base = { postgres: null, redis: null, haproxy: null, mail: null };
   const directus = settings.directus.instances.map(() => null);
   const apps = settings.app.instances.map(() => null);
 
@@ -39,8 +40,6 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
       dataDir: instance.dataDir,
       env: directusEnv(settings),
       bootstrap,
-      appUrl: settings.app.url,
-      mailDir: settings.mailDir,
       log: (line) => logStream.write(`${line}\n`),
     }).catch((error) => {
       logStream.end();
@@ -92,7 +91,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
     async stop() {
       await Promise.allSettled(apps.map((_, i) => cluster.stopApp(i)));
       await Promise.allSettled(directus.map((_, i) => cluster.stopDirectus(i)));
-      for (const name of ["haproxy", "redis", "postgres"]) {
+      for (const name of ["haproxy", "redis", "postgres", "mail"]) {
         await base[name]?.stop().catch(() => {});
         base[name] = null;
       }
@@ -101,6 +100,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
 
   try {
     let started = Date.now();
+    base.mail = await startMailSink({ dir: settings.mail.dir, port: settings.mail.port });
     base.postgres = await startPostgres(settings, binaries);
     base.redis = await startRedis(settings, binaries);
     base.haproxy = await startHaproxy(settings, binaries);
