@@ -6,6 +6,7 @@ export default [
   route("register", "routes/register.tsx"),
   route("verify-email", "routes/verify-email.tsx"),
   route("login", "routes/login.tsx"),
+  route("login/code", "routes/login.code.tsx"),
   route("forgot-password", "routes/forgot-password.tsx"),
   route("reset-password", "routes/reset-password.tsx"),
   route("logout", "routes/logout.tsx"),
@@ -17,5 +18,6 @@ export default [
   route("profile", "routes/profile.tsx"),
   route("profile/password", "routes/profile.password.tsx"),
   route("profile/email", "routes/profile.email.tsx"),
+  route("profile/two-factor", "routes/profile.two-factor.tsx"),
   route("healthz", "routes/healthz.ts"),
 ] satisfies RouteConfig;

@@ -5,11 +5,12 @@ import { SubmitButton } from "#app/components/submit-button.tsx";
 import { safeRedirect } from "#app/lib/safe-redirect.ts";
 import { limits } from "#app/lib/limits.ts";
 import { loginSchema, parseForm } from "#app/lib/validation.ts";
-import { currentStep } from "#app/server/account-steps.server.ts";
+import { liveStep } from "#app/server/steps.server.ts";
 import { logIn } from "#app/server/auth.server.ts";
 import { clientIp } from "#app/server/client-ip.server.ts";
 import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
 import { readForm } from "#app/server/form.server.ts";
+import { awaitCode } from "#app/server/login-code.server.ts";
 import { requireAnonymous } from "#app/server/require-user.server.ts";
 import { getSessionState, signIn, takeFlash } from "#app/server/session.server.ts";
 
@@ -19,7 +20,7 @@ export function loader({ context }: Route.LoaderArgs) {
   requireAnonymous(context);
   const state = getSessionState(context);
   // Just verified: the form starts with the address the link confirmed.
-  return { notice: takeFlash(state), email: currentStep(state, "email-verified")?.email ?? null };
+  return { notice: takeFlash(state), email: liveStep(state, "email-verified")?.email ?? null };
 }
 
 export const UNVERIFIED_MESSAGE = "Your email address is not confirmed yet. Open the link we sent you, or send a new one.";
@@ -35,10 +36,12 @@ export async function action({ request, context }: Route.ActionArgs) {
 
   const state = getSessionState(context);
   const result = await logIn(parsed.data.email, parsed.data.password, clientIp(request));
+  // The password was right and the account has two-factor sign-in: the code is next.
+  if (!result.ok && result.codeRefused) throw awaitCode(getSessionState(context), parsed.data);
   if (!result.ok) {
     // Directus refuses an unverified account like a wrong password; this browser knows better only
     // for the address it registered itself, so nobody learns anything about other addresses.
-    const pending = currentStep(state, "verification-sent");
+    const pending = liveStep(state, "verification-sent");
     const unverified = result.failure.kind === "unauthorized" && pending?.email.toLowerCase() === parsed.data.email.toLowerCase();
     return data(
       { attempt, email, errors: {}, formError: unverified ? UNVERIFIED_MESSAGE : failureMessage(result.failure), unverified },

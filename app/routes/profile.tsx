@@ -67,6 +67,13 @@ export default function Profile({ loaderData, actionData }: Route.ComponentProps
         />
         <SubmitButton pendingLabel="Saving…">Save profile</SubmitButton>
       </Form>
+      <section aria-labelledby="two-factor-heading">
+        <h2 id="two-factor-heading">Two-factor sign-in</h2>
+        <p>
+          {loaderData.twoFactor ? "On: logging in asks for a code from your authenticator app." : "Off: logging in takes only your password."}
+        </p>
+        <Link to="/profile/two-factor">{loaderData.twoFactor ? "Manage two-factor sign-in" : "Set up two-factor sign-in"}</Link>
+      </section>
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { CredentialsFields, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { parseForm, registerSchema } from "#app/lib/validation.ts";
-import { beginStep } from "#app/server/account-steps.server.ts";
+import { beginStep } from "#app/server/steps.server.ts";
 import { clientIp } from "#app/server/client-ip.server.ts";
 import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
 import { readForm } from "#app/server/form.server.ts";

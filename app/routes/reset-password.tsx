@@ -5,7 +5,7 @@ import { LinkProblemNotice } from "#app/components/link-problem.tsx";
 import { NewPasswordFields } from "#app/components/password-fields.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { parseForm, resetPasswordSchema } from "#app/lib/validation.ts";
-import { beginStep, currentStep, endStep } from "#app/server/account-steps.server.ts";
+import { beginStep, endStep, liveStep } from "#app/server/steps.server.ts";
 import { logIn } from "#app/server/auth.server.ts";
 import { clientIp } from "#app/server/client-ip.server.ts";
 import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
@@ -34,7 +34,7 @@ export function loader({ request, context }: Route.LoaderArgs) {
     beginStep(state, { name: "password-reset", email, token }, { notAfter: expiresAt });
     throw redirect("/reset-password");
   }
-  const pending = currentStep(state, "password-reset");
+  const pending = liveStep(state, "password-reset");
   if (!pending) return data({ email: null, problem: "missing" as const }, { status: 400 });
   return { email: pending.email, problem: null };
 }
@@ -42,7 +42,7 @@ export function loader({ request, context }: Route.LoaderArgs) {
 export async function action({ request, context }: Route.ActionArgs) {
   const state = getSessionState(context);
   const form = await readForm(request);
-  const pending = currentStep(state, "password-reset");
+  const pending = liveStep(state, "password-reset");
   if (!pending) throw redirect("/reset-password");
   const attempt = crypto.randomUUID();
   const parsed = parseForm(resetPasswordSchema, form);

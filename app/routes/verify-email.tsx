@@ -3,7 +3,7 @@ import type { Route } from "./+types/verify-email";
 import { FormAlert } from "#app/components/field.tsx";
 import { LinkProblemNotice } from "#app/components/link-problem.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
-import { beginStep, currentStep, endStep } from "#app/server/account-steps.server.ts";
+import { beginStep, endStep, liveStep } from "#app/server/steps.server.ts";
 import { clientIp } from "#app/server/client-ip.server.ts";
 import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
 import { readForm } from "#app/server/form.server.ts";
@@ -20,7 +20,7 @@ export const VERIFIED_MESSAGE = "Your email address is confirmed. Log in to cont
 export async function loader({ request, context }: Route.LoaderArgs) {
   const state = getSessionState(context);
   const token = new URL(request.url).searchParams.get("token");
-  const pending = currentStep(state, "verification-sent");
+  const pending = liveStep(state, "verification-sent");
   if (token === null) return { notice: takeFlash(state), email: pending?.email ?? null, problem: null };
 
   const problem = linkTokenProblem(token, "pending-registration");
@@ -40,7 +40,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 export async function action({ request, context }: Route.ActionArgs) {
   await readForm(request);
   const state = getSessionState(context);
-  const pending = currentStep(state, "verification-sent");
+  const pending = liveStep(state, "verification-sent");
   if (!pending) throw redirect("/verify-email");
   const result = await sendVerificationAgain(pending.email, clientIp(request));
   if (!result.ok) return data({ resent: false, error: failureMessage(result.failure) }, { status: failureStatus(result.failure) });

@@ -3,7 +3,7 @@
 // 11.17.4 ends every other session of the user (it keeps the one that asked), including the one this
 // browser held, and the browser moves to the new one: this browser stays signed in, no other does.
 import { updateMe } from "@directus/sdk";
-import { beginStep } from "./account-steps.server";
+import { beginStep } from "./steps.server";
 import { toSessionUser } from "./auth.server";
 import { classifyDirectusError, type DirectusFailure } from "./directus-errors.server";
 import { closeDirectusSession, openDirectusSession, type SessionTokens } from "./directus-session.server";

@@ -1,11 +1,14 @@
 // Log in and log out against Directus (registration: registration.server.ts). Returns plain results; routes decide what to render.
-import { readMe } from "@directus/sdk";
-import { classifyDirectusError, type DirectusFailure } from "./directus-errors.server";
+import { readMe, readPolicyGlobals } from "@directus/sdk";
+import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "./directus-errors.server";
 import { closeDirectusSession, openDirectusSession } from "./directus-session.server";
 import { directusClient } from "./directus.server";
 import type { SessionData, SessionUser } from "./session.server";
 
-export type AuthResult = { ok: true; session: Pick<SessionData, "tokens" | "user"> } | { ok: false; failure: DirectusFailure };
+export type AuthResult =
+  | { ok: true; session: Omit<SessionData, "startedAt" | "step"> }
+  /** `codeRefused`: the password was right, but the account has two-factor sign-in and the code was missing or wrong. */
+  | { ok: false; failure: DirectusFailure; codeRefused?: true };
 
 const userFields = ["id", "email", "first_name", "last_name"] as const;
 
@@ -13,14 +16,21 @@ export function toSessionUser(user: { id: string; email: string | null; first_na
   return { id: user.id, email: user.email ?? "", firstName: user.first_name, lastName: user.last_name };
 }
 
-export async function logIn(email: string, password: string, clientIp: string | null): Promise<AuthResult> {
+export async function logIn(email: string, password: string, clientIp: string | null, otp?: string): Promise<AuthResult> {
   try {
     // Every login opens a new Directus session: the browser never keeps a session id it had before.
-    const tokens = await openDirectusSession(email, password, { clientIp });
-    // One read at login time; later pages take identity from the signed session instead.
-    const me = await directusClient({ token: tokens.accessToken, clientIp }).request(readMe({ fields: [...userFields] }));
-    return { ok: true, session: { tokens, user: toSessionUser(me) } };
+    const tokens = await openDirectusSession(email, password, { clientIp, otp });
+    const client = directusClient({ token: tokens.accessToken, clientIp });
+    // Reads at login time only; later pages take identity from the signed session instead. Without
+    // a code, two-factor sign-in is off: ask whether a policy requires it, as Directus's own app does.
+    const [me, globals] = await Promise.all([
+      client.request(readMe({ fields: [...userFields] })),
+      otp ? null : client.request(readPolicyGlobals()),
+    ]);
+    return { ok: true, session: { tokens, user: toSessionUser(me), ...(globals?.enforce_tfa ? { twoFactorRequired: true } : {}) } };
   } catch (error) {
+    // Directus checks the code only once the password was right, and refuses a missing or wrong one with INVALID_OTP.
+    if (isDirectusErrorWithCode(error, "INVALID_OTP")) return { ok: false, failure: { kind: "unauthorized" }, codeRefused: true };
     const failure = classifyDirectusError(error);
     // Login takes any plausible address; one Directus refuses as malformed belongs to no account.
     return { ok: false, failure: failure.kind === "invalid" ? { kind: "unauthorized" } : failure };

@@ -42,6 +42,12 @@ function readPositiveInt(name: string, fallback: number): number {
   return value;
 }
 
+function readBoundedInt(name: string, fallback: number, max: number): number {
+  const value = readPositiveInt(name, fallback);
+  if (value > max) throw new ConfigError(`${name} must be at most ${max}, got "${value}"`);
+  return value;
+}
+
 function readSwitch(name: string, fallback: boolean): boolean {
   const raw = process.env[name]?.trim();
   if (!raw) return fallback;
@@ -90,4 +96,6 @@ export const config = {
   directusSessionCookie: process.env.DIRECTUS_SESSION_COOKIE_NAME?.trim() || "directus_session_token",
   // Server-Timing naming each Directus call by path (item ids included): anyone sees the header, so off in production.
   serverTimingDetail: readSwitch("SERVER_TIMING_DETAIL", !isProduction),
+  // How long a step of a multi-step flow (the sign-in code, two-factor set-up) waits: at most five minutes.
+  twoFactorStepSeconds: readBoundedInt("TWO_FACTOR_STEP_MAX_AGE", 300, 300),
 } as const;

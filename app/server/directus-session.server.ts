@@ -45,9 +45,12 @@ function asSessionCookie(token: string) {
   });
 }
 
-export async function openDirectusSession(email: string, password: string, { clientIp }: CallOptions = {}): Promise<SessionTokens> {
+/** `otp`: the code from the user's authenticator app, for an account with two-factor sign-in. */
+export async function openDirectusSession(email: string, password: string, { clientIp, otp }: CallOptions & { otp?: string } = {}): Promise<SessionTokens> {
   const catcher = sessionTokenCatcher();
-  const data = await directusClient({ clientIp, onResponse: catcher.onResponse }).request(login({ email, password }, { mode: "session" }));
+  const data = await directusClient({ clientIp, onResponse: catcher.onResponse }).request(
+    login({ email, password }, { mode: "session", ...(otp ? { otp } : {}) }),
+  );
   return toSessionTokens(catcher.token(), data.expires);
 }
 

@@ -20,6 +20,8 @@ export type DirectusUser = {
   last_name: string | null;
   /** Only ever written by the app: "unverified" when a changed email must be confirmed. */
   status?: "active" | "unverified" | "suspended" | "archived" | "draft" | "invited";
+  /** Directus shows only whether it is set: "**********" or null. */
+  tfa_secret: string | null;
 };
 
 export type Schema = {

@@ -7,13 +7,13 @@ import { failureStatus, formFailure } from "./failure-messages.server";
 import type { SignedIn } from "./require-user.server";
 import { updateSession } from "./session.server";
 
-const profileFields = ["id", "email", "first_name", "last_name"] as const;
+const profileFields = ["id", "email", "first_name", "last_name", "tfa_secret"] as const;
 
 export type ProfileValues = { firstName: string; lastName: string };
 
 export async function getProfile(directus: SignedIn["directus"]) {
   const me = await directus.request(readMe({ fields: [...profileFields] })).catch(directusFailureResponse);
-  return { email: me.email ?? "", values: { firstName: me.first_name ?? "", lastName: me.last_name ?? "" } };
+  return { email: me.email ?? "", values: { firstName: me.first_name ?? "", lastName: me.last_name ?? "" }, twoFactor: me.tfa_secret !== null };
 }
 
 /** Saves the names and refreshes the session's snapshot, so the header shows them on this very response. */

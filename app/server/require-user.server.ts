@@ -28,6 +28,7 @@ export type SignedIn = {
 };
 
 export const SESSION_ENDED_MESSAGE = "Your session has ended. Please log in again.";
+export const TWO_FACTOR_SETUP_PATH = "/profile/two-factor";
 
 export function loginRedirect(request: Request) {
   const url = new URL(request.url);
@@ -43,8 +44,10 @@ type Guarded = { request: Request; state: SessionState; ip: string | null; timin
  * idle timeout). Throws a redirect to /login when there is no usable session.
  * `confirm`: ask Directus once even though the page itself needs nothing from it, so a revoked
  * session is refused here too rather than on the next page that asks.
+ * `twoFactorSetup`: this is the set-up page, which a user whose policy requires two-factor sign-in
+ * may open before having it; every other protected page sends them there.
  */
-export async function requireUser({ request, context }: GuardArgs, { confirm = false } = {}): Promise<SignedIn> {
+export async function requireUser({ request, context }: GuardArgs, { confirm = false, twoFactorSetup = false } = {}): Promise<SignedIn> {
   const state = getSessionState(context);
   const tokens = state.session.get("tokens");
   const user = state.session.get("user");
@@ -56,6 +59,7 @@ export async function requireUser({ request, context }: GuardArgs, { confirm = f
     await closeDirectusSession(tokens.accessToken, { clientIp: guarded.ip }).catch(() => {});
     endSession(guarded);
   }
+  if (state.session.get("twoFactorRequired") && !twoFactorSetup) throw redirect(TWO_FACTOR_SETUP_PATH);
   const current = Date.now() >= tokens.renewAt ? await renew(guarded, tokens) : tokens;
   const directus = endsRefusedSessions(guarded, current);
   // A renewal has just confirmed the session; otherwise ask, when the page would not.

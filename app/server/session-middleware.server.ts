@@ -4,6 +4,7 @@ import type { MiddlewareFunction } from "react-router";
 import { clientIp } from "./client-ip.server";
 import { config } from "./config.server";
 import { isSignedWithOlderSecret, sessionContext, sessionStorage, type SessionState } from "./session.server";
+import { stepCookieExpiry } from "./steps.server";
 import { renewSession } from "./tokens.server";
 
 export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
@@ -18,9 +19,12 @@ export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request,
 
   if (state.changed && (await holdsNewestTokens(state, clientIp(request)))) {
     const startedAt = session.get("startedAt");
-    // The cookie ends with the session's absolute lifetime, however often it is rewritten.
-    const expires = typeof startedAt === "number" ? new Date(startedAt + config.sessionMaxAgeSeconds * 1000) : undefined;
-    response.headers.append("Set-Cookie", await sessionStorage.commitSession(session, expires ? { expires } : {}));
+    // The cookie ends with the session's absolute lifetime, however often it is rewritten; before
+    // login, with the step it holds.
+    const expires = typeof startedAt === "number" ? new Date(startedAt + config.sessionMaxAgeSeconds * 1000) : stepCookieExpiry(session);
+    // Max-Age as well: browsers let it win over Expires, and the cookie's default is the full SESSION_MAX_AGE.
+    const lifetime = expires ? { expires, maxAge: Math.max(0, Math.ceil((expires.getTime() - Date.now()) / 1000)) } : {};
+    response.headers.append("Set-Cookie", await sessionStorage.commitSession(session, lifetime));
   }
   return response;
 };

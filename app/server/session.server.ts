@@ -1,10 +1,11 @@
 // The sealed cookie session: the Directus session token, a small user snapshot and when the
-// session began, nothing else. Encrypted and signed (sealed-cookie.server.ts).
+// session began, plus the step of a multi-step flow in progress (steps.server.ts), nothing else.
+// Encrypted and signed (sealed-cookie.server.ts).
 import { createCookieSessionStorage, createContext, type RouterContextProvider, type Session } from "react-router";
 import { config } from "./config.server";
-import type { AccountStep } from "./account-steps.server";
 import type { SessionTokens } from "./directus-session.server";
 import { createSealedCookie } from "./sealed-cookie.server";
+import type { Step } from "./steps.server";
 
 import type { SessionUser } from "#app/lib/user.ts";
 
@@ -15,8 +16,10 @@ export type SessionData = {
   user: SessionUser;
   /** Epoch milliseconds of the login: the absolute lifetime (SESSION_MAX_AGE) counts from here. */
   startedAt: number;
-  /** A pending step of an account flow (verification, password reset); account-steps.server.ts owns it. */
-  step: AccountStep;
+  /** A policy requires two-factor sign-in and the user has none yet: set at login, cleared once set up. */
+  twoFactorRequired?: true;
+  /** The step of a multi-step flow in progress: set and read through steps.server.ts only; signing in or out drops it. */
+  step?: Step;
 };
 export type SessionFlash = { message: string };
 export type AppSession = Session<SessionData, SessionFlash>;
@@ -75,6 +78,8 @@ export function signOut(state: SessionState, message: string) {
   state.session.unset("tokens");
   state.session.unset("user");
   state.session.unset("startedAt");
+  state.session.unset("twoFactorRequired");
+  state.session.unset("step");
   state.session.flash("message", message);
   state.changed = true;
   state.tokensReplaced = true;
@@ -91,11 +96,19 @@ export function updateSession(state: SessionState, patch: Partial<Pick<SessionDa
 }
 
 /** A new login: a new Directus session, a new user snapshot and a new absolute lifetime. */
-export function signIn(state: SessionState, data: Pick<SessionData, "tokens" | "user">) {
+export function signIn(state: SessionState, { twoFactorRequired, ...data }: Omit<SessionData, "startedAt" | "step">) {
   updateSession(state, data);
   state.session.set("startedAt", Date.now());
-  // Whatever step of an account flow was pending, logging in completes it.
+  // Whatever step of a flow was pending, logging in completes it.
   state.session.unset("step");
+  if (twoFactorRequired) state.session.set("twoFactorRequired", true);
+  else state.session.unset("twoFactorRequired");
+}
+
+/** Two-factor sign-in is set up: the pages a policy held back open again. */
+export function twoFactorSetUp(state: SessionState) {
+  state.session.unset("twoFactorRequired");
+  state.changed = true;
 }
 
 /** True once the session has lived SESSION_MAX_AGE since its login, however active it was. */

@@ -2,7 +2,8 @@
 // The admin uses a static token: the test Directus issues 5-second access tokens, and a static
 // token never expires. It is derived from the admin password, so every worker sets the same one
 // and no worker's PATCH invalidates another's.
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { currentCode, untilCodeLasts } from "../support/totp.ts";
 
 export type StoredPost = {
   id: number;
@@ -108,4 +109,58 @@ export async function createPostsAs(
     ids.push((await json<{ id: number }>(response, `create post "${post.title}" as ${email}`)).id);
   }
   return ids;
+}
+
+/**
+ * Turns two-factor sign-in on for a user straight through Directus's REST API (as the user), for
+ * tests that start from an account that already has it. Returns the secret their app would hold.
+ */
+export async function enableTwoFactorFor(email: string, password: string): Promise<string> {
+  // The code must still be valid, and the 5-second token still alive, when Directus checks it.
+  await untilCodeLasts(12);
+  const token = await loginToken(email, password);
+  const generated = await json<{ secret: string }>(
+    await call("/users/me/tfa/generate", { method: "POST", token, body: JSON.stringify({ password }) }),
+    `generate a two-factor secret for ${email}`,
+  );
+  const otp = await currentCode(generated.secret);
+  await json(await call("/users/me/tfa/enable", { method: "POST", token, body: JSON.stringify({ secret: generated.secret, otp }) }), `enable two-factor for ${email}`);
+  return generated.secret;
+}
+
+/** Whether Directus holds a two-factor secret for the user (it shows only that one is set). */
+export async function hasTwoFactor(id: string): Promise<boolean> {
+  const token = await adminStaticToken();
+  const user = await json<{ tfa_secret: string | null }>(await call(`/users/${encodeURIComponent(id)}?fields=tfa_secret`, { token }), `read user ${id}`);
+  return user.tfa_secret !== null;
+}
+
+/**
+ * A new role with the app's three policies plus one that enforces two-factor sign-in. Directus
+ * puts `enforce_tfa` on a login only through the user's role, so the enforced user moves there.
+ */
+export async function createRoleRequiringTwoFactor(): Promise<string> {
+  const token = await adminStaticToken();
+  const label = `Two-factor required ${randomUUID().slice(0, 8)}`;
+  const policy = await json<{ id: string }>(
+    await call("/policies", { method: "POST", token, body: JSON.stringify({ name: label, enforce_tfa: true, app_access: false, admin_access: false }) }),
+    "create an enforcing policy",
+  );
+  const role = await json<{ id: string }>(await call("/roles", { method: "POST", token, body: JSON.stringify({ name: label }) }), "create a role");
+  const appPolicies = await json<Array<{ id: string }>>(
+    await call(`/policies?fields=id&filter[name][_in]=${encodeURIComponent(APP_POLICIES.join(","))}`, { token }),
+    "find the app's policies",
+  );
+  if (appPolicies.length !== APP_POLICIES.length) throw new Error(`expected the app's ${APP_POLICIES.length} policies, found ${appPolicies.length}`);
+  for (const { id } of [...appPolicies, policy]) {
+    await json(await call("/access", { method: "POST", token, body: JSON.stringify({ role: role.id, policy: id }) }), "attach a policy");
+  }
+  return role.id;
+}
+
+const APP_POLICIES = ["Can Read and Create Posts", "Can Edit and Delete Own Posts", "Can View and Edit Own Profile"];
+
+export async function moveUserToRole(userId: string, roleId: string): Promise<void> {
+  const token = await adminStaticToken();
+  await json(await call(`/users/${encodeURIComponent(userId)}`, { method: "PATCH", token, body: JSON.stringify({ role: roleId }) }), "move a user to a role");
 }

@@ -28,13 +28,17 @@ export default async function globalSetup() {
   const directus = await startTestDirectus({ SESSION_COOKIE_TTL: "8s" }, { appUrl: appUrl.url, verifyEmail: true });
   await prepare(new DirectusAdmin(directus.url, directus.adminEmail, directus.adminPassword));
   const app = await startTestApp(directus.url, {}, { port: appUrl.port });
+  // A second app on the same Directus whose two-factor steps end after 3 s, for the expiry test.
+  const shortSteps = await startTestApp(directus.url, { TWO_FACTOR_STEP_MAX_AGE: "3" });
   process.env.E2E_MAIL_DIR = directus.mailDir;
   process.env.E2E_BASE_URL = app.url;
+  process.env.E2E_SHORT_STEPS_URL = shortSteps.url;
   process.env.E2E_DIRECTUS_URL = directus.url;
   process.env.E2E_DIRECTUS_ADMIN_EMAIL = directus.adminEmail;
   process.env.E2E_DIRECTUS_ADMIN_PASSWORD = directus.adminPassword;
   return async () => {
     await app.stop();
+    await shortSteps.stop();
     await directus.stop();
   };
 }

@@ -44,6 +44,8 @@ describe("tokens never leave the cookie", () => {
       `/posts/${postId}/delete`,
       "/posts/new",
       "/profile",
+      "/profile/two-factor",
+      "/login/code",
       "/healthz",
       "/login",
       "/register",
@@ -57,6 +59,7 @@ describe("tokens never leave the cookie", () => {
       `/posts/${postId}/delete.data`,
       "/posts/new.data",
       "/profile.data",
+      "/profile/two-factor.data",
       "/login.data",
       "/register.data",
     ];
@@ -74,6 +77,7 @@ describe("tokens never leave the cookie", () => {
     expect(replies.find(([path]) => path === "/_.data")?.[1].status).toBe(200);
     expect(replies.find(([path]) => path === "/dashboard.data")?.[1].status).toBe(200);
     expect(replies.find(([path]) => path === "/profile.data")?.[1].status).toBe(200);
+    expect(replies.find(([path]) => path === "/profile/two-factor.data")?.[1].status).toBe(200);
     for (const [path, reply] of replies) {
       expect(reply.status, path).toBeLessThan(500);
       const headers = [...reply.headers].filter(([name]) => name !== "set-cookie").map(([name, value]) => `${name}: ${value}`).join("\n");

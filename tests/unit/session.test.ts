@@ -170,16 +170,3 @@ describe("session cookie in production", () => {
     expect((failure as Error).message).toContain("APP_URL is required when NODE_ENV=production");
   });
 });
-
-describe("logging in", () => {
-  it("ends whatever account step was pending", async () => {
-    const { signIn } = await loadSession({ SESSION_SECRET: SECRET });
-    const { beginStep } = await import("#app/server/account-steps.server.ts");
-    const { createSession } = await import("react-router");
-    const state = { session: createSession(), changed: false } as Parameters<typeof signIn>[0];
-    beginStep(state, { name: "verification-sent", email: "ada@example.com" });
-    signIn(state, realistic);
-    expect(state.session.has("step")).toBe(false);
-    expect(state.session.get("tokens")).toEqual(realistic.tokens);
-  });
-});

@@ -1,0 +1,66 @@
+// The second step of signing in to an account with two-factor sign-in: the code from the
+// authenticator app. Directus has no token for a half-finished login, so this step logs in again
+// with the email and password the first step kept in the sealed cookie (steps.server.ts).
+import { redirect } from "react-router";
+import { safeRedirect } from "#app/lib/safe-redirect.ts";
+import { logIn } from "./auth.server";
+import { failureMessage, failureStatus } from "./failure-messages.server";
+import { flash, signIn, type SessionState } from "./session.server";
+import { beginStep, currentStep, endStep, updateStep, type LoginCodeStep } from "./steps.server";
+
+/**
+ * Wrong codes before the login starts over. Directus counts the password step and every wrong code
+ * as failed logins and suspends the account after `auth_login_attempts` (25 by default) in a row;
+ * five per round leaves a person four rounds before that.
+ */
+export const MAX_WRONG_CODES = 5;
+// Longer is no page of ours; it would only crowd the cookie.
+const REDIRECT_MAX = 512;
+
+export const WRONG_CODE = "That code is not right. Enter the code your authenticator app shows now.";
+export const TOO_MANY_WRONG_CODES = "Too many wrong codes. Please log in again.";
+// Also for a browser that already dropped the step's cookie: it expires with the step.
+export const CODE_STEP_ENDED = "That sign-in has expired. Please log in again.";
+const PASSWORD_NO_LONGER_WORKS = "Please log in again.";
+
+/** After a right password for an account with two-factor sign-in: keep what the code step needs. */
+export function awaitCode(state: SessionState, { email, password, redirectTo }: { email: string; password: string; redirectTo?: string }) {
+  const target = safeRedirect(redirectTo);
+  beginStep(state, { name: "login-code", email, password, redirectTo: target.length <= REDIRECT_MAX ? target : "/dashboard", wrongCodes: 0 });
+  return redirect("/login/code");
+}
+
+/** The live code step, or a redirect back to the password with a message. */
+export function requireCodeStep(state: SessionState): LoginCodeStep {
+  const step = currentStep(state, "login-code");
+  if (typeof step === "string") throw startOver(state, CODE_STEP_ENDED);
+  return step;
+}
+
+/** Leaves the code step: its credentials go at once, and the login begins again at the password. */
+export function startOver(state: SessionState, message?: string) {
+  endStep(state);
+  if (message) flash(state, message);
+  return redirect("/login");
+}
+
+export type CodeResult = { ok: true; redirectTo: string } | { ok: false; message: string; status: number };
+
+/** Logs in with the kept credentials and the code; a redirect is thrown when the login must start over. */
+export async function signInWithCode(state: SessionState, step: LoginCodeStep, code: string, clientIp: string | null): Promise<CodeResult> {
+  const result = await logIn(step.email, step.password, clientIp, code);
+  if (result.ok) {
+    signIn(state, result.session);
+    return { ok: true, redirectTo: step.redirectTo };
+  }
+  if (result.codeRefused) {
+    const wrongCodes = step.wrongCodes + 1;
+    if (wrongCodes >= MAX_WRONG_CODES) throw startOver(state, TOO_MANY_WRONG_CODES);
+    updateStep(state, { ...step, wrongCodes });
+    return { ok: false, message: WRONG_CODE, status: 401 };
+  }
+  // The password changed, or the account was suspended, since the first step.
+  if (result.failure.kind === "unauthorized") throw startOver(state, PASSWORD_NO_LONGER_WORKS);
+  // Directus down or rate-limiting: the step stays, so the same code can be tried again.
+  return { ok: false, message: failureMessage(result.failure), status: failureStatus(result.failure) };
+}

@@ -1,0 +1,108 @@
+// Multi-step flows as named states: the one place that says what the session may hold between two
+// steps and for how long. The session holds at most one step, each with its own lifetime (below),
+// and signing in or out removes it (session.server.ts).
+import { config } from "./config.server";
+import type { AppSession, SessionState } from "./session.server";
+
+/**
+ * The password was right for an account with two-factor sign-in; the code is next. Directus has no
+ * token for a half-finished login, so the code step sends email and password again: they wait here,
+ * in the sealed cookie only (docs/decisions/011).
+ */
+export type LoginCodeStep = {
+  name: "login-code";
+  email: string;
+  password: string;
+  /** Where the login goes once the code is right (already made safe). */
+  redirectTo: string;
+  /** Codes Directus refused in this step; too many and the login starts over. */
+  wrongCodes: number;
+  expiresAt: number;
+};
+
+/**
+ * The signed-in user confirmed their password and Directus generated this secret; one code from
+ * their authenticator app turns two-factor sign-in on.
+ */
+export type TwoFactorSetupStep = {
+  name: "two-factor-setup";
+  secret: string;
+  /** The issuer Directus named in its otpauth:// URL (its project name), shown by authenticator apps. */
+  issuer: string;
+  expiresAt: number;
+};
+
+/** A verification link went to `email` (registration, a changed email): the check-email page, its re-send button, the login hint. */
+export type VerificationSentStep = { name: "verification-sent"; email: string; expiresAt: number };
+
+/** `email` has just been verified: the login form starts with it. */
+export type EmailVerifiedStep = { name: "email-verified"; email: string; expiresAt: number };
+
+/** A password-reset link was opened: its token, kept out of the address bar, the history and the page. */
+export type PasswordResetStep = { name: "password-reset"; email: string; token: string; expiresAt: number };
+
+export type Step = LoginCodeStep | TwoFactorSetupStep | VerificationSentStep | EmailVerifiedStep | PasswordResetStep;
+type StepName = Step["name"];
+type Named<N extends StepName> = Extract<Step, { name: N }>;
+// Omit over each member of the union, so the fields of every step stay required.
+type Beginning<S> = S extends Step ? Omit<S, "expiresAt"> : never;
+
+const MINUTE = 60_000;
+// Two-factor steps hold a password or a fresh secret: TWO_FACTOR_STEP_MAX_AGE, at most five minutes.
+// The account steps: a day to come back for a verification mail, a few minutes between verifying and
+// logging in, an hour to choose a new password (never past the link's own end, see `notAfter`).
+const lifetimeMs: Record<StepName, () => number> = {
+  "login-code": () => config.twoFactorStepSeconds * 1000,
+  "two-factor-setup": () => config.twoFactorStepSeconds * 1000,
+  "verification-sent": () => 24 * 60 * MINUTE,
+  "email-verified": () => 15 * MINUTE,
+  "password-reset": () => 60 * MINUTE,
+};
+
+/** Starts a step, replacing whatever step the session held; `notAfter` shortens its life (a link's own expiry). */
+export function beginStep(state: SessionState, step: Beginning<Step>, { now = Date.now(), notAfter = Infinity } = {}) {
+  const expiresAt = Math.min(now + lifetimeMs[step.name](), notAfter);
+  state.session.set("step", { ...step, expiresAt } as Step);
+  state.changed = true;
+}
+
+/** Saves a changed step (e.g. one more wrong code), keeping its expiry. */
+export function updateStep(state: SessionState, step: Step) {
+  state.session.set("step", step);
+  state.changed = true;
+}
+
+export function endStep(state: SessionState) {
+  if (!state.session.has("step")) return;
+  state.session.unset("step");
+  state.changed = true;
+}
+
+/**
+ * The live step of this name; "expired" when it ran out (it is forgotten now, so the next look
+ * says "missing"); "missing" when there is none, or the session holds a step of another flow.
+ */
+export function currentStep<N extends StepName>(state: SessionState, name: N, now = Date.now()): Named<N> | "expired" | "missing" {
+  const step = state.session.get("step");
+  if (!step || step.name !== name) return "missing";
+  if (now >= step.expiresAt) {
+    endStep(state);
+    return "expired";
+  }
+  return step as Named<N>;
+}
+
+/** The live step of this name, or null: for flows to which an expired step and none are the same. */
+export function liveStep<N extends StepName>(state: SessionState, name: N, now = Date.now()): Named<N> | null {
+  const step = currentStep(state, name, now);
+  return typeof step === "string" ? null : step;
+}
+
+/**
+ * When the cookie of a session that is not signed in should expire: with its step, so the browser
+ * drops the credentials a login-code step holds when the app would refuse them anyway.
+ */
+export function stepCookieExpiry(session: AppSession): Date | undefined {
+  const step = session.get("step");
+  return step ? new Date(step.expiresAt) : undefined;
+}

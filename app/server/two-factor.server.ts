@@ -1,0 +1,159 @@
+// Two-factor sign-in for the signed-in user. Directus does the work (/users/me/tfa/*): it generates
+// a secret once the password is confirmed, turns it on once a code proves the app has it, and turns
+// it off for a current code. Between the password and the code, the secret waits in the session
+// (steps.server.ts), never in the form; once it is on, the user's other sessions end.
+import { disableTwoFactor, enableTwoFactor, generateTwoFactorSecret, readMe, readPolicyGlobals, updateMe } from "@directus/sdk";
+import { redirect } from "react-router";
+import type { TwoFactorIntent } from "#app/lib/two-factor-schemas.ts";
+import type { FieldErrors } from "#app/lib/validation.ts";
+import { classifyDirectusError, directusFailureResponse, isRouteResponse } from "./directus-errors.server";
+import { directusClient } from "./directus.server";
+import { failureMessage, failureStatus } from "./failure-messages.server";
+import { WRONG_CODE } from "./login-code.server";
+import { qrCodeDataUrl } from "./qr-code.server";
+import { TWO_FACTOR_SETUP_PATH, type SignedIn } from "./require-user.server";
+import { flash, takeFlash, twoFactorSetUp } from "./session.server";
+import { beginStep, currentStep, endStep } from "./steps.server";
+
+export const TURNED_ON = "Two-factor sign-in is on. Your other sessions have been signed out.";
+const TURNED_ON_OTHERS_KEPT =
+  "Two-factor sign-in is on, but your other sessions could not be signed out. Change your password to end them.";
+const TURNED_OFF = "Two-factor sign-in is off.";
+const WRONG_PASSWORD = "That password is not right.";
+const SETUP_ENDED = "Setting up took too long. Enter your password to start again.";
+const STAYS_ON = "Your account requires two-factor sign-in, so it stays on.";
+
+export type TwoFactorView =
+  | { status: "off"; required: boolean; notice: string | null }
+  | { status: "setting-up"; required: boolean; notice: string | null; secret: string; qrCode: string }
+  | { status: "on"; required: boolean; notice: string | null };
+
+export type TwoFactorAnswer = { errors: FieldErrors; formError: string | null; status: number };
+
+/** What the settings page shows: read from Directus, so a change made elsewhere shows too. */
+export async function twoFactorView({ directus, session, user }: SignedIn): Promise<TwoFactorView> {
+  const [me, globals] = await Promise.all([
+    directus.request(readMe({ fields: ["tfa_secret"] })),
+    directus.request(readPolicyGlobals()),
+  ]).catch(directusFailureResponse);
+  const required = globals.enforce_tfa;
+  const notice = takeFlash(session);
+  if (me.tfa_secret !== null) {
+    endStep(session);
+    // Set up in another session: this one need not hold the user back any longer.
+    if (session.session.get("twoFactorRequired")) twoFactorSetUp(session);
+    return { status: "on", required, notice };
+  }
+  const step = currentStep(session, "two-factor-setup");
+  if (step === "expired") return { status: "off", required, notice: notice ?? SETUP_ENDED };
+  if (step === "missing") return { status: "off", required, notice };
+  const qrCode = await qrCodeDataUrl(otpauthUrl(step.issuer, user.email, step.secret));
+  return { status: "setting-up", required, notice, secret: step.secret, qrCode };
+}
+
+/** Carries out one of the page's forms; throws a redirect back to the page when it worked. */
+export async function changeTwoFactor(signedIn: SignedIn, intent: TwoFactorIntent, clientIp: string | null): Promise<TwoFactorAnswer> {
+  switch (intent.intent) {
+    case "start":
+      return startSetup(signedIn, intent.password, clientIp);
+    case "enable":
+      return enable(signedIn, intent.code);
+    case "cancel":
+      endStep(signedIn.session);
+      throw redirect(TWO_FACTOR_SETUP_PATH);
+    case "disable":
+      return disable(signedIn, intent.code);
+  }
+}
+
+const answer = (errors: FieldErrors, formError: string | null, status: number): TwoFactorAnswer => ({ errors, formError, status });
+
+function failed(error: unknown): TwoFactorAnswer {
+  const failure = classifyDirectusError(error);
+  return answer({}, failureMessage(failure), failureStatus(failure));
+}
+
+/**
+ * Directus checks the password and generates a secret. It answers a wrong password with 401
+ * INVALID_CREDENTIALS, which the guard's client would take for a refused session and sign the user
+ * out; so this call goes through a plain client with the session's current token, which the guard
+ * has just confirmed with Directus (the route asks for `confirm`).
+ */
+async function startSetup({ session }: SignedIn, password: string, clientIp: string | null): Promise<TwoFactorAnswer> {
+  const token = session.session.get("tokens")?.accessToken;
+  try {
+    const generated = await directusClient({ token, clientIp }).request(generateTwoFactorSecret(password));
+    beginStep(session, { name: "two-factor-setup", secret: generated.secret, issuer: issuerOf(generated.otpauth_url) });
+  } catch (error) {
+    const failure = classifyDirectusError(error);
+    if (failure.kind === "unauthorized") return answer({ password: WRONG_PASSWORD }, null, 401);
+    // INVALID_PAYLOAD: it is on already (set up elsewhere); the page shows it so.
+    if (failure.kind !== "invalid") return failed(error);
+  }
+  throw redirect(TWO_FACTOR_SETUP_PATH);
+}
+
+async function enable(signedIn: SignedIn, code: string): Promise<TwoFactorAnswer> {
+  const { directus, session } = signedIn;
+  const step = currentStep(session, "two-factor-setup");
+  if (typeof step === "string") return answer({}, SETUP_ENDED, 400);
+  try {
+    await directus.request(enableTwoFactor(step.secret, code));
+  } catch (error) {
+    // Directus answers a wrong code with INVALID_PAYLOAD ("otp" is invalid).
+    if (classifyDirectusError(error).kind === "invalid") return answer({}, WRONG_CODE, 400);
+    return failed(error);
+  }
+  endStep(session);
+  twoFactorSetUp(session);
+  flash(session, (await endOtherSessions(signedIn)) ? TURNED_ON : TURNED_ON_OTHERS_KEPT);
+  throw redirect(TWO_FACTOR_SETUP_PATH);
+}
+
+/**
+ * Directus ends a user's other sessions (and keeps the caller's) whenever their email or password is
+ * written, but not when the two-factor secret is; writing the email it already holds is the one
+ * such write that needs nothing the app does not have.
+ */
+async function endOtherSessions({ directus, user }: SignedIn): Promise<boolean> {
+  if (!user.email) return false;
+  try {
+    await directus.request(updateMe({ email: user.email }, { fields: ["id"] }));
+    return true;
+  } catch (error) {
+    if (isRouteResponse(error)) throw error;
+    return false;
+  }
+}
+
+async function disable({ directus, session }: SignedIn, code: string): Promise<TwoFactorAnswer> {
+  try {
+    // Directus would let it go; the app keeps what the user's policy requires.
+    if ((await directus.request(readPolicyGlobals())).enforce_tfa) return answer({}, STAYS_ON, 403);
+    await directus.request(disableTwoFactor(code));
+  } catch (error) {
+    // INVALID_PAYLOAD: a wrong code ("otp" is invalid), or two-factor was off already.
+    if (classifyDirectusError(error).kind === "invalid") return answer({}, WRONG_CODE, 400);
+    return failed(error);
+  }
+  flash(session, TURNED_OFF);
+  throw redirect(TWO_FACTOR_SETUP_PATH);
+}
+
+/** The issuer (Directus's project name) its otpauth:// URL names; authenticator apps show it. */
+function issuerOf(otpauthUrl: string): string {
+  try {
+    return new URL(otpauthUrl).searchParams.get("issuer")?.slice(0, 100) || "Directus";
+  } catch {
+    return "Directus";
+  }
+}
+
+/**
+ * The otpauth:// URL in the form Directus writes it (otplib's keyuri), rebuilt from the step rather
+ * than kept: with a long address and project name it would crowd the cookie.
+ */
+export function otpauthUrl(issuer: string, account: string, secret: string): string {
+  const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
+  return `otpauth://totp/${label}?secret=${secret}&period=30&digits=6&algorithm=SHA1&issuer=${encodeURIComponent(issuer)}`;
+}

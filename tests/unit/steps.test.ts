@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+const SECRET = "s".repeat(40);
+
+// config.server.ts reads the environment once, at import: each case gets fresh modules.
+async function load(env: Record<string, string | undefined> = {}) {
+  vi.stubEnv("NODE_ENV", "production");
+  vi.stubEnv("SESSION_SECRET", SECRET);
+  vi.stubEnv("DIRECTUS_URL", "http://127.0.0.1:9");
+  vi.stubEnv("APP_URL", "https://app.example.com");
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  vi.resetModules();
+  const session = await import("#app/server/session.server.ts");
+  const steps = await import("#app/server/steps.server.ts");
+  const state = { session: await session.sessionStorage.getSession(), changed: false };
+  return { ...session, ...steps, state };
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const credentials = { email: "ada@example.com", password: "correct horse battery staple", redirectTo: "/posts/7" };
+
+describe("steps between two requests", () => {
+  it("keeps a step for five minutes by default, then answers that it expired and forgets it", async () => {
+    const { beginStep, currentStep, state } = await load();
+    const now = Date.now();
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, { now });
+    expect(state.changed).toBe(true);
+
+    const live = currentStep(state, "login-code", now + 5 * 60_000 - 1);
+    expect(live).toMatchObject({ name: "login-code", ...credentials, wrongCodes: 0, expiresAt: now + 5 * 60_000 });
+
+    state.changed = false;
+    expect(currentStep(state, "login-code", now + 5 * 60_000)).toBe("expired");
+    expect(state.changed).toBe(true);
+    expect(currentStep(state, "login-code", now + 5 * 60_000)).toBe("missing");
+  });
+
+  it("answers 'missing' for a step of another name, and leaves that step alone", async () => {
+    const { beginStep, currentStep, state } = await load();
+    beginStep(state, { name: "two-factor-setup", secret: "JBSWY3DPEHPK3PXP", issuer: "Directus" });
+    expect(currentStep(state, "login-code")).toBe("missing");
+    expect(currentStep(state, "two-factor-setup")).toMatchObject({ name: "two-factor-setup", secret: "JBSWY3DPEHPK3PXP" });
+  });
+
+  it("holds one step at a time: a new one replaces the old, endStep removes it", async () => {
+    const { beginStep, currentStep, endStep, state } = await load();
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 });
+    beginStep(state, { name: "two-factor-setup", secret: "JBSWY3DPEHPK3PXP", issuer: "Directus" });
+    expect(currentStep(state, "login-code")).toBe("missing");
+    endStep(state);
+    expect(currentStep(state, "two-factor-setup")).toBe("missing");
+  });
+
+  it("takes a shorter lifetime from TWO_FACTOR_STEP_MAX_AGE and refuses one over five minutes", async () => {
+    const { beginStep, currentStep, state } = await load({ TWO_FACTOR_STEP_MAX_AGE: "20" });
+    const now = Date.now();
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, { now });
+    expect(currentStep(state, "login-code", now + 20_000)).toBe("expired");
+
+    const failure = await load({ TWO_FACTOR_STEP_MAX_AGE: "301" }).then(
+      () => null,
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.constructor.name).toBe("ConfigError");
+    expect(failure?.message).toContain("TWO_FACTOR_STEP_MAX_AGE");
+  });
+
+  it("ends with the session: signing in or out removes the step", async () => {
+    const { beginStep, currentStep, signIn, signOut, state } = await load();
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 });
+    signIn(state, { tokens: { accessToken: "t", expiresAt: Date.now() + 60_000, renewAt: Date.now() + 30_000 }, user: { id: "u", email: "a@b.c", firstName: null, lastName: null } });
+    expect(currentStep(state, "login-code")).toBe("missing");
+    beginStep(state, { name: "two-factor-setup", secret: "JBSWY3DPEHPK3PXP", issuer: "Directus" });
+    signOut(state, "bye");
+    expect(currentStep(state, "two-factor-setup")).toBe("missing");
+  });
+
+  it("gives an anonymous session holding a step a cookie that expires with the step", async () => {
+    const { beginStep, stepCookieExpiry, state } = await load();
+    const now = Date.now();
+    expect(stepCookieExpiry(state.session)).toBeUndefined();
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, { now });
+    expect(stepCookieExpiry(state.session)?.getTime()).toBe(now + 5 * 60_000);
+  });
+});
+
+describe("the account steps", () => {
+  const HOUR = 3_600_000;
+
+  it("last a day after a verification mail, fifteen minutes after verifying, an hour for a new password", async () => {
+    const { beginStep, liveStep, state } = await load();
+    const now = 1_800_000_000_000;
+    beginStep(state, { name: "verification-sent", email: "ada@example.com" }, { now });
+    expect(liveStep(state, "verification-sent", now + 24 * HOUR - 1)).toEqual({ name: "verification-sent", email: "ada@example.com", expiresAt: now + 24 * HOUR });
+    expect(liveStep(state, "verification-sent", now + 24 * HOUR)).toBeNull();
+    beginStep(state, { name: "email-verified", email: "ada@example.com" }, { now });
+    expect(liveStep(state, "email-verified", now + 15 * 60_000)).toBeNull();
+    beginStep(state, { name: "password-reset", email: "ada@example.com", token: "t.o.k" }, { now });
+    expect(liveStep(state, "password-reset", now + HOUR - 1)?.token).toBe("t.o.k");
+    expect(liveStep(state, "password-reset", now + HOUR)).toBeNull();
+    // The expired step is gone from the session, not just hidden.
+    expect(state.session.has("step")).toBe(false);
+  });
+
+  it("end earlier when the link they carry ends first", async () => {
+    const { beginStep, liveStep, state } = await load();
+    const now = 1_800_000_000_000;
+    beginStep(state, { name: "password-reset", email: "ada@example.com", token: "t.o.k" }, { now, notAfter: now + 10 * 60_000 });
+    expect(liveStep(state, "password-reset", now + 10 * 60_000 - 1)).not.toBeNull();
+    expect(liveStep(state, "password-reset", now + 10 * 60_000)).toBeNull();
+  });
+
+  it("are readable by their own name only, and replace a two-factor step", async () => {
+    const { beginStep, liveStep, state } = await load();
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 });
+    beginStep(state, { name: "verification-sent", email: "ada@example.com" });
+    expect(state.changed).toBe(true);
+    expect(liveStep(state, "login-code")).toBeNull();
+    expect(liveStep(state, "password-reset")).toBeNull();
+    expect(liveStep(state, "verification-sent")?.email).toBe("ada@example.com");
+  });
+});
+
+describe("the sealed cookie with a step in it", () => {
+  it("shows none of the credentials, however it is decoded", async () => {
+    const { beginStep, sessionStorage, state } = await load();
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 });
+    const setCookie = await sessionStorage.commitSession(state.session);
+    const raw = decodeURIComponent(setCookie.split(";")[0]!.split("=").slice(1).join("="));
+    const decodings = [raw, ...raw.split(".").flatMap((part) => [Buffer.from(part, "base64"), Buffer.from(part, "base64url")].map((bytes) => bytes.toString("latin1")))];
+    // Markers long enough that random ciphertext cannot contain them by chance; and the step's own base64.
+    const plainBase64 = Buffer.from(JSON.stringify({ step: { name: "login-code" } })).toString("base64").slice(0, 16);
+    for (const text of decodings) {
+      for (const marker of [credentials.email, credentials.password, "horse battery", "login-code", "password", "redirectTo", plainBase64]) {
+        expect(text).not.toContain(marker);
+      }
+    }
+  });
+
+  it("stays under the browsers' 4096-byte limit with the longest email, password and redirect the forms take", async () => {
+    const { beginStep, sessionStorage, state, flash } = await load();
+    // Three UTF-8 bytes per character: the most any one UTF-16 unit takes.
+    const email = `${"é".repeat(128 - "@example.com".length)}@example.com`;
+    beginStep(state, { name: "login-code", email, password: "€".repeat(256), redirectTo: `/${"€".repeat(200)}`, wrongCodes: 0 });
+    flash(state, "Too many wrong codes. Please log in again.");
+    const setCookie = await sessionStorage.commitSession(state.session);
+    expect(Buffer.byteLength(setCookie)).toBeLessThan(4096);
+  });
+});
