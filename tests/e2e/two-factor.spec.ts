@@ -46,6 +46,16 @@ async function codeWhileSignedIn(page: Page, secret: string): Promise<string> {
   return code;
 }
 
+/** Runs `work` while asking for `path` in `page`'s session every 2 s, so its 8-second test session does not idle out meanwhile. */
+async function keepingAlive<T>(page: Page, path: string, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void page.request.get(path).catch(() => {}), 2_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** The key the set-up page shows as text, without the spaces that group it for reading. */
 async function shownKey(page: Page): Promise<string> {
   return (await page.getByTestId("two-factor-key").innerText()).replace(/\s/g, "");
@@ -91,9 +101,11 @@ test("turning two-factor on from the profile: password, QR code and key, one cod
   // sessions idle for 8 s) and shown alive right before: its end below is the set-up's doing.
   const elsewhere: BrowserContext = await browser.newContext();
   const otherPage = await elsewhere.newPage();
-  await otherPage.goto("/login");
-  await logIn(otherPage, email);
-  await expect(otherPage).toHaveURL(/\/dashboard$/);
+  await keepingAlive(page, "/profile/two-factor", async () => {
+    await otherPage.goto("/login");
+    await logIn(otherPage, email);
+    await expect(otherPage).toHaveURL(/\/dashboard$/);
+  });
   const fresh = await currentCode(secret, 8, () => Promise.all([page.request.get("/profile/two-factor"), otherPage.request.get("/dashboard")]));
   await otherPage.goto("/dashboard");
   await expect(otherPage).toHaveURL(/\/dashboard$/);
@@ -268,4 +280,36 @@ test("a policy that requires two-factor sends me to set it up, and nowhere else,
   await logIn(page, email, password);
   await enterCode(page, await currentCode(secret));
   await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("with two-factor on, the profile still changes my password with the current one, and keeps me signed in", async ({ page }) => {
+  const { email, password, secret } = await accountWithTwoFactor(page);
+  await page.goto("/login");
+  await logIn(page, email, password);
+  await enterCode(page, await currentCode(secret));
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  const newPassword = "a new and longer passphrase";
+  await page.goto("/profile/password");
+  await page.getByLabel("Current password").fill("not my password");
+  await page.getByLabel("New password", { exact: true }).fill(newPassword);
+  await page.getByLabel("Repeat the new password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("This is not your current password.")).toBeVisible();
+
+  await page.getByLabel("Current password").fill(password);
+  await page.getByLabel("New password", { exact: true }).fill(newPassword);
+  await page.getByLabel("Repeat the new password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByRole("status")).toHaveText("Your password has been changed. Every other session of your account has ended.");
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  // The new password leads to the code step; the old one no longer does.
+  await logOut(page);
+  await logIn(page, email, password);
+  await expect(page.getByRole("alert")).toHaveText("Invalid email or password");
+  await logIn(page, email, newPassword);
+  await expect(page).toHaveURL(/\/login\/code$/);
 });
