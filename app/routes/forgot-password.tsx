@@ -1,6 +1,6 @@
 import { data, Form, Link } from "react-router";
 import type { Route } from "./+types/forgot-password";
-import { Field, FormAlert } from "#app/components/field.tsx";
+import { EmailField, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { forgotPasswordSchema, parseForm } from "#app/lib/validation.ts";
@@ -46,20 +46,7 @@ export default function ForgotPassword({ actionData }: Route.ComponentProps) {
       <p>Enter the email address of your account, and we will send it a link to choose a new password.</p>
       <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post">
-        <Field
-          key={`email-${actionData?.attempt}`}
-          label="Email"
-          name="email"
-          type="text"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          autoComplete="email"
-          required
-          maxLength={limits.emailMax}
-          defaultValue={actionData?.email}
-          error={errors?.email}
-        />
+        <EmailField attempt={actionData?.attempt} email={actionData?.email} error={errors?.email} />
         <SubmitButton pendingLabel="Sending…">Send the link</SubmitButton>
       </Form>
       <p>

@@ -1,6 +1,6 @@
 import { data, Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/profile.email";
-import { Field, FormAlert } from "#app/components/field.tsx";
+import { EmailField, FormAlert } from "#app/components/field.tsx";
 import { CurrentPasswordField } from "#app/components/password-fields.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
@@ -48,20 +48,7 @@ export default function ChangeEmail({ loaderData, actionData }: Route.ComponentP
       </p>
       <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post">
-        <Field
-          key={`email-${actionData?.attempt}`}
-          label="New email"
-          name="email"
-          type="text"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          autoComplete="email"
-          required
-          maxLength={limits.emailMax}
-          defaultValue={actionData?.email}
-          error={errors?.email}
-        />
+        <EmailField attempt={actionData?.attempt} email={actionData?.email} error={errors?.email} label="New email" />
         <CurrentPasswordField attempt={actionData?.attempt} errors={errors} />
         <SubmitButton pendingLabel="Saving…">Change email</SubmitButton>
       </Form>
