@@ -6,20 +6,13 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { DEV_APP_URL } from "../../app/lib/account-links.ts";
 import { provision } from "../../scripts/lib/provision.mjs";
+import { directusRest } from "../support/directus-rest.ts";
 
 const url = inject("directusUrl");
 const admin = { url, email: inject("adminEmail"), password: inject("adminPassword") };
 const quiet = { log: () => {} };
 
-async function call(method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const { call, sessionLogin } = directusRest(url);
 
 async function token(email: string, password: string) {
   const reply = await call("POST", "/auth/login", { body: { email, password } });
@@ -29,14 +22,9 @@ async function token(email: string, password: string) {
 
 /** A session-mode token, as the app holds: Directus checks its session on every request. */
 async function sessionToken(email: string, password: string) {
-  const response = await fetch(`${url}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password, mode: "session" }),
-  });
-  expect(response.status).toBe(200);
-  const cookie = response.headers.getSetCookie().find((line) => line.startsWith("directus_session_token="));
-  return cookie!.split(";")[0]!.split("=")[1]!;
+  const reply = await sessionLogin(email, password);
+  expect(reply.status).toBe(200);
+  return reply.sessionToken!;
 }
 
 afterAll(async () => {
