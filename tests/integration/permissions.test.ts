@@ -37,7 +37,6 @@ class Session {
   }
 }
 
-
 async function register(label: string) {
   const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
   const password = `pw-${randomUUID()}`;
