@@ -4,7 +4,7 @@
 // least 12 characters (global-setup.ts).
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
-import { logIn, logOut, mailDir, PASSWORD, register, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import { keepingAlive, logIn, logOut, mailDir, PASSWORD, register, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
 
 const NEW_PASSWORD = "a brand new passphrase";
 // Long enough for the app (8), too short for Directus's policy (12).
@@ -14,12 +14,14 @@ function resetLink(email: string, since: number) {
   return emailedLink(mailDir(), { to: email, subject: SUBJECTS.reset, since, path: "/reset-password" });
 }
 
-/** A second browser signed in as the same user: its session must end when the password changes. */
-async function otherSession(browser: Browser, email: string, password = PASSWORD): Promise<Page> {
+/** A second browser signed in as the same user (`page` kept alive meanwhile): its session must end when the password changes. */
+async function otherSession(page: Page, browser: Browser, email: string, password = PASSWORD): Promise<Page> {
   const other = await browser.newPage();
-  await other.goto("/login");
-  await logIn(other, email, password);
-  await expect(other).toHaveURL(/\/dashboard$/);
+  await keepingAlive(page, "/dashboard", async () => {
+    await other.goto("/login");
+    await logIn(other, email, password);
+    await expect(other).toHaveURL(/\/dashboard$/);
+  });
   return other;
 }
 
@@ -107,7 +109,7 @@ test.describe("confirming a registration", () => {
 test.describe("resetting a forgotten password", () => {
   test("from the login page to a new password: signed in here, every other session ended, the link used up", async ({ page, browser }) => {
     const { email } = await register(page);
-    const other = await otherSession(browser, email);
+    const other = await otherSession(page, browser, email);
     await logOut(page);
 
     await page.getByRole("link", { name: "Forgot password?" }).click();
@@ -196,7 +198,7 @@ test.describe("resetting a forgotten password", () => {
 test.describe("the profile", () => {
   test("changing the password needs the current one, keeps me signed in here and ends my other sessions", async ({ page, browser }) => {
     const { email } = await register(page);
-    const other = await otherSession(browser, email);
+    const other = await otherSession(page, browser, email);
 
     await page.goto("/profile");
     await page.getByRole("link", { name: "Change password" }).click();
@@ -225,7 +227,7 @@ test.describe("the profile", () => {
 
   test("changing the email sends a link to the new address; the account waits for it, then logs in with it", async ({ page, browser }) => {
     const { email } = await register(page);
-    const other = await otherSession(browser, email);
+    const other = await otherSession(page, browser, email);
     const newEmail = uniqueEmail("moved");
 
     await page.goto("/profile/email");

@@ -64,3 +64,16 @@ export async function dashboardUserId(page: Page): Promise<string> {
 export function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Runs `work` while asking for `path` in `page`'s session every 2 s: the test Directus ends sessions
+ * idle for 8 s, and on a busy machine a second browser logging in can take that long.
+ */
+export async function keepingAlive<T>(page: Page, path: string, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void page.request.get(path).catch(() => {}), 2_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
