@@ -174,9 +174,8 @@ test("a wrong code keeps me on the code step with a message; five wrong codes st
 });
 
 test("the code step expires: a right code after it ends signs nobody in", async ({ page }) => {
-  // This app's steps end after 3 seconds (global-setup.ts); a stack started elsewhere (npm run
-  // test:cluster) has none, and its five-minute steps are too long to wait for.
-  // Both stacks (npm test's and the cluster's) start an app whose two-factor steps end after 3 s.
+  // Five-minute steps are too long to wait for: both stacks (global-setup.ts, npm run test:cluster)
+  // start one more app whose two-factor steps end after 3 seconds.
   const shortSteps = process.env.E2E_SHORT_STEPS_URL;
   if (!shortSteps) throw new Error("E2E_SHORT_STEPS_URL is not set: the stack has no app with 3-second two-factor steps");
   const { email, password, secret } = await accountWithTwoFactor(page);
