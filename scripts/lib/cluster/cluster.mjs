@@ -86,6 +86,8 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
       await Promise.all(directus.map((_, i) => cluster.stopDirectus(i)));
       await Promise.all(directus.map((_, i) => startDirectusInstance(i)));
       for (const { name } of settings.directus.instances) await cluster.waitForStatus(name, "UP");
+      // The apps' /healthz failed while Directus was away: they are back once the proxy sees it pass.
+      for (const { name } of settings.app.instances) await cluster.waitForStatus(name, "UP");
     },
     /** Stops every process still running: apps, Directus, then the proxy, Redis and PostgreSQL. */
     async stop() {
