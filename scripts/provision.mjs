@@ -1,5 +1,6 @@
 // npm run directus:provision — provisions any Directus 11+ (schema, policies, role, settings).
-// Env: DIRECTUS_URL, and DIRECTUS_ADMIN_TOKEN or DIRECTUS_ADMIN_EMAIL + DIRECTUS_ADMIN_PASSWORD.
+// Env: DIRECTUS_URL, and DIRECTUS_ADMIN_TOKEN or DIRECTUS_ADMIN_EMAIL + DIRECTUS_ADMIN_PASSWORD;
+// REGISTRATION_VERIFY_EMAIL (default true); APP_URL, to check that Directus accepts the app's links.
 import { assertPinnedNode } from "./lib/runtime.mjs";
 import { provision, ProvisionError } from "./lib/provision.mjs";
 
@@ -22,7 +23,7 @@ if (!token) {
 }
 
 try {
-  await provision(token ? { url, token } : { url, email, password });
+  await provision(token ? { url, token } : { url, email, password }, { appUrl: process.env.APP_URL?.trim() || undefined });
 } catch (error) {
   if (error instanceof ProvisionError) fail(error.message);
   throw error;

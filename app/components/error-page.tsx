@@ -18,6 +18,8 @@ export function ErrorPage({ status, message, detail }: { status: number; message
   const title = titles[status] ?? "Something went wrong";
   return (
     <section className="error-page" aria-labelledby="error-title">
+      {/* React hoists it into <head>: an error page has no route meta to name the document. */}
+      <title>{title}</title>
       <h1 id="error-title">{title}</h1>
       <p role="alert">{message ?? defaults[status] ?? "An unexpected error happened. Please try again."}</p>
       <p className="muted">Error {status}</p>

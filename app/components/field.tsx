@@ -31,6 +31,27 @@ export function TextArea({ label, name, error, hint, ...textarea }: Labelled & R
   return <FieldFrame label={label} error={error} hint={hint} control={(aria) => <textarea name={name} {...aria} {...textarea} />} />;
 }
 
+/** An email address, remounted with every answer (`attempt`) so it shows what came back. */
+export function EmailField({ attempt, email, error, label = "Email" }: { attempt: string | undefined; email: string | undefined; error: string | undefined; label?: string }) {
+  return (
+    <Field
+      key={`email-${attempt}`}
+      label={label}
+      name="email"
+      // Not type="email": browsers refuse addresses Directus takes, such as josé@example.com.
+      type="text"
+      inputMode="email"
+      autoCapitalize="none"
+      spellCheck={false}
+      autoComplete="email"
+      required
+      maxLength={limits.emailMax}
+      defaultValue={email}
+      error={error}
+    />
+  );
+}
+
 /**
  * Email and password, as login and registration ask for them. `attempt` changes with every answer
  * from the server, remounting the inputs: the email shows what came back, the password is empty again.
@@ -48,21 +69,7 @@ export function CredentialsFields({
 }) {
   return (
     <>
-      <Field
-        key={`email-${attempt}`}
-        label="Email"
-        name="email"
-        // Not type="email": browsers refuse addresses Directus takes, such as josé@example.com.
-        type="text"
-        inputMode="email"
-        autoCapitalize="none"
-        spellCheck={false}
-        autoComplete="email"
-        required
-        maxLength={limits.emailMax}
-        defaultValue={email}
-        error={errors?.email}
-      />
+      <EmailField attempt={attempt} email={email} error={errors?.email} />
       <Field
         key={`password-${attempt}`}
         label="Password"

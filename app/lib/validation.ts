@@ -40,14 +40,35 @@ export const loginSchema = z.object({
   redirectTo: z.string().optional(),
 });
 
-export const registerSchema = z.object({
-  email: newEmail,
-  password: z
-    .string({ error: "Password is required" })
-    .min(limits.passwordMin, `Password must be at least ${limits.passwordMin} characters`)
-    .max(limits.passwordMax, `Password must be at most ${limits.passwordMax} characters`)
-    .refine(singleLine, CONTROL_MESSAGE),
-});
+const newPassword = z
+  .string({ error: "Password is required" })
+  .min(limits.passwordMin, `Password must be at least ${limits.passwordMin} characters`)
+  .max(limits.passwordMax, `Password must be at most ${limits.passwordMax} characters`)
+  .refine(singleLine, CONTROL_MESSAGE);
+
+const currentPassword = z
+  .string({ error: "Enter your current password" })
+  .min(1, "Enter your current password")
+  .max(limits.passwordMax, "Password is too long");
+
+export const registerSchema = z.object({ email: newEmail, password: newPassword });
+
+export const forgotPasswordSchema = z.object({ email: existingEmail });
+
+// A new password is typed twice where no one can see it spelled out: a typo would lock the person out.
+const PASSWORDS_DIFFER = "The two passwords are not the same";
+const confirmation = z.string({ error: "Type the new password again" }).min(1, "Type the new password again");
+const sameTwice = (form: { password: string; confirmPassword: string }) => form.password === form.confirmPassword;
+
+export const resetPasswordSchema = z
+  .object({ password: newPassword, confirmPassword: confirmation })
+  .refine(sameTwice, { message: PASSWORDS_DIFFER, path: ["confirmPassword"] });
+
+export const changePasswordSchema = z
+  .object({ currentPassword, password: newPassword, confirmPassword: confirmation })
+  .refine(sameTwice, { message: PASSWORDS_DIFFER, path: ["confirmPassword"] });
+
+export const changeEmailSchema = z.object({ email: newEmail, currentPassword });
 
 export const postSchema = z.object({
   title: z

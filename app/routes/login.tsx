@@ -1,10 +1,11 @@
-import { data, Form, redirect, useSearchParams } from "react-router";
+import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import type { Route } from "./+types/login";
 import { CredentialsFields, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { safeRedirect } from "#app/lib/safe-redirect.ts";
 import { limits } from "#app/lib/limits.ts";
 import { loginSchema, parseForm } from "#app/lib/validation.ts";
+import { liveStep } from "#app/server/steps.server.ts";
 import { logIn } from "#app/server/auth.server.ts";
 import { clientIp } from "#app/server/client-ip.server.ts";
 import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
@@ -17,8 +18,12 @@ export const meta: Route.MetaFunction = () => [{ title: "Log in" }];
 
 export function loader({ context }: Route.LoaderArgs) {
   requireAnonymous(context);
-  return { notice: takeFlash(getSessionState(context)) };
+  const state = getSessionState(context);
+  // Just verified: the form starts with the address the link confirmed.
+  return { notice: takeFlash(state), email: liveStep(state, "email-verified")?.email ?? null };
 }
+
+export const UNVERIFIED_MESSAGE = "Your email address is not confirmed yet. Open the link we sent you, or send a new one.";
 
 export async function action({ request, context }: Route.ActionArgs) {
   requireAnonymous(context);
@@ -27,18 +32,23 @@ export async function action({ request, context }: Route.ActionArgs) {
   // A fresh id per answer remounts the password input, so it is empty again even without a reload.
   const attempt = crypto.randomUUID();
   const parsed = parseForm(loginSchema, form);
-  if (!parsed.ok) return data({ attempt, email, errors: parsed.errors, formError: null }, { status: 400 });
+  if (!parsed.ok) return data({ attempt, email, errors: parsed.errors, formError: null, unverified: false }, { status: 400 });
 
+  const state = getSessionState(context);
   const result = await logIn(parsed.data.email, parsed.data.password, clientIp(request));
   // The password was right and the account has two-factor sign-in: the code is next.
   if (!result.ok && result.codeRefused) throw awaitCode(getSessionState(context), parsed.data);
   if (!result.ok) {
+    // Directus refuses an unverified account like a wrong password; this browser knows better only
+    // for the address it registered itself, so nobody learns anything about other addresses.
+    const pending = liveStep(state, "verification-sent");
+    const unverified = result.failure.kind === "unauthorized" && pending?.email.toLowerCase() === parsed.data.email.toLowerCase();
     return data(
-      { attempt, email, errors: {}, formError: failureMessage(result.failure) },
+      { attempt, email, errors: {}, formError: unverified ? UNVERIFIED_MESSAGE : failureMessage(result.failure), unverified },
       { status: failureStatus(result.failure) },
     );
   }
-  signIn(getSessionState(context), result.session);
+  signIn(state, result.session);
   throw redirect(safeRedirect(parsed.data.redirectTo));
 }
 
@@ -50,11 +60,19 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
       <h1 id="login-title">Log in</h1>
       <FormAlert message={loaderData.notice} tone="info" />
       <FormAlert message={actionData?.formError} fieldErrors={errors} />
+      {actionData?.unverified ? (
+        <Form method="post" action="/verify-email" className="inline-form">
+          <SubmitButton action="/verify-email" pendingLabel="Sending…">Send the link again</SubmitButton>
+        </Form>
+      ) : null}
       <Form method="post">
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-        <CredentialsFields attempt={actionData?.attempt} email={actionData?.email} errors={errors} />
+        <CredentialsFields attempt={actionData?.attempt} email={actionData?.email ?? loaderData.email ?? undefined} errors={errors} />
         <SubmitButton pendingLabel="Logging in…">Log in</SubmitButton>
       </Form>
+      <p>
+        <Link to="/forgot-password">Forgot password?</Link>
+      </p>
       <p>
         No account yet? <a href="/register">Register</a>
       </p>

@@ -7,12 +7,13 @@ import { parseForm, profileSchema } from "#app/lib/validation.ts";
 import { readForm } from "#app/server/form.server.ts";
 import { getProfile, profileFormFailure, saveProfile } from "#app/server/profile.server.ts";
 import { requireUser } from "#app/server/require-user.server.ts";
+import { takeFlash } from "#app/server/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Your profile" }];
 
 export async function loader(args: Route.LoaderArgs) {
-  const { directus } = await requireUser(args);
-  return getProfile(directus);
+  const { directus, session } = await requireUser(args);
+  return { ...(await getProfile(directus)), notice: takeFlash(session) };
 }
 
 export async function action(args: Route.ActionArgs) {
@@ -35,8 +36,13 @@ export default function Profile({ loaderData, actionData }: Route.ComponentProps
   return (
     <section className="card" aria-labelledby="profile-title">
       <h1 id="profile-title">Your profile</h1>
+      <FormAlert message={actionData ? null : loaderData.notice} tone="info" />
       <p>
         Email: <strong>{loaderData.email}</strong>
+      </p>
+      <p className="actions">
+        <Link to="/profile/email">Change email</Link>
+        <Link to="/profile/password">Change password</Link>
       </p>
       <FormAlert message={actionData?.saved ? "Profile saved" : null} tone="info" />
       <FormAlert message={actionData?.formError} fieldErrors={errors} />

@@ -4,11 +4,12 @@ import { CredentialsFields, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { parseForm, registerSchema } from "#app/lib/validation.ts";
-import { register } from "#app/server/auth.server.ts";
+import { beginStep } from "#app/server/steps.server.ts";
 import { clientIp } from "#app/server/client-ip.server.ts";
 import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
 import { readForm } from "#app/server/form.server.ts";
 import { registrationErrors } from "#app/server/registration-errors.server.ts";
+import { register } from "#app/server/registration.server.ts";
 import { requireAnonymous } from "#app/server/require-user.server.ts";
 import { getSessionState, signIn } from "#app/server/session.server.ts";
 
@@ -34,6 +35,11 @@ export async function action({ request, context }: Route.ActionArgs) {
       { attempt, email, errors: fieldErrors ?? {}, formError: fieldErrors ? null : failureMessage(result.failure) },
       { status: fieldErrors ? 400 : failureStatus(result.failure) },
     );
+  }
+  // The same page for every address: a taken one is not told apart (Directus answered the same).
+  if ("verification" in result) {
+    beginStep(getSessionState(context), { name: "verification-sent", email: parsed.data.email });
+    throw redirect("/verify-email");
   }
   signIn(getSessionState(context), result.session);
   throw redirect("/dashboard");

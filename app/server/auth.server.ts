@@ -1,5 +1,5 @@
-// Register, log in and log out against Directus. Returns plain results; routes decide what to render.
-import { readMe, readPolicyGlobals, registerUser } from "@directus/sdk";
+// Log in and log out against Directus (registration: registration.server.ts). Returns plain results; routes decide what to render.
+import { readMe, readPolicyGlobals } from "@directus/sdk";
 import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "./directus-errors.server";
 import { closeDirectusSession, openDirectusSession } from "./directus-session.server";
 import { directusClient } from "./directus.server";
@@ -35,21 +35,6 @@ export async function logIn(email: string, password: string, clientIp: string | 
     // Login takes any plausible address; one Directus refuses as malformed belongs to no account.
     return { ok: false, failure: failure.kind === "invalid" ? { kind: "unauthorized" } : failure };
   }
-}
-
-export async function register(email: string, password: string, clientIp: string | null): Promise<AuthResult> {
-  try {
-    await directusClient({ clientIp }).request(registerUser(email, password));
-  } catch (error) {
-    return { ok: false, failure: classifyDirectusError(error) };
-  }
-  const result = await logIn(email, password, clientIp);
-  // Directus answers a registration for a taken email as if it worked (no account enumeration),
-  // so a refused login right after is how that case shows.
-  if (!result.ok && result.failure.kind === "unauthorized") {
-    return { ok: false, failure: { kind: "invalid", problems: [{ code: "RECORD_NOT_UNIQUE", field: "email", rule: null }] } };
-  }
-  return result;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEV_APP_URL } from "#app/lib/account-links.ts";
 
 export class ConfigError extends Error {}
 
@@ -20,6 +21,15 @@ function readUrl(name: string, fallback: string): string {
     throw new ConfigError(`${name} must use http or https, got "${value}"`);
   }
   return url.href.replace(/\/$/, "");
+}
+
+// The links in Directus's emails name this URL; a guess in production would mail people links to
+// the wrong host, and Directus refuses any link not on its allow list anyway.
+function readAppUrl(): string {
+  if (isProduction && !process.env.APP_URL?.trim()) {
+    throw new ConfigError("APP_URL is required when NODE_ENV=production: the app's public URL, used in the links Directus emails");
+  }
+  return readUrl("APP_URL", DEV_APP_URL);
 }
 
 function readPositiveInt(name: string, fallback: number): number {
@@ -76,6 +86,7 @@ function readSessionSecrets(): string[] {
 export const config = {
   isProduction,
   directusUrl: readUrl("DIRECTUS_URL", "http://127.0.0.1:8055"),
+  appUrl: readAppUrl(),
   directusTimeoutMs: readPositiveInt("DIRECTUS_TIMEOUT_MS", 10_000),
   sessionSecrets: readSessionSecrets(),
   // The absolute session lifetime (ASVS 7.3.2): however active, a session ends this long after login.

@@ -99,6 +99,7 @@ export function updateSession(state: SessionState, patch: Partial<Pick<SessionDa
 export function signIn(state: SessionState, { twoFactorRequired, ...data }: Omit<SessionData, "startedAt" | "step">) {
   updateSession(state, data);
   state.session.set("startedAt", Date.now());
+  // Whatever step of a flow was pending, logging in completes it.
   state.session.unset("step");
   if (twoFactorRequired) state.session.set("twoFactorRequired", true);
   else state.session.unset("twoFactorRequired");

@@ -1,6 +1,6 @@
 // Multi-step flows as named states: the one place that says what the session may hold between two
-// steps and for how long. The session holds at most one step; each expires TWO_FACTOR_STEP_MAX_AGE
-// (at most five minutes) after it began, and signing in or out removes it (session.server.ts).
+// steps and for how long. The session holds at most one step, each with its own lifetime (below),
+// and signing in or out removes it (session.server.ts).
 import { config } from "./config.server";
 import type { AppSession, SessionState } from "./session.server";
 
@@ -32,17 +32,37 @@ export type TwoFactorSetupStep = {
   expiresAt: number;
 };
 
-export type Step = LoginCodeStep | TwoFactorSetupStep;
+/** A verification link went to `email` (registration, a changed email): the check-email page, its re-send button, the login hint. */
+export type VerificationSentStep = { name: "verification-sent"; email: string; expiresAt: number };
+
+/** `email` has just been verified: the login form starts with it. */
+export type EmailVerifiedStep = { name: "email-verified"; email: string; expiresAt: number };
+
+/** A password-reset link was opened: its token, kept out of the address bar, the history and the page. */
+export type PasswordResetStep = { name: "password-reset"; email: string; token: string; expiresAt: number };
+
+export type Step = LoginCodeStep | TwoFactorSetupStep | VerificationSentStep | EmailVerifiedStep | PasswordResetStep;
 type StepName = Step["name"];
 type Named<N extends StepName> = Extract<Step, { name: N }>;
 // Omit over each member of the union, so the fields of every step stay required.
 type Beginning<S> = S extends Step ? Omit<S, "expiresAt"> : never;
 
-const stepMaxAgeMs = () => config.twoFactorStepSeconds * 1000;
+const MINUTE = 60_000;
+// Two-factor steps hold a password or a fresh secret: TWO_FACTOR_STEP_MAX_AGE, at most five minutes.
+// The account steps: a day to come back for a verification mail, a few minutes between verifying and
+// logging in, an hour to choose a new password (never past the link's own end, see `notAfter`).
+const lifetimeMs: Record<StepName, () => number> = {
+  "login-code": () => config.twoFactorStepSeconds * 1000,
+  "two-factor-setup": () => config.twoFactorStepSeconds * 1000,
+  "verification-sent": () => 24 * 60 * MINUTE,
+  "email-verified": () => 15 * MINUTE,
+  "password-reset": () => 60 * MINUTE,
+};
 
-/** Starts a step, replacing whatever step the session held. */
-export function beginStep(state: SessionState, step: Beginning<Step>, now = Date.now()) {
-  state.session.set("step", { ...step, expiresAt: now + stepMaxAgeMs() } as Step);
+/** Starts a step, replacing whatever step the session held; `notAfter` shortens its life (a link's own expiry). */
+export function beginStep(state: SessionState, step: Beginning<Step>, { now = Date.now(), notAfter = Infinity } = {}) {
+  const expiresAt = Math.min(now + lifetimeMs[step.name](), notAfter);
+  state.session.set("step", { ...step, expiresAt } as Step);
   state.changed = true;
 }
 
@@ -70,6 +90,12 @@ export function currentStep<N extends StepName>(state: SessionState, name: N, no
     return "expired";
   }
   return step as Named<N>;
+}
+
+/** The live step of this name, or null: for flows to which an expired step and none are the same. */
+export function liveStep<N extends StepName>(state: SessionState, name: N, now = Date.now()): Named<N> | null {
+  const step = currentStep(state, name, now);
+  return typeof step === "string" ? null : step;
 }
 
 /**

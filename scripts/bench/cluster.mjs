@@ -49,6 +49,8 @@ export async function benchCluster() {
   const directusUrl = settings.directus.url;
   // The proxy's own address: "localhost" (settings.app.url) may resolve to ::1, where HAProxy does not listen.
   const appUrl = `http://127.0.0.1:${settings.proxy.appPort}`;
+  // Provisioned again without email verification, as in the single mode: that only changes whether
+  // users may set their own status, which no measured page touches.
   const { users, reader, postPath } = await seed({ url: directusUrl, email: settings.directus.adminEmail, password: settings.directus.adminPassword });
   // A cookie sealed with the cluster's secret opens on every app instance.
   const { cookie, discovered } = await discoverDirectusRequests({ appDir, directusUrl, sessionSecret: settings.app.sessionSecret, users, paths: ["/dashboard", postPath] });

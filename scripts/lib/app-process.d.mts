@@ -4,7 +4,7 @@ export interface StartAppOptions {
   directusUrl: string;
   /** The folder holding server.mjs and build/. Default: the project root. */
   cwd?: string;
-  /** Extra environment for the app (a random SESSION_SECRET and NODE_ENV=production are set). */
+  /** Extra environment for the app (a random SESSION_SECRET, NODE_ENV=production and APP_URL, its own URL, are set). */
   env?: Record<string, string>;
   nodeArgs?: string[];
   /** The host name in the returned URL (the server listens on 127.0.0.1). */

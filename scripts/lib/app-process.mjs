@@ -16,6 +16,8 @@ export async function startApp({ directusUrl, cwd = root, env = {}, nodeArgs = [
       PORT: String(port),
       DIRECTUS_URL: directusUrl,
       SESSION_SECRET: randomBytes(32).toString("hex"),
+      // The address its emails' links use; a deployment sets its public URL.
+      APP_URL: `http://${host}:${port}`,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,3 +1,5 @@
+import type { KeptMessage } from "./mail-sink.mjs";
+
 export declare const directusCli: string;
 export declare const CREDENTIALS_FILE: string;
 
@@ -20,6 +22,10 @@ export interface StartDirectusOptions {
   startTimeoutMs?: number;
   /** Aborting it during startup kills the bootstrap/start child and rejects. */
   signal?: AbortSignal;
+  /** The app's public URL, whose account links go on Directus's URL allow lists. Default: env APP_URL, then the dev server's URL. */
+  appUrl?: string;
+  /** Called with each message the local mail sink keeps (the sink runs unless env sets EMAIL_TRANSPORT). */
+  onMail?: (message: KeptMessage) => void;
   /**
    * Default true: bootstrap first when needed (a SQLite database without its marker, or any other
    * database, every time). false: only start, for the second and later instances on a shared database.
@@ -33,6 +39,8 @@ export interface RunningDirectus {
   adminPassword: string;
   credentialsFile: string;
   dataDir: string;
+  /** Where the local mail sink keeps the messages Directus sends; null with a caller's EMAIL_TRANSPORT. */
+  mailDir: string | null;
   pid: number;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, wait for exit, SIGKILL after timeoutMs (default 10 s). */
@@ -42,3 +50,6 @@ export interface RunningDirectus {
 export declare function getFreePort(): Promise<number>;
 export declare function loadOrCreateCredentials(dataDir: string): Promise<LocalCredentials>;
 export declare function startDirectus(options: StartDirectusOptions): Promise<RunningDirectus>;
+
+/** Directus's settings for the account flows: the app's links on its URL allow lists and, given the sink's port, SMTP to it. */
+export declare function directusAccountEnv(options: { appUrl: string; smtpPort?: number | null }): Record<string, string>;

@@ -8,6 +8,9 @@
 // - The child runs with cwd = dataDir, so Directus' relative defaults (.env lookup, uploads,
 //   extensions, temp files) land inside dataDir and a project-root `.env` meant for the app
 //   is never read by Directus.
+// - Unless EMAIL_TRANSPORT is given, Directus mails through a local sink started here (in this
+//   process, stopped with Directus) that keeps each message under `<dataDir>/mail/`; the app's
+//   account links (APP_URL) are put on Directus's URL allow lists (directusAccountEnv below).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -15,6 +18,8 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { accountLinks, DEV_APP_URL } from "../../app/lib/account-links.ts";
+import { startMailSink } from "./mail-sink.mjs";
 import { directusBin, root } from "./runtime.mjs";
 
 // `directus/cli.js` first runs an npm update check (a request to registry.npmjs.org with an 8 s
@@ -76,10 +81,34 @@ function defaultLog(line) {
 }
 
 /**
- * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number, signal?: AbortSignal, bootstrap?: boolean }} options
- * @returns {Promise<{ url: string, adminEmail: string, adminPassword: string, credentialsFile: string, dataDir: string, pid: number, exited: Promise<{ code: number | null, signal: string | null }>, stop: (timeoutMs?: number) => Promise<void> }>}
+ * The Directus settings the account flows need, in one place: where its mail goes (the local sink's
+ * port) and which app URLs its emails may link to. Directus refuses a registration or a reset request
+ * whose link is not on these lists (it compares origin and path).
+ * @param {{ appUrl: string, smtpPort?: number | null }} options
  */
-export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000, signal, bootstrap = true } = {}) {
+export function directusAccountEnv({ appUrl, smtpPort = null }) {
+  const links = accountLinks(appUrl);
+  const env = { USER_REGISTER_URL_ALLOW_LIST: links.verifyEmail, PASSWORD_RESET_URL_ALLOW_LIST: links.resetPassword };
+  if (smtpPort === null) return env;
+  return {
+    ...env,
+    EMAIL_TRANSPORT: "smtp",
+    EMAIL_SMTP_HOST: "127.0.0.1",
+    EMAIL_SMTP_PORT: String(smtpPort),
+    EMAIL_SMTP_SECURE: "false",
+    // The sink offers neither TLS nor login: it listens on loopback only.
+    EMAIL_SMTP_IGNORE_TLS: "true",
+    EMAIL_SMTP_USER: "",
+    EMAIL_SMTP_PASSWORD: "",
+    EMAIL_FROM: "no-reply@example.com",
+  };
+}
+
+/**
+ * @param {{ port?: number, dataDir: string, env?: Record<string, string | undefined>, log?: (line: string) => void, startTimeoutMs?: number, signal?: AbortSignal, bootstrap?: boolean, appUrl?: string, onMail?: (message: object) => void }} options
+ * @returns {Promise<{ url: string, adminEmail: string, adminPassword: string, credentialsFile: string, dataDir: string, mailDir: string | null, pid: number, exited: Promise<{ code: number | null, signal: string | null }>, stop: (timeoutMs?: number) => Promise<void> }>}
+ */
+export async function startDirectus({ port, dataDir, env = {}, log = defaultLog, startTimeoutMs = 120_000, signal, bootstrap = true, appUrl, onMail } = {}) {
   if (!dataDir) throw new Error("startDirectus: dataDir is required");
   signal?.throwIfAborted();
   dataDir = resolve(dataDir);
@@ -92,6 +121,9 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   const url = `http://127.0.0.1:${port}`;
   // Otherwise the health check below could be answered by someone else's server on that port.
   await assertPortFree(port);
+  // An EMAIL_TRANSPORT from the caller means a real mail server; otherwise the sink keeps the mail.
+  const sink = given.EMAIL_TRANSPORT ? null : await startMailSink({ dir: join(dataDir, "mail"), onMessage: onMail });
+  const accountEnv = directusAccountEnv({ appUrl: appUrl ?? given.APP_URL ?? DEV_APP_URL, smtpPort: sink?.port ?? null });
 
   const defaults = {
     DB_CLIENT: "sqlite3",
@@ -111,7 +143,7 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
     ACCEPT_TERMS: "true",
     LOG_LEVEL: "warn",
     LOG_STYLE: "raw",
-    EMAIL_TRANSPORT: "sendmail",
+    ...accountEnv,
     STORAGE_LOCAL_ROOT: join(dataDir, "uploads"),
     EXTENSIONS_PATH: join(dataDir, "extensions"),
     TEMP_PATH: join(dataDir, "tmp"),
@@ -182,6 +214,7 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
     signal?.addEventListener("abort", killBootstrap, { once: true });
     const code = await new Promise((done) => child.once("exit", (c, s) => done(c ?? s)));
     signal?.removeEventListener("abort", killBootstrap);
+    if (signal?.aborted || code !== 0) await sink?.stop();
     signal?.throwIfAborted();
     if (code !== 0) {
       throw new Error(`directus bootstrap failed (exit ${code}); if ${dataDir} holds a half-initialized database, delete that directory and retry`);
@@ -202,6 +235,8 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
     child.once("exit", (code, signal) => {
       exited = { code, signal };
       process.off("exit", killOnExit);
+      // The sink serves this Directus only.
+      sink?.stop();
       done(exited);
     }),
   );
@@ -224,7 +259,7 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   }
   log(`listening at ${url} (ready in ${Date.now() - started} ms)`);
 
-  return { url, adminEmail, adminPassword, credentialsFile: credentials.file, dataDir, pid: child.pid, exited: exitPromise, stop };
+  return { url, adminEmail, adminPassword, credentialsFile: credentials.file, dataDir, mailDir: sink?.dir ?? null, pid: child.pid, exited: exitPromise, stop };
 }
 
 async function waitForHealth(url, hasExited, timeoutMs, signal) {

@@ -40,4 +40,14 @@ export interface ProvisionResult {
   policyIds: Record<string, string>;
 }
 
-export declare function provision(target: ProvisionTarget, options?: { log?: (line: string) => void }): Promise<ProvisionResult>;
+export interface ProvisionOptions {
+  log?: (line: string) => void;
+  /** Email verification at registration (and re-verification of a changed email). Default: REGISTRATION_VERIFY_EMAIL, on. */
+  verifyEmail?: boolean;
+  /** The app's public URL: when given, provisioning checks that Directus accepts its account links. */
+  appUrl?: string;
+}
+
+export declare function provision(target: ProvisionTarget, options?: ProvisionOptions): Promise<ProvisionResult>;
+export declare function policiesFor(options: { verifyEmail: boolean }): typeof POLICIES;
+export declare function registrationVerifiesEmail(env?: Record<string, string | undefined>): boolean;

@@ -16,6 +16,8 @@
 // written by someone else, `author` is readable only as the author's id; expanding
 // `author.first_name`/`author.email` yields data for the reader's own posts only.
 
+import { randomBytes } from "node:crypto";
+import { accountLinks } from "../../app/lib/account-links.ts";
 import { limits } from "../../app/lib/limits.ts";
 
 export const POSTS = "posts";
@@ -121,6 +123,34 @@ export const POLICIES = [
     ],
   },
 ];
+
+// With email verification on, changing the email re-verifies it: the user sets their own status to
+// "unverified" (and only to that) together with the new address, as registration leaves it.
+const STATUS_UNVERIFIED_ONLY = { status: { _eq: "unverified" } };
+
+/** The policies for a Directus that does (or does not) verify email addresses. */
+export function policiesFor({ verifyEmail }) {
+  if (!verifyEmail) return POLICIES;
+  return POLICIES.map((policy) => ({
+    ...policy,
+    permissions: policy.permissions.map((permission) =>
+      permission.collection === "directus_users" && permission.action === "update"
+        ? { ...permission, validation: STATUS_UNVERIFIED_ONLY, fields: [...permission.fields, "status"] }
+        : permission,
+    ),
+  }));
+}
+
+/**
+ * REGISTRATION_VERIFY_EMAIL: whether new accounts (and changed emails) must be confirmed through a
+ * link sent by email before they can log in. On unless set to false/0/no/off.
+ */
+export function registrationVerifiesEmail(env = process.env) {
+  const raw = env.REGISTRATION_VERIFY_EMAIL?.trim().toLowerCase();
+  if (!raw || ["true", "1", "yes", "on"].includes(raw)) return true;
+  if (["false", "0", "no", "off"].includes(raw)) return false;
+  throw new ProvisionError(`REGISTRATION_VERIFY_EMAIL must be true or false, got "${env.REGISTRATION_VERIFY_EMAIL}"`);
+}
 
 /** Collections on which the public (anonymous) policy must hold no permission at all. */
 const PUBLIC_FORBIDDEN_COLLECTIONS = [POSTS, "directus_users"];
@@ -254,10 +284,12 @@ function majorOf(version) {
 
 /**
  * @param {{ url: string, token: string } | { url: string, email: string, password: string }} target
- * @param {{ log?: (line: string) => void }} [options]
+ * @param {{ log?: (line: string) => void, verifyEmail?: boolean, appUrl?: string }} [options]
+ *   verifyEmail: default REGISTRATION_VERIFY_EMAIL (on); appUrl: when given, checks that Directus
+ *   accepts the app's account links (its URL allow lists are environment settings, not provisioned).
  * @returns {Promise<{ changes: string[], version: string | null, roleId: string, policyIds: Record<string, string> }>}
  */
-export async function provision(target, { log = (line) => console.log(`[provision] ${line}`) } = {}) {
+export async function provision(target, { log = (line) => console.log(`[provision] ${line}`), verifyEmail = registrationVerifiesEmail(), appUrl } = {}) {
   if (!target?.url) throw new ProvisionError("provision: url is required");
   if (!target.token && !(target.email && target.password)) {
     throw new ProvisionError("provision: pass either token, or email and password");
@@ -350,7 +382,8 @@ export async function provision(target, { log = (line) => console.log(`[provisio
 
   // --- Policies and their permissions ---------------------------------------------------------
   const policyIds = {};
-  for (const wanted of POLICIES) {
+  const policies = policiesFor({ verifyEmail });
+  for (const wanted of policies) {
     const found = await client.request("GET", `/policies${query({ "filter[name][_eq]": wanted.name, fields: "id,name,icon,description,admin_access,app_access", limit: "-1" })}`);
     if (found.length > 1) throw new ProvisionError(`More than one policy is named "${wanted.name}"; keep one`);
     const desiredPolicy = { name: wanted.name, icon: wanted.icon, description: wanted.description, admin_access: false, app_access: false };
@@ -405,7 +438,7 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     change(`created role "${ROLE_NAME}"`);
   }
   const access = await client.request("GET", `/access${query({ "filter[role][_eq]": role.id, fields: "id,role,user,policy", limit: "-1" })}`);
-  for (const wanted of POLICIES) {
+  for (const wanted of policies) {
     const policyId = policyIds[wanted.name];
     if (!access.some((a) => a.policy === policyId)) {
       await client.request("POST", "/access", { role: role.id, policy: policyId });
@@ -435,12 +468,12 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     }
   }
 
-  // --- Settings: open registration into the role, no email verification ---------------------
+  // --- Settings: open registration into the role, email verification as REGISTRATION_VERIFY_EMAIL says
   const settings = await client.request(
     "GET",
     `/settings${query({ fields: "public_registration,public_registration_role,public_registration_verify_email" })}`,
   );
-  const wantedSettings = { public_registration: true, public_registration_role: role.id, public_registration_verify_email: false };
+  const wantedSettings = { public_registration: true, public_registration_role: role.id, public_registration_verify_email: verifyEmail };
   const settingsDiff = Object.fromEntries(
     Object.entries(wantedSettings).filter(([key, value]) => {
       const current = settings?.[key];
@@ -452,6 +485,43 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     change(`updated settings (${Object.keys(settingsDiff).join(", ")})`);
   }
 
+  if (appUrl) await checkAccountLinks(client, appUrl, target.email ?? null, log);
+  else log("APP_URL not given: not checking that Directus accepts the app's account links");
+
   log(changes.length === 0 ? "already provisioned: no changes" : `done: ${changes.length} change(s)`);
   return { changes, version, roleId: role.id, policyIds };
+}
+
+/**
+ * Directus refuses a registration or reset request whose link is not on its allow list, so every
+ * registration would fail; find out now. Both probes change nothing: the reset request names no
+ * account, and the registration names the admin, an active account Directus silently leaves alone.
+ */
+async function checkAccountLinks(client, appUrl, adminEmail, log) {
+  const links = accountLinks(appUrl);
+  const email = adminEmail ?? (await client.request("GET", "/users/me?fields=email"))?.email;
+  const probes = [
+    {
+      setting: "PASSWORD_RESET_URL_ALLOW_LIST",
+      link: links.resetPassword,
+      path: "/auth/password/request",
+      body: { email: "provisioning-check@example.invalid", reset_url: links.resetPassword },
+    },
+    {
+      setting: "USER_REGISTER_URL_ALLOW_LIST",
+      link: links.verifyEmail,
+      path: "/users/register",
+      body: { email, password: randomBytes(18).toString("base64url"), verification_url: links.verifyEmail },
+    },
+  ];
+  for (const { setting, link, path, body } of probes) {
+    const response = await fetch(`${client.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const reply = await response.json().catch(() => null);
+    const code = reply?.errors?.[0]?.extensions?.code;
+    if (response.status === 400 && code === "INVALID_PAYLOAD" && /URL/.test(reply.errors[0].message)) {
+      throw new ProvisionError(`Directus refuses the app's link ${link}: add it to ${setting} in Directus's environment`);
+    }
+    if (response.ok) log(`Directus accepts ${link} (${setting})`);
+    else log(`could not check ${setting} for ${link}: HTTP ${response.status} ${describeErrors(reply)}`);
+  }
 }

@@ -36,7 +36,7 @@ describe("the cluster under a burst, with a fault", () => {
   it(`${USERS} users across 3+ renewals on 2 app and 2 Directus instances, one of each stopped and restarted midway`, async () => {
     const users: User[] = await Promise.all(
       Array.from({ length: USERS }, async (_, index) => {
-        const client = new HttpSession(settings.app.url);
+        const client = new HttpSession(settings.app.url, { mailDir: settings.mail.dir });
         const { id } = await client.register(uniqueEmail(`burst${index}`));
         return { index, client, id, sessions: new Set<string>(), servedBy: {} };
       }),

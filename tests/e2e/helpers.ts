@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, type Page } from "@playwright/test";
+import { emailedLink, SUBJECTS } from "../support/mail.ts";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -7,11 +8,36 @@ export function uniqueEmail(label = "user"): string {
   return `${label}-${randomUUID().slice(0, 8)}@example.com`;
 }
 
-export async function register(page: Page, email = uniqueEmail(), password = PASSWORD) {
+/** The test Directus's mail folder (global-setup.ts). */
+export function mailDir(): string {
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir) throw new Error("E2E_MAIL_DIR is not set: run these tests through playwright test (global setup)");
+  return dir;
+}
+
+/** Submits the registration form; the page that follows says to check the email. */
+export async function submitRegistration(page: Page, email: string, password = PASSWORD) {
   await page.goto("/register");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Register" }).click();
+  await expect(page).toHaveURL(/\/verify-email$/);
+}
+
+/** The verification link mailed to `email` at or after `since`. */
+export function verificationLink(email: string, since: number) {
+  return emailedLink(mailDir(), { to: email, subject: SUBJECTS.verify, since, path: "/verify-email" });
+}
+
+/** Registers, opens the link Directus mailed, and logs in: ends on the dashboard, as a person would. */
+export async function register(page: Page, email = uniqueEmail(), password = PASSWORD) {
+  const since = Date.now();
+  await submitRegistration(page, email, password);
+  await page.goto(await verificationLink(email, since));
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   return { email, password };
 }
@@ -37,4 +63,17 @@ export async function dashboardUserId(page: Page): Promise<string> {
 
 export function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Runs `work` while asking for `path` in `page`'s session every 2 s: the test Directus ends sessions
+ * idle for 8 s, and on a busy machine a second browser logging in can take that long.
+ */
+export async function keepingAlive<T>(page: Page, path: string, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void page.request.get(path).catch(() => {}), 2_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -2,18 +2,28 @@
 // page, never 5xx, never a stack trace, and Directus ends up exactly as it was.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpSession, uniqueEmail } from "../support/http-session.ts";
-import { leaksInternals, startStack, type Stack } from "./stack.ts";
+import { emailedLink, SUBJECTS } from "../support/mail.ts";
+import { NUL, postPayload as post, problem, urlencoded, variants, type Payload } from "./bad-payloads.ts";
+import { startStack, type Stack } from "./stack.ts";
 
 let stack: Stack;
 let user: HttpSession;
 let userId: string;
 let postId: string;
 let anonymous: HttpSession;
+/** A browser that opened a password-reset link for the user: its session holds the reset step. */
+let resetter: HttpSession;
 
 beforeAll(async () => {
   stack = await startStack();
   user = new HttpSession(stack.app.url);
-  ({ id: userId } = await user.register(uniqueEmail("bad-input")));
+  let email: string;
+  ({ id: userId, email } = await user.register(uniqueEmail("bad-input")));
+  resetter = new HttpSession(stack.app.url);
+  const since = Date.now();
+  await resetter.post("/forgot-password", { email });
+  const link = new URL(await emailedLink(stack.directus.mailDir, { to: email, subject: SUBJECTS.reset, since, path: "/reset-password" }));
+  expect((await resetter.get(link.pathname + link.search)).path).toBe("/reset-password");
   await user.post("/profile", { firstName: "Stable", lastName: "Name" });
   const created = await user.post("/posts/new", { title: "Stable title", content: "Stable content" });
   postId = created.path.match(/^\/posts\/(\d+)$/)?.[1] ?? "";
@@ -24,58 +34,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-type Payload = { label: string; contentType?: string; body: () => BodyInit };
-type Fields = Array<[string, string]>;
-
-const MB = "x".repeat(1024 * 1024);
-const NUL = "a\u0000b";
-const RTL = "\u202Egnp.exe";
 const EMOJI = "😀";
-
-const urlencoded = (label: string, fields: Fields): Payload => ({
-  label,
-  contentType: "application/x-www-form-urlencoded",
-  body: () => new URLSearchParams(fields).toString(),
-});
-
-function multipartWithFile(label: string, fields: Fields, fileField: string): Payload {
-  return {
-    label,
-    body: () => {
-      const form = new FormData();
-      for (const [name, value] of fields) form.append(name, value);
-      form.append(fileField, new Blob(["file contents"], { type: "text/plain" }), "notes.txt");
-      return form;
-    },
-  };
-}
-
-/**
- * The variants every form-reading action gets, built from one valid submission. Single-line
- * fields must refuse bidi overrides too; multi-line content may carry them (right-to-left text).
- */
-function variants(valid: Fields, singleLine: string[], multiLine: string[] = []): Payload[] {
-  const set = (name: string, value: string): Fields => valid.map(([key, old]) => [key, key === name ? value : old]);
-  const perField = (name: string) => [
-    urlencoded(`${name} missing`, valid.filter(([key]) => key !== name)),
-    urlencoded(`${name} 1 MB`, set(name, MB)),
-    urlencoded(`${name} repeated`, [...valid, [name, "second value"]]),
-    urlencoded(`${name} with NUL`, set(name, NUL)),
-  ];
-  const first = singleLine[0]!;
-  return [
-    urlencoded("no fields at all", []),
-    urlencoded("every field empty", valid.map(([key]) => [key, ""])),
-    ...singleLine.flatMap((name) => [...perField(name), urlencoded(`${name} with an RTL override`, set(name, RTL))]),
-    ...multiLine.flatMap(perField),
-    { label: "application/json", contentType: "application/json", body: () => JSON.stringify(Object.fromEntries(valid)) },
-    { label: "text/plain", contentType: "text/plain", body: () => valid.map(([key, value]) => `${key}=${value}`).join("\n") },
-    { label: "no content type", body: () => new Blob([new URLSearchParams(valid).toString()]) },
-    { label: "a form that is not one", contentType: "multipart/form-data; boundary=nope", body: () => "garbage" },
-    multipartWithFile("multipart with a file in a known field", valid.filter(([key]) => key !== first), first),
-    multipartWithFile("multipart with an extra file", valid, "attachment"),
-  ];
-}
 
 /** Variants that are not an HTML form submission at all: refused even by actions that take no fields. */
 const notAForm = (payload: Payload) => payload.contentType !== "application/x-www-form-urlencoded";
@@ -104,6 +63,20 @@ const actions: Action[] = [
       urlencoded("email with an unknown top-level domain", [["email", `${uniqueEmail("never")}.zzzz`], ["password", "a long enough password"]]),
       urlencoded("password with NUL", [["email", uniqueEmail("nul")], ["password", `long enough ${NUL}`]]),
     ],
+  },
+  {
+    name: "/profile/password",
+    path: () => "/profile/password",
+    as: () => user,
+    // The current password is wrong, so no variant can change anything.
+    payloads: () =>
+      variants([["currentPassword", "not the password"], ["password", "a new passphrase"], ["confirmPassword", "a new passphrase"]], ["password", "confirmPassword"], ["currentPassword"]),
+  },
+  {
+    name: "/profile/email",
+    path: () => "/profile/email",
+    as: () => user,
+    payloads: () => variants([["email", uniqueEmail("moved")], ["currentPassword", "not the password"]], ["email"], ["currentPassword"]),
   },
   {
     name: "/posts/new",
@@ -138,6 +111,27 @@ const actions: Action[] = [
         (payload) => payload.label !== "every field empty",
       ),
   },
+  // Last: the signed-in user's test session idles out after 5 s, so its actions come first.
+  {
+    name: "/forgot-password",
+    path: () => "/forgot-password",
+    as: () => anonymous,
+    payloads: () => variants([["email", "someone@example.com"]], ["email"]),
+  },
+  {
+    name: "/reset-password",
+    path: () => "/reset-password",
+    as: () => resetter,
+    // Two different passwords: no variant of them may come out valid and reset the password.
+    payloads: () => variants([["password", "a new passphrase"], ["confirmPassword", "another passphrase"]], ["password", "confirmPassword"]),
+  },
+  {
+    name: "/verify-email",
+    path: () => "/verify-email",
+    as: () => anonymous,
+    // Sending the link again takes no fields; only what is not an HTML form submission at all is wrong here.
+    payloads: () => variants([["resend", "yes"]], ["resend"]).filter(notAForm),
+  },
 ];
 
 const BAD_IDS = ["abc", "-1", encodeURIComponent("../users"), "99999999", "1e3", "0x10", "01", "2147483648"];
@@ -146,23 +140,6 @@ async function snapshot() {
   const post = await stack.admin.call("GET", `/items/posts/${postId}?fields=title,content`);
   const profile = await stack.admin.call("GET", `/users/${userId}?fields=first_name,last_name,email`);
   return { users: await stack.admin.count("users"), posts: await stack.admin.count("posts"), post: post.data, profile: profile.data };
-}
-
-/** What is wrong with an answer to bad input, or null when it is a proper refusal. */
-function problem(reply: { status: number; body: string }, what: string): string | null {
-  if (reply.status < 400 || reply.status >= 500) return `${what}: answered ${reply.status}`;
-  if (!/class="field-error"|role="alert"/.test(reply.body)) return `${what}: ${reply.status} with no message on the page`;
-  const leak = leaksInternals(reply.body);
-  return leak ? `${what}: ${leak}` : null;
-}
-
-function post(client: HttpSession, path: string, payload: Payload) {
-  return client.request(path, {
-    method: "POST",
-    body: payload.body(),
-    follow: false,
-    headers: { Origin: client.origin, ...(payload.contentType ? { "Content-Type": payload.contentType } : {}) },
-  });
 }
 
 describe("bad input to every action", () => {

@@ -1,5 +1,5 @@
 // Submissions no browser form would send, built from one valid submission, and what a proper
-// refusal of them looks like. The same builders as bad-input.test.ts (which can import these).
+// refusal of them looks like; bad-input.test.ts and two-factor.test.ts share them.
 import type { HttpSession, Reply } from "../support/http-session.ts";
 import { leaksInternals } from "./stack.ts";
 
@@ -28,20 +28,25 @@ function multipartWithFile(label: string, fields: Fields, fileField: string): Pa
   };
 }
 
-/** Each field missing, 1 MB long, repeated, with a NUL and with a bidi override; and bodies that are no form. */
-export function variants(valid: Fields, fields: string[]): Payload[] {
+/**
+ * The variants every form-reading action gets, built from one valid submission: each field missing,
+ * 1 MB long, repeated and with a NUL, and bodies that are no form. Single-line fields must refuse
+ * bidi overrides too; multi-line content may carry them (right-to-left text).
+ */
+export function variants(valid: Fields, singleLine: string[], multiLine: string[] = []): Payload[] {
   const set = (name: string, value: string): Fields => valid.map(([key, old]) => [key, key === name ? value : old]);
-  const first = fields[0]!;
+  const perField = (name: string) => [
+    urlencoded(`${name} missing`, valid.filter(([key]) => key !== name)),
+    urlencoded(`${name} 1 MB`, set(name, MB)),
+    urlencoded(`${name} repeated`, [...valid, [name, "second value"]]),
+    urlencoded(`${name} with NUL`, set(name, NUL)),
+  ];
+  const first = singleLine[0]!;
   return [
     urlencoded("no fields at all", []),
     urlencoded("every field empty", valid.map(([key]) => [key, ""])),
-    ...fields.flatMap((name) => [
-      urlencoded(`${name} missing`, valid.filter(([key]) => key !== name)),
-      urlencoded(`${name} 1 MB`, set(name, MB)),
-      urlencoded(`${name} repeated`, [...valid, [name, "second value"]]),
-      urlencoded(`${name} with NUL`, set(name, NUL)),
-      urlencoded(`${name} with an RTL override`, set(name, RTL)),
-    ]),
+    ...singleLine.flatMap((name) => [...perField(name), urlencoded(`${name} with an RTL override`, set(name, RTL))]),
+    ...multiLine.flatMap(perField),
     { label: "application/json", contentType: "application/json", body: () => JSON.stringify(Object.fromEntries(valid)) },
     { label: "text/plain", contentType: "text/plain", body: () => valid.map(([key, value]) => `${key}=${value}`).join("\n") },
     { label: "no content type", body: () => new Blob([new URLSearchParams(valid).toString()]) },

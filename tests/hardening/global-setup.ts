@@ -10,7 +10,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const template = await createDirectusTemplate();
+  // Registration signs people in at once here, as most files expect; account-flows.test.ts turns
+  // email verification on in its own copy.
+  const template = await createDirectusTemplate({ verifyEmail: false });
   project.provide("directusTemplate", template.dir);
   return template.remove;
 }

@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { startDirectusProxy, type DirectusProxy } from "../support/directus-proxy.ts";
 import { DirectusAdmin } from "../support/http-session.ts";
-import { startTestApp, startTestDirectus, type TestApp, type TestDirectus } from "../support/services.ts";
+import { provision } from "../../scripts/lib/provision.mjs";
+import { reserveAppUrl, startTestApp, startTestDirectus, type TestApp, type TestDirectus } from "../support/services.ts";
 
 // Directus pads logins and registrations against timing attacks; tests need them quick.
 const FAST_AUTH = { LOGIN_STALL_TIME: "50", REGISTER_STALL_TIME: "50" };
@@ -26,15 +27,29 @@ export async function startStack({
   appEnv = {},
   withProxy = false,
   appCount = 1,
-}: { directusEnv?: Record<string, string>; appEnv?: Record<string, string>; withProxy?: boolean; appCount?: number } = {}): Promise<Stack> {
-  const directus = await startTestDirectus({ ...FAST_AUTH, ...directusEnv }, { template: inject("directusTemplate") });
+  verifyEmail = false,
+}: {
+  directusEnv?: Record<string, string>;
+  appEnv?: Record<string, string>;
+  withProxy?: boolean;
+  appCount?: number;
+  /** Email verification at registration (the template has it off, so registering signs in at once). */
+  verifyEmail?: boolean;
+} = {}): Promise<Stack> {
+  // Every app process sends the first one's URL in its emails, as instances behind one public URL do.
+  const appUrl = await reserveAppUrl();
+  const directus = await startTestDirectus({ ...FAST_AUTH, ...directusEnv }, { template: inject("directusTemplate"), appUrl: appUrl.url });
+  if (verifyEmail) {
+    await provision({ url: directus.url, email: directus.adminEmail, password: directus.adminPassword }, { log: () => {}, verifyEmail, appUrl: appUrl.url });
+  }
   const sessionSecret = randomBytes(32).toString("hex");
   let proxy: DirectusProxy | null = null;
   const apps: TestApp[] = [];
   try {
     proxy = withProxy ? await startDirectusProxy(directus.url) : null;
     for (let i = 0; i < appCount; i++) {
-      apps.push(await startTestApp(proxy?.url ?? directus.url, { SESSION_SECRET: sessionSecret, ...appEnv }));
+      const env = { SESSION_SECRET: sessionSecret, APP_URL: appUrl.url, ...appEnv };
+      apps.push(await startTestApp(proxy?.url ?? directus.url, env, { port: i === 0 ? appUrl.port : undefined }));
     }
   } catch (error) {
     await Promise.all(apps.map((app) => app.stop()));

@@ -4,22 +4,15 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { isDirectusEmail } from "#app/lib/email.ts";
 import { limits } from "#app/lib/limits.ts";
+import { directusRest } from "../support/directus-rest.ts";
 
 const url = inject("directusUrl");
 let adminToken = "";
 
-async function call(method: string, path: string, body?: unknown, token?: string) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const { call } = directusRest(url);
 
 beforeAll(async () => {
-  const login = await call("POST", "/auth/login", { email: inject("adminEmail"), password: inject("adminPassword") });
+  const login = await call("POST", "/auth/login", { body: { email: inject("adminEmail"), password: inject("adminPassword") } });
   adminToken = login.body.data.access_token;
 });
 
@@ -30,7 +23,7 @@ describe("form limits against Directus's columns", () => {
     ["directus_users", "last_name", limits.nameMax],
     ["posts", "title", limits.titleMax],
   ])("%s.%s holds %i characters", async (collection, field, max) => {
-    const reply = await call("GET", `/fields/${collection}/${field}`, undefined, adminToken);
+    const reply = await call("GET", `/fields/${collection}/${field}`, { token: adminToken });
     expect(reply.status).toBe(200);
     expect(reply.body.data.schema.max_length).toBe(max);
   });
@@ -49,14 +42,14 @@ describe("email addresses at Directus", () => {
     ["ada", "example"],
   ])("%s@%s: Directus registers it exactly when our registration rule takes it", async (local, domain) => {
     const email = `${local}-${unique()}@${domain}`;
-    const reply = await call("POST", "/users/register", { email, password });
+    const reply = await call("POST", "/users/register", { body: { email, password } });
     expect(reply.status, JSON.stringify(reply.body)).toBe(isDirectusEmail(email) ? 204 : 400);
   });
 
   it("a user registered as josé@… logs in with that address", async () => {
     const email = `josé-${unique()}@example.com`;
-    expect((await call("POST", "/users/register", { email, password })).status).toBe(204);
-    const login = await call("POST", "/auth/login", { email, password });
+    expect((await call("POST", "/users/register", { body: { email, password } })).status).toBe(204);
+    const login = await call("POST", "/auth/login", { body: { email, password } });
     expect(login.status, JSON.stringify(login.body)).toBe(200);
   });
 });

@@ -38,9 +38,11 @@ export default async function setup(project: TestProject) {
   let directus: Awaited<ReturnType<typeof startDirectus>> | undefined;
   try {
     directus = await startDirectus({ port: await getFreePort(), dataDir, env, log });
+    // Verification off: the permission tests register users straight into the role, active.
+    // account-provisioning.test.ts turns it on and off again.
     await provision(
       { url: directus.url, email: directus.adminEmail, password: directus.adminPassword },
-      { log: () => {} },
+      { log: () => {}, verifyEmail: false },
     );
   } catch (error) {
     await directus?.stop();

@@ -11,7 +11,9 @@ const provisionCli = join(root, "scripts", "provision.mjs");
 
 async function provisionCliWith(vars: Record<string, string>) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("DIRECTUS_")));
-  return run(process.execPath, [provisionCli], { env: { ...env, DIRECTUS_URL: inject("directusUrl"), ...vars } }).then(
+  // This run's Directus registers without email verification (global-setup.ts).
+  const given = { ...env, DIRECTUS_URL: inject("directusUrl"), REGISTRATION_VERIFY_EMAIL: "false", ...vars };
+  return run(process.execPath, [provisionCli], { env: given }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );

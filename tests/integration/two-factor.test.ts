@@ -3,35 +3,14 @@
 // writing the same email again ends the user's other sessions (docs/decisions/011).
 import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
+import { directusRest } from "../support/directus-rest.ts";
 import { currentCode, secretOf, wrongCode } from "../support/totp.ts";
 
 const url = inject("directusUrl");
 const adminEmail = inject("adminEmail");
 const adminPassword = inject("adminPassword");
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Reply = { status: number; body: Json; sessionToken: string | null };
-
-async function call(method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}): Promise<Reply> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  const cookie = response.headers.getSetCookie().find((line) => line.startsWith("directus_session_token="));
-  return { status: response.status, body: text ? JSON.parse(text) : null, sessionToken: cookie?.split(";")[0]?.split("=")[1] ?? null };
-}
-
-const code = (reply: Reply) => reply.body?.errors?.[0]?.extensions?.code;
-
-/** A session-mode login, as the app makes it; the session token is the bearer token from then on. */
-function login(email: string, password: string, otp?: string) {
-  return call("POST", "/auth/login", { body: { email, password, mode: "session", ...(otp ? { otp } : {}) } });
-}
+const { call, sessionLogin: login, errorCode: code } = directusRest(url);
 
 async function newUser(label: string) {
   const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;

@@ -2,6 +2,7 @@
 // itself (so every hop's Set-Cookie is kept) and sends the app's own Origin on form posts, because
 // React Router refuses action POSTs whose Origin is another site.
 import { randomUUID } from "node:crypto";
+import { emailedLink, SUBJECTS } from "./mail.ts";
 
 export const TEST_PASSWORD = "correct horse battery staple";
 
@@ -34,7 +35,11 @@ type RequestOptions = {
 export class HttpSession {
   private readonly jar = new Map<string, string>();
 
-  constructor(readonly baseUrl: string) {}
+  /** `mailDir`: the test Directus's mail folder, for registering where email addresses are verified. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly options: { mailDir?: string } = {},
+  ) {}
 
   get origin(): string {
     return new URL(this.baseUrl).origin;
@@ -125,7 +130,14 @@ export class HttpSession {
   }
 
   async register(email = uniqueEmail(), password = TEST_PASSWORD): Promise<{ email: string; password: string; id: string }> {
-    const reply = await this.post("/register", { email, password });
+    const since = Date.now();
+    let reply = await this.post("/register", { email, password });
+    // Where addresses are verified: open the mailed link, then log in, as a person would.
+    if (reply.path === "/verify-email" && this.options.mailDir) {
+      const link = new URL(await emailedLink(this.options.mailDir, { to: email, subject: SUBJECTS.verify, since, path: "/verify-email" }));
+      await this.get(link.pathname + link.search);
+      reply = await this.post("/login", { email, password });
+    }
     if (reply.path !== "/dashboard" || reply.status !== 200) {
       throw new Error(`registration of ${email} failed: ${reply.status} at ${reply.path}\n${reply.body.slice(0, 500)}`);
     }

@@ -1,5 +1,6 @@
 // Starts the real services a test run needs: a throwaway Directus (temporary database, provisioned
-// with the project's own code) and, for browser tests, the production build of the app.
+// with the project's own code, mailing through its own sink) and, for browser tests, the production
+// build of the app. The app's port is chosen first, so Directus's allow lists name its links.
 import type { ChildProcess } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,6 +11,8 @@ import { provision } from "../../scripts/lib/provision.mjs";
 
 export type TestDirectus = {
   url: string;
+  /** Where its mail sink keeps the messages it sends (tests/support/mail.ts reads them). */
+  mailDir: string;
   adminEmail: string;
   adminPassword: string;
   /** Stops Directus and deletes its data directory (unless started with keepDataDir). */
@@ -28,10 +31,20 @@ export type TestDirectusOptions = {
    * provisioning a new database, which saves most of the start-up time.
    */
   template?: string;
+  /** The app whose links its emails carry (its URL allow lists); see reserveAppUrl(). */
+  appUrl?: string;
+  /** Email verification at registration (provisioning's setting; a template keeps its own). Default: on. */
+  verifyEmail?: boolean;
 };
 
+/** A free port for an app that is started after Directus, and the URL people would open it at. */
+export async function reserveAppUrl(): Promise<{ port: number; url: string }> {
+  const port = await getFreePort();
+  return { port, url: `http://localhost:${port}` };
+}
+
 /** Bootstraps and provisions a Directus once, stops it, and returns its data directory for copying. */
-export async function createDirectusTemplate(): Promise<{ dir: string; remove: () => Promise<void> }> {
+export async function createDirectusTemplate({ verifyEmail = true }: { verifyEmail?: boolean } = {}): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "directus-template-"));
   const directus = await startDirectus({
     port: await getFreePort(),
@@ -39,7 +52,7 @@ export async function createDirectusTemplate(): Promise<{ dir: string; remove: (
     log: (line: string) => process.env.DEBUG_DIRECTUS && console.log(`[template directus] ${line}`),
   });
   try {
-    await provision({ url: directus.url, email: directus.adminEmail, password: directus.adminPassword }, { log: () => {} });
+    await provision({ url: directus.url, email: directus.adminEmail, password: directus.adminPassword }, { log: () => {}, verifyEmail });
   } finally {
     await directus.stop();
   }
@@ -55,17 +68,22 @@ export async function startTestDirectus(env: Record<string, string> = {}, option
       port,
       dataDir,
       env: { RATE_LIMITER_ENABLED: "false", RATE_LIMITER_REGISTRATION_ENABLED: "false", ACCESS_TOKEN_TTL: "5s", SESSION_COOKIE_TTL: "5s", ...env, ...overrides },
+      appUrl: options.appUrl,
       log: (line: string) => process.env.DEBUG_DIRECTUS && console.log(`[test directus] ${line}`),
     });
   let directus: Awaited<ReturnType<typeof startDirectus>> | null = await start();
   const { url, adminEmail, adminPassword } = directus;
-  if (!options.template) await provision({ url, email: adminEmail, password: adminPassword }, { log: () => {} });
+  const mailDir = directus.mailDir!;
+  if (!options.template) {
+    await provision({ url, email: adminEmail, password: adminPassword }, { log: () => {}, verifyEmail: options.verifyEmail ?? true, appUrl: options.appUrl });
+  }
   const halt = async () => {
     await directus?.stop();
     directus = null;
   };
   return {
     url,
+    mailDir,
     adminEmail,
     adminPassword,
     halt,
@@ -82,8 +100,9 @@ export async function startTestDirectus(env: Record<string, string> = {}, option
 
 export type TestApp = { url: string; process: ChildProcess; stop: () => Promise<void> };
 
-export async function startTestApp(directusUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+/** `port`: one from reserveAppUrl(), whose URL Directus already allows links to. */
+export async function startTestApp(directusUrl: string, env: Record<string, string> = {}, { port }: { port?: number } = {}): Promise<TestApp> {
   // "localhost", as a person would type it: the production cookie is __Host-/Secure, which browsers allow there over http.
-  const app = await startApp({ directusUrl, env, host: "localhost" });
+  const app = await startApp({ directusUrl, env, host: "localhost", port });
   return { url: app.url, process: app.process, stop: app.stop };
 }

@@ -143,6 +143,14 @@ describe("health checks", () => {
     expect([servers("directus"), servers("app")]).toEqual([INSTANCES, INSTANCES]);
   });
 
+  it("falls back to every app instance that answers /healthz at all when none reaches Directus", () => {
+    expect(haproxyCfg).toMatch(/^\s+use_backend app if \{ nbsrv\(app\) gt 0 \}\n\s+default_backend app_answering$/m);
+    expect(checked("app_answering")).toBe("/healthz");
+    expect(backend("app_answering")).toContain("http-check expect rstatus ^(200|503)$");
+    const addresses = (name: string) => [...backend(name).matchAll(/^\s+server \S+ (\S+) check$/gm)].map((match) => match[1]);
+    expect(addresses("app_answering")).toEqual(addresses("app"));
+  });
+
   it("Docker checks the same paths", () => {
     expect(dockerfile.match(/^HEALTHCHECK [^]*?\n[^\n]*CMD [^\n]*/m)?.[0]).toContain(`:' + (process.env.PORT || 3000) + '${checked("app")}'`);
     expect(block(["services", "directus", "healthcheck"]).join("\n")).toContain(`:8055${checked("directus")}'`);

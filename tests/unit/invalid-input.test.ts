@@ -82,7 +82,7 @@ describe("messages chosen by code, under the field Directus names", () => {
 
   it("tells a refused password and a refused email at registration", async () => {
     expect(registrationErrors(await failureFor(captured400s.failedValidationPasswordPolicy))).toEqual({
-      password: "Directus refused this password. Choose a longer or less common one.",
+      password: "Directus's password policy refused this password. Choose a longer one, or mix in capitals, digits and symbols.",
     });
     expect(registrationErrors(await failureFor(captured400s.invalidPayloadEmail))).toEqual({ email: "Directus refused this email address." });
   });

@@ -124,9 +124,12 @@ describe("session cookie in development", () => {
   });
 });
 
+// Production also needs the app's public URL (for the links Directus emails).
+const APP_URL = "https://app.example.com";
+
 describe("session cookie in production", () => {
   it("is named __Host-session and marked Secure, with no Domain", async () => {
-    const { sessionStorage } = await loadSession({ NODE_ENV: "production", SESSION_SECRET: SECRET });
+    const { sessionStorage } = await loadSession({ NODE_ENV: "production", SESSION_SECRET: SECRET, APP_URL });
     const session = await sessionStorage.getSession();
     session.set("tokens", realistic.tokens);
     const setCookie = await sessionStorage.commitSession(session);
@@ -139,7 +142,7 @@ describe("session cookie in production", () => {
   });
 
   it("refuses to start without SESSION_SECRET, with a ConfigError naming it", async () => {
-    const failure = await loadSession({ NODE_ENV: "production", SESSION_SECRET: undefined }).then(
+    const failure = await loadSession({ NODE_ENV: "production", SESSION_SECRET: undefined, APP_URL }).then(
       () => null,
       (error: unknown) => error,
     );
@@ -150,11 +153,20 @@ describe("session cookie in production", () => {
   });
 
   it("refuses a secret shorter than 32 characters", async () => {
-    const failure = await loadSession({ NODE_ENV: "production", SESSION_SECRET: "short-secret" }).then(
+    const failure = await loadSession({ NODE_ENV: "production", SESSION_SECRET: "short-secret", APP_URL }).then(
       () => null,
       (error: unknown) => error,
     );
     expect((failure as Error | null)?.constructor.name).toBe("ConfigError");
     expect((failure as Error).message).toContain("SESSION_SECRET");
+  });
+
+  it("refuses to start without APP_URL, which no guess may replace there", async () => {
+    const failure = await loadSession({ NODE_ENV: "production", SESSION_SECRET: SECRET, APP_URL: undefined }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect((failure as Error | null)?.constructor.name).toBe("ConfigError");
+    expect((failure as Error).message).toContain("APP_URL is required when NODE_ENV=production");
   });
 });

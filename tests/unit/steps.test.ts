@@ -7,6 +7,7 @@ async function load(env: Record<string, string | undefined> = {}) {
   vi.stubEnv("NODE_ENV", "production");
   vi.stubEnv("SESSION_SECRET", SECRET);
   vi.stubEnv("DIRECTUS_URL", "http://127.0.0.1:9");
+  vi.stubEnv("APP_URL", "https://app.example.com");
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
   const session = await import("#app/server/session.server.ts");
@@ -25,7 +26,7 @@ describe("steps between two requests", () => {
   it("keeps a step for five minutes by default, then answers that it expired and forgets it", async () => {
     const { beginStep, currentStep, state } = await load();
     const now = Date.now();
-    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, now);
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, { now });
     expect(state.changed).toBe(true);
 
     const live = currentStep(state, "login-code", now + 5 * 60_000 - 1);
@@ -56,7 +57,7 @@ describe("steps between two requests", () => {
   it("takes a shorter lifetime from TWO_FACTOR_STEP_MAX_AGE and refuses one over five minutes", async () => {
     const { beginStep, currentStep, state } = await load({ TWO_FACTOR_STEP_MAX_AGE: "20" });
     const now = Date.now();
-    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, now);
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, { now });
     expect(currentStep(state, "login-code", now + 20_000)).toBe("expired");
 
     const failure = await load({ TWO_FACTOR_STEP_MAX_AGE: "301" }).then(
@@ -81,8 +82,45 @@ describe("steps between two requests", () => {
     const { beginStep, stepCookieExpiry, state } = await load();
     const now = Date.now();
     expect(stepCookieExpiry(state.session)).toBeUndefined();
-    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, now);
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, { now });
     expect(stepCookieExpiry(state.session)?.getTime()).toBe(now + 5 * 60_000);
+  });
+});
+
+describe("the account steps", () => {
+  const HOUR = 3_600_000;
+
+  it("last a day after a verification mail, fifteen minutes after verifying, an hour for a new password", async () => {
+    const { beginStep, liveStep, state } = await load();
+    const now = 1_800_000_000_000;
+    beginStep(state, { name: "verification-sent", email: "ada@example.com" }, { now });
+    expect(liveStep(state, "verification-sent", now + 24 * HOUR - 1)).toEqual({ name: "verification-sent", email: "ada@example.com", expiresAt: now + 24 * HOUR });
+    expect(liveStep(state, "verification-sent", now + 24 * HOUR)).toBeNull();
+    beginStep(state, { name: "email-verified", email: "ada@example.com" }, { now });
+    expect(liveStep(state, "email-verified", now + 15 * 60_000)).toBeNull();
+    beginStep(state, { name: "password-reset", email: "ada@example.com", token: "t.o.k" }, { now });
+    expect(liveStep(state, "password-reset", now + HOUR - 1)?.token).toBe("t.o.k");
+    expect(liveStep(state, "password-reset", now + HOUR)).toBeNull();
+    // The expired step is gone from the session, not just hidden.
+    expect(state.session.has("step")).toBe(false);
+  });
+
+  it("end earlier when the link they carry ends first", async () => {
+    const { beginStep, liveStep, state } = await load();
+    const now = 1_800_000_000_000;
+    beginStep(state, { name: "password-reset", email: "ada@example.com", token: "t.o.k" }, { now, notAfter: now + 10 * 60_000 });
+    expect(liveStep(state, "password-reset", now + 10 * 60_000 - 1)).not.toBeNull();
+    expect(liveStep(state, "password-reset", now + 10 * 60_000)).toBeNull();
+  });
+
+  it("are readable by their own name only, and replace a two-factor step", async () => {
+    const { beginStep, liveStep, state } = await load();
+    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 });
+    beginStep(state, { name: "verification-sent", email: "ada@example.com" });
+    expect(state.changed).toBe(true);
+    expect(liveStep(state, "login-code")).toBeNull();
+    expect(liveStep(state, "password-reset")).toBeNull();
+    expect(liveStep(state, "verification-sent")?.email).toBe("ada@example.com");
   });
 });
 

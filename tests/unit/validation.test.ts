@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { limits, loginSchema, parseForm, postSchema, profileSchema, registerSchema } from "#app/lib/validation.ts";
+import {
+  changeEmailSchema,
+  changePasswordSchema,
+  forgotPasswordSchema,
+  limits,
+  loginSchema,
+  parseForm,
+  postSchema,
+  profileSchema,
+  registerSchema,
+  resetPasswordSchema,
+} from "#app/lib/validation.ts";
 
 function form(entries: Array<[string, string | File]>): FormData {
   const data = new FormData();
@@ -105,5 +116,32 @@ describe("parseForm", () => {
 
   it("keeps emoji, line breaks in content and right-to-left marks", () => {
     expect(parseForm(postSchema, form([["title", "Hello 😀 \u200Fשלום"], ["content", "line one\r\n\tline two"]])).ok).toBe(true);
+  });
+});
+
+describe("the account forms' schemas", () => {
+  it("take a new password only when it is typed the same twice, and say so beside the second", () => {
+    const differ = parseForm(resetPasswordSchema, form([["password", "a new passphrase"], ["confirmPassword", "a new passphrasE"]]));
+    expect(differ).toEqual({ ok: false, errors: { confirmPassword: "The two passwords are not the same" } });
+    const same = parseForm(resetPasswordSchema, form([["password", "a new passphrase"], ["confirmPassword", "a new passphrase"]]));
+    expect(same).toEqual({ ok: true, data: { password: "a new passphrase", confirmPassword: "a new passphrase" } });
+  });
+
+  it("hold a new password to the registration rules, also when the two differ", () => {
+    const short = parseForm(changePasswordSchema, form([["currentPassword", "old"], ["password", "short"], ["confirmPassword", "other"]]));
+    expect(short.ok).toBe(false);
+    if (!short.ok) expect(short.errors.password).toBe(`Password must be at least ${limits.passwordMin} characters`);
+  });
+
+  it("ask for the current password before an email change, and a new address Directus takes", () => {
+    const result = parseForm(changeEmailSchema, form([["email", "josé@example.com"], ["currentPassword", ""]]));
+    expect(result).toEqual({ ok: false, errors: { currentPassword: "Enter your current password" } });
+    const bad = parseForm(changeEmailSchema, form([["email", "no-at-sign"], ["currentPassword", "pw"]]));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.email).toBe("Enter a valid email address");
+  });
+
+  it("take any plausible address for a reset request, as login does", () => {
+    expect(parseForm(forgotPasswordSchema, form([["email", " ada@example.com "]]))).toEqual({ ok: true, data: { email: "ada@example.com" } });
   });
 });

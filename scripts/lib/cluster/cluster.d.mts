@@ -9,7 +9,7 @@ export interface Cluster {
   /** Running instances in the settings' order; null while one is stopped. */
   directus: Array<RunningDirectus | null>;
   apps: Array<RunningApp | null>;
-  /** PostgreSQL, Redis and HAProxy; null once stopped. */
+  /** PostgreSQL, Redis and HAProxy, for their PIDs (the mail sink runs inside this process); null once stopped. */
   services: { postgres: ServiceProcess | null; redis: ServiceProcess | null; haproxy: ServiceProcess | null };
   stats(): Promise<ServerStats[]>;
   /** A server's weight in its HAProxy backend: "0" takes it out of the rotation (still running and checked), "100%" puts it back. */

@@ -7,6 +7,7 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startApp } from "../app-process.mjs";
 import { startDirectus } from "../directus-process.mjs";
+import { startMailSink } from "../mail-sink.mjs";
 import { provision } from "../provision.mjs";
 import { ensureBinaries } from "./debian.mjs";
 import { readStats, setWeight, startHaproxy } from "./haproxy.mjs";
@@ -28,7 +29,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
   await saveSettings(settings);
   const binaries = ensureBinaries(["initdb", "postgres", "redis-server", "haproxy"], log);
 
-  const base = { postgres: null, redis: null, haproxy: null };
+  const base = { postgres: null, redis: null, haproxy: null, mail: null };
   const directus = settings.directus.instances.map(() => null);
   const apps = settings.app.instances.map(() => null);
 
@@ -65,7 +66,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
     /** The running Directus instances (null while stopped), in the settings' order. */
     directus,
     apps,
-    /** PostgreSQL, Redis and HAProxy (null once stopped), for their PIDs. */
+    /** PostgreSQL, Redis, HAProxy and the mail sink (null once stopped), for their PIDs. */
     services: base,
     stats: () => readStats(settings.proxy.statsSocket),
     /** Weight of a server (app2, directus1…) in its backend: "0" takes it out of the rotation, "100%" puts it back. */
@@ -90,12 +91,14 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
       await Promise.all(directus.map((_, i) => cluster.stopDirectus(i)));
       await Promise.all(directus.map((_, i) => startDirectusInstance(i)));
       for (const { name } of settings.directus.instances) await cluster.waitForStatus(name, "UP");
+      // The apps' /healthz failed while Directus was away: they are back once the proxy sees it pass.
+      for (const { name } of settings.app.instances) await cluster.waitForStatus(name, "UP");
     },
     /** Stops every process still running: apps, Directus, then the proxy, Redis and PostgreSQL. */
     async stop() {
       await Promise.allSettled(apps.map((_, i) => cluster.stopApp(i)));
       await Promise.allSettled(directus.map((_, i) => cluster.stopDirectus(i)));
-      for (const name of ["haproxy", "redis", "postgres"]) {
+      for (const name of ["haproxy", "redis", "postgres", "mail"]) {
         await base[name]?.stop().catch(() => {});
         base[name] = null;
       }
@@ -104,6 +107,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
 
   try {
     let started = Date.now();
+    base.mail = await startMailSink({ dir: settings.mail.dir, port: settings.mail.port });
     base.postgres = await startPostgres(settings, binaries);
     base.redis = await startRedis(settings, binaries);
     base.haproxy = await startHaproxy(settings, binaries);
@@ -119,7 +123,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
     started = Date.now();
     const { changes } = await provision(
       { url: settings.directus.url, email: settings.directus.adminEmail, password: settings.directus.adminPassword },
-      { log: () => {} },
+      { log: () => {}, verifyEmail: true, appUrl: settings.app.url },
     );
     log(`provisioned through the proxy (${changes.length} changes) in ${Date.now() - started} ms`);
 

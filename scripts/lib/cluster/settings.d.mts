@@ -19,6 +19,7 @@ export interface ClusterSettings {
   /** Where saveSettings() writes them: <dir>/cluster.json. */
   file: string;
   logDir: string;
+  mail: { port: number; dir: string };
   postgres: { host: string; port: number; database: string; user: string; password: string; dataDir: string };
   redis: { host: string; port: number; dataDir: string };
   proxy: { directusPort: number; appPort: number; statsSocket: string; logFile: string };

@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
-import { getFreePort } from "../directus-process.mjs";
+import { directusAccountEnv, getFreePort } from "../directus-process.mjs";
 
 const deployDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "deploy");
 
@@ -72,6 +72,8 @@ export async function createSettings(dir, { directusEnv = TEST_DIRECTUS_ENV } = 
     dir,
     file: join(dir, "cluster.json"),
     logDir: join(dir, "logs"),
+    // One mail sink for both Directus instances; the e2e suite reads the links from its folder.
+    mail: { port: await port(), dir: join(dir, "mail") },
     postgres: { host, port: await port(), database: "directus", user: "directus", password: secret(), dataDir: join(dir, "postgres") },
     redis: { host, port: await port(), dataDir: join(dir, "redis") },
     proxy: { directusPort: directusProxyPort, appPort: appProxyPort, statsSocket: join(dir, "haproxy.sock"), logFile: join(dir, "logs", "haproxy.log") },
@@ -112,6 +114,8 @@ export function directusEnv(settings) {
     // Only read by the first bootstrap, which creates this admin.
     ADMIN_EMAIL: directus.adminEmail,
     ADMIN_PASSWORD: directus.adminPassword,
+    // The app's links on the allow lists, and mail through the sink (production: a real SMTP server).
+    ...directusAccountEnv({ appUrl: settings.app.url, smtpPort: settings.mail.port }),
     ...directus.env,
   };
 }
@@ -122,6 +126,8 @@ export function appEnv(settings) {
     ...APP_CLUSTER_ENV,
     DIRECTUS_URL: settings.directus.url,
     SESSION_SECRET: settings.app.sessionSecret,
+    // The links in Directus's emails name the public URL: the proxy's.
+    APP_URL: settings.app.url,
   };
 }
 

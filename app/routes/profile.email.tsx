@@ -1,0 +1,60 @@
+import { data, Form, Link, redirect } from "react-router";
+import type { Route } from "./+types/profile.email";
+import { EmailField, FormAlert } from "#app/components/field.tsx";
+import { CurrentPasswordField } from "#app/components/password-fields.tsx";
+import { SubmitButton } from "#app/components/submit-button.tsx";
+import { limits } from "#app/lib/limits.ts";
+import { changeEmailSchema, parseForm } from "#app/lib/validation.ts";
+import { changeEmail } from "#app/server/account-changes.server.ts";
+import { accountChangeFailure } from "#app/server/account-change-errors.server.ts";
+import { clientIp } from "#app/server/client-ip.server.ts";
+import { readForm } from "#app/server/form.server.ts";
+import { requireUser } from "#app/server/require-user.server.ts";
+import { flash } from "#app/server/session.server.ts";
+
+export const meta: Route.MetaFunction = () => [{ title: "Change your email address" }];
+
+export async function loader(args: Route.LoaderArgs) {
+  const { user } = await requireUser(args, { confirm: true });
+  return { email: user.email };
+}
+
+export async function action(args: Route.ActionArgs) {
+  const signedIn = await requireUser(args);
+  const form = await readForm(args.request);
+  const email = String(form.get("email") ?? "").slice(0, limits.emailMax);
+  const attempt = crypto.randomUUID();
+  const parsed = parseForm(changeEmailSchema, form);
+  if (!parsed.ok) return data({ attempt, email, errors: parsed.errors, formError: null }, { status: 400 });
+  if (parsed.data.email.toLowerCase() === signedIn.user.email.toLowerCase()) {
+    return data({ attempt, email, errors: { email: "This is already your email address." }, formError: null }, { status: 400 });
+  }
+
+  const result = await changeEmail(signedIn, parsed.data.email, parsed.data.currentPassword, clientIp(args.request));
+  if (!result.ok) return accountChangeFailure(result.failure, attempt, email);
+  if (result.verification === "sent") throw redirect("/verify-email");
+  flash(signedIn.session, `Your email address is now ${parsed.data.email}. Every other session of your account has ended.`);
+  throw redirect("/profile");
+}
+
+export default function ChangeEmail({ loaderData, actionData }: Route.ComponentProps) {
+  const errors = actionData?.errors as Record<string, string | undefined> | undefined;
+  return (
+    <section className="card" aria-labelledby="email-title">
+      <h1 id="email-title">Change your email address</h1>
+      <p>
+        Now: <strong>{loaderData.email}</strong>. When email addresses are confirmed, we send a link to the new address
+        and you are logged out until you open it. Every other session of your account ends.
+      </p>
+      <FormAlert message={actionData?.formError} fieldErrors={errors} />
+      <Form method="post">
+        <EmailField attempt={actionData?.attempt} email={actionData?.email} error={errors?.email} label="New email" />
+        <CurrentPasswordField attempt={actionData?.attempt} errors={errors} />
+        <SubmitButton pendingLabel="Saving…">Change email</SubmitButton>
+      </Form>
+      <p>
+        <Link to="/profile">Back to your profile</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+import { data, Form, Link, redirect } from "react-router";
+import type { Route } from "./+types/profile.password";
+import { FormAlert } from "#app/components/field.tsx";
+import { CurrentPasswordField, NewPasswordFields } from "#app/components/password-fields.tsx";
+import { SubmitButton } from "#app/components/submit-button.tsx";
+import { changePasswordSchema, parseForm } from "#app/lib/validation.ts";
+import { changePassword } from "#app/server/account-changes.server.ts";
+import { accountChangeFailure } from "#app/server/account-change-errors.server.ts";
+import { clientIp } from "#app/server/client-ip.server.ts";
+import { readForm } from "#app/server/form.server.ts";
+import { requireUser } from "#app/server/require-user.server.ts";
+import { flash } from "#app/server/session.server.ts";
+
+export const meta: Route.MetaFunction = () => [{ title: "Change your password" }];
+
+export const PASSWORD_CHANGED_MESSAGE = "Your password has been changed. Every other session of your account has ended.";
+
+export async function loader(args: Route.LoaderArgs) {
+  await requireUser(args, { confirm: true });
+  return null;
+}
+
+export async function action(args: Route.ActionArgs) {
+  const signedIn = await requireUser(args);
+  const form = await readForm(args.request);
+  const attempt = crypto.randomUUID();
+  const parsed = parseForm(changePasswordSchema, form);
+  if (!parsed.ok) return data({ attempt, errors: parsed.errors, formError: null }, { status: 400 });
+
+  const { currentPassword, password } = parsed.data;
+  const result = await changePassword(signedIn, currentPassword, password, clientIp(args.request));
+  if (!result.ok) return accountChangeFailure(result.failure, attempt);
+  flash(signedIn.session, PASSWORD_CHANGED_MESSAGE);
+  throw redirect("/profile");
+}
+
+export default function ChangePassword({ actionData }: Route.ComponentProps) {
+  const errors = actionData?.errors as Record<string, string | undefined> | undefined;
+  return (
+    <section className="card" aria-labelledby="password-title">
+      <h1 id="password-title">Change your password</h1>
+      <p>You stay logged in here; every other session of your account ends.</p>
+      <FormAlert message={actionData?.formError} fieldErrors={errors} />
+      <Form method="post">
+        <CurrentPasswordField attempt={actionData?.attempt} errors={errors} />
+        <NewPasswordFields attempt={actionData?.attempt} errors={errors} />
+        <SubmitButton pendingLabel="Saving…">Change password</SubmitButton>
+      </Form>
+      <p>
+        <Link to="/profile">Back to your profile</Link>
+      </p>
+    </section>
+  );
+}

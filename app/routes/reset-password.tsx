@@ -1,0 +1,109 @@
+import { data, Form, Link, redirect } from "react-router";
+import type { Route } from "./+types/reset-password";
+import { FormAlert } from "#app/components/field.tsx";
+import { LinkProblemNotice } from "#app/components/link-problem.tsx";
+import { NewPasswordFields } from "#app/components/password-fields.tsx";
+import { SubmitButton } from "#app/components/submit-button.tsx";
+import { parseForm, resetPasswordSchema } from "#app/lib/validation.ts";
+import { beginStep, endStep, liveStep } from "#app/server/steps.server.ts";
+import { logIn } from "#app/server/auth.server.ts";
+import { clientIp } from "#app/server/client-ip.server.ts";
+import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
+import { readForm } from "#app/server/form.server.ts";
+import { linkProblemStatus, linkTokenProblem, readLinkToken } from "#app/server/link-token.server.ts";
+import { resetPassword } from "#app/server/password-reset.server.ts";
+import { isPasswordRefusal, PASSWORD_POLICY_MESSAGE } from "#app/server/registration-errors.server.ts";
+import { flash, getSessionState, signIn } from "#app/server/session.server.ts";
+
+export const meta: Route.MetaFunction = () => [{ title: "Choose a new password" }];
+
+export const PASSWORD_RESET_MESSAGE = "Your password has been changed. You are logged in here, and out everywhere else.";
+
+// /reset-password?token=… is the link in the email. Its token moves into the session and the page
+// reloads without it, so it stays out of the address bar, the history and the form.
+export function loader({ request, context }: Route.LoaderArgs) {
+  const state = getSessionState(context);
+  const token = new URL(request.url).searchParams.get("token");
+  if (token !== null) {
+    const problem = linkTokenProblem(token, "password-reset");
+    if (problem) {
+      endStep(state);
+      return data({ email: null, problem }, { status: linkProblemStatus(problem) });
+    }
+    const { email, expiresAt } = readLinkToken(token)!;
+    beginStep(state, { name: "password-reset", email, token }, { notAfter: expiresAt });
+    throw redirect("/reset-password");
+  }
+  const pending = liveStep(state, "password-reset");
+  if (!pending) return data({ email: null, problem: "missing" as const }, { status: 400 });
+  return { email: pending.email, problem: null };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const state = getSessionState(context);
+  const form = await readForm(request);
+  const pending = liveStep(state, "password-reset");
+  if (!pending) throw redirect("/reset-password");
+  const attempt = crypto.randomUUID();
+  const parsed = parseForm(resetPasswordSchema, form);
+  if (!parsed.ok) return data({ attempt, errors: parsed.errors, formError: null, problem: null }, { status: 400 });
+
+  const ip = clientIp(request);
+  const result = await resetPassword(pending.token, parsed.data.password, ip);
+  if (!result.ok && "problem" in result) {
+    endStep(state);
+    return data({ attempt, errors: {}, formError: null, problem: result.problem }, { status: linkProblemStatus(result.problem) });
+  }
+  if (!result.ok) {
+    const refused = isPasswordRefusal(result.failure);
+    const errors = refused ? { password: PASSWORD_POLICY_MESSAGE } : {};
+    return data({ attempt, errors, formError: refused ? null : failureMessage(result.failure), problem: null }, { status: failureStatus(result.failure) });
+  }
+
+  // Directus has ended every session of this user; this browser starts a new one with the new password.
+  endStep(state);
+  const login = await logIn(pending.email, parsed.data.password, ip);
+  if (!login.ok) {
+    flash(state, "Your password has been changed. Log in with the new one.");
+    throw redirect("/login");
+  }
+  signIn(state, login.session);
+  flash(state, PASSWORD_RESET_MESSAGE);
+  throw redirect("/dashboard");
+}
+
+export default function ResetPassword({ loaderData, actionData }: Route.ComponentProps) {
+  const problem = actionData?.problem ?? loaderData.problem;
+  if (problem === "missing") {
+    return (
+      <section className="card" aria-labelledby="reset-title">
+        <h1 id="reset-title">Open the link from your email</h1>
+        <p>This page needs the link we email when you ask to reset your password.</p>
+        <p>
+          <Link to="/forgot-password">Ask for a link</Link> or <Link to="/login">log in</Link>.
+        </p>
+      </section>
+    );
+  }
+  if (problem) {
+    return (
+      <section className="card" aria-labelledby="reset-title">
+        <LinkProblemNotice problem={problem} titleId="reset-title" flow="reset" />
+      </section>
+    );
+  }
+  const errors = actionData?.errors as Record<string, string | undefined> | undefined;
+  return (
+    <section className="card" aria-labelledby="reset-title">
+      <h1 id="reset-title">Choose a new password</h1>
+      <p>
+        For <strong>{loaderData.email}</strong>. Every other session of this account ends.
+      </p>
+      <FormAlert message={actionData?.formError} fieldErrors={errors} />
+      <Form method="post">
+        <NewPasswordFields attempt={actionData?.attempt} errors={errors} />
+        <SubmitButton pendingLabel="Saving…">Save the new password</SubmitButton>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+// What the token in an emailed link says about itself. Directus signs these tokens (JWTs) and checks
+// them when they come back; the app only reads them, without the key, to turn away a malformed or
+// expired link before asking Directus, and to know which address a password reset is for.
+export type LinkScope = "pending-registration" | "password-reset";
+export type LinkToken = { email: string; scope: string; expiresAt: number };
+
+/** Why a link cannot be used: the page says which, and how to get a new one. */
+export type LinkProblem = "invalid" | "expired" | "used";
+
+export function readLinkToken(token: string): LinkToken | null {
+  const parts = token.split(".");
+  if (parts.length !== 3 || !parts.every((part) => /^[\w-]+$/.test(part))) return null;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+    if (typeof payload.email !== "string" || typeof payload.scope !== "string" || typeof payload.exp !== "number") return null;
+    return { email: payload.email, scope: payload.scope, expiresAt: payload.exp * 1000 };
+  } catch {
+    return null;
+  }
+}
+
+/** The problem with a link's token as far as the app can tell, or null when only Directus can say more. */
+export function linkTokenProblem(token: string, scope: LinkScope, now = Date.now()): LinkProblem | null {
+  const read = readLinkToken(token);
+  if (!read || read.scope !== scope) return "invalid";
+  return read.expiresAt <= now ? "expired" : null;
+}
+
+/** The page's status for a link that cannot be used: malformed 400, used 409, expired 410. */
+export function linkProblemStatus(problem: LinkProblem): number {
+  return { invalid: 400, used: 409, expired: 410 }[problem];
+}

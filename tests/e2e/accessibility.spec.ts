@@ -1,0 +1,149 @@
+// Every page, with and without errors shown, in both JavaScript modes: 0 axe-core violations of WCAG
+// 2.2 A/AA and axe's best practices. Each page is kept as the browser built it (with JavaScript, after
+// React rendered it; without, from the server's HTML), scripts left out, and checked at the end of the
+// test in a page that runs axe, on the same site so its stylesheet applies. A page without JavaScript
+// cannot run axe itself, and checking at the end keeps axe's seconds out of the 8-second idle timeout.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test as base, type Page } from "@playwright/test";
+import { emailedLink, SUBJECTS } from "../support/mail.ts";
+import { logOut, mailDir, register, submitRegistration, uniqueEmail } from "./helpers.ts";
+
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
+
+async function violations(page: Page, label: string): Promise<string[]> {
+  const { violations: found } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  return found.map((violation) => `${label}: ${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+}
+
+/** `axe(label)` keeps the page as it is now, for the check at the end of the test. */
+const test = base.extend<{ axe: (label: string) => Promise<void> }>({
+  axe: async ({ page, browser, baseURL }, use) => {
+    const kept: Array<{ label: string; html: string }> = [];
+    await use(async (label) => {
+      kept.push({ label, html: (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "") });
+    });
+    if (kept.length === 0) return;
+    const context = await browser.newContext({ javaScriptEnabled: true, baseURL });
+    const checker = await context.newPage();
+    await checker.goto("/");
+    const found: string[] = [];
+    for (const { label, html } of kept) {
+      await checker.setContent(html);
+      found.push(...(await violations(checker, label)));
+    }
+    await context.close();
+    expect(found).toEqual([]);
+  },
+});
+
+test.describe.configure({ timeout: 180_000 });
+
+/** Submits the page's main form as the server sees it: without the browser's own checks. */
+async function submitUnchecked(page: Page, button: string) {
+  await page.locator("main form").last().evaluate((form) => form.setAttribute("novalidate", ""));
+  await page.getByRole("main").getByRole("button", { name: button }).click();
+}
+
+test("pages for visitors, with and without errors", async ({ page, axe }) => {
+  for (const path of ["/", "/login", "/register", "/forgot-password", "/verify-email", "/reset-password", "/no-such-page"]) {
+    await page.goto(path);
+    await axe(path);
+  }
+
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(uniqueEmail("nobody"));
+  await page.getByLabel("Password").fill("wrong password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await axe("/login with a refused login");
+
+  await page.goto("/register");
+  await page.getByLabel("Email").fill("not-an-address");
+  await page.getByLabel("Password").fill("short");
+  await submitUnchecked(page, "Register");
+  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await axe("/register with field errors");
+
+  await page.goto("/forgot-password");
+  await submitUnchecked(page, "Send the link");
+  await expect(page.getByText("Email is required")).toBeVisible();
+  await axe("/forgot-password with a field error");
+  await page.getByLabel("Email").fill(uniqueEmail("nobody"));
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await axe("/forgot-password sent");
+
+  await page.goto("/verify-email?token=not.a.token");
+  await axe("/verify-email with a bad link");
+  await submitRegistration(page, uniqueEmail("a11y"));
+  await axe("/verify-email after registering");
+  await page.goto("/reset-password?token=not-a-token");
+  await axe("/reset-password with a bad link");
+});
+
+test("pages for a signed-in person, with and without errors", async ({ page, axe }) => {
+  await register(page);
+  await axe("/dashboard");
+
+  await page.goto("/posts/new");
+  await axe("/posts/new");
+  await submitUnchecked(page, "Create post");
+  await expect(page.getByText("Title is required")).toBeVisible();
+  await axe("/posts/new with a field error");
+  await page.getByLabel("Title").fill("Accessible post");
+  await page.getByLabel("Content").fill("Some **Markdown** with a [link](https://example.com).");
+  await page.getByRole("button", { name: "Create post" }).click();
+  await expect(page).toHaveURL(/\/posts\/\d+$/);
+  await axe("/posts/:id");
+  await page.goto(`${new URL(page.url()).pathname}/edit`);
+  await axe("/posts/:id/edit");
+  await page.goto(`${new URL(page.url()).pathname.replace(/\/edit$/, "")}/delete`);
+  await axe("/posts/:id/delete");
+  await page.goto("/posts/2147483647");
+  await axe("a missing post");
+});
+
+test("the profile's pages and a password reset, with and without errors", async ({ page, axe }) => {
+  const { email } = await register(page);
+  await page.goto("/profile");
+  await axe("/profile");
+  await page.getByLabel("First name").evaluate((input) => input.removeAttribute("maxlength"));
+  await page.getByLabel("First name").fill("a".repeat(200));
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText(/Must be at most/)).toBeVisible();
+  await axe("/profile with a field error");
+
+  await page.goto("/profile/password");
+  await axe("/profile/password");
+  await page.getByLabel("Current password").fill("not my password");
+  await page.getByLabel("New password", { exact: true }).fill("a brand new passphrase");
+  await page.getByLabel("Repeat the new password").fill("another passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("The two passwords are not the same")).toBeVisible();
+  await axe("/profile/password with field errors");
+
+  await page.goto("/profile/email");
+  await axe("/profile/email");
+  await page.getByLabel("New email").fill(email);
+  await page.getByLabel("Current password").fill("whatever it is");
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page.getByText("This is already your email address.")).toBeVisible();
+  await axe("/profile/email with field errors");
+
+  await page.goto("/logout");
+  await axe("/logout");
+
+  await page.goto("/dashboard");
+  await logOut(page);
+  const since = Date.now();
+  await page.goto("/forgot-password");
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await page.goto(await emailedLink(mailDir(), { to: email, subject: SUBJECTS.reset, since, path: "/reset-password" }));
+  await axe("/reset-password");
+  await page.getByLabel("New password", { exact: true }).fill("eleven char");
+  await page.getByLabel("Repeat the new password").fill("eleven char");
+  await page.getByRole("button", { name: "Save the new password" }).click();
+  await expect(page.getByText(/password policy refused/)).toBeVisible();
+  await axe("/reset-password with Directus's refusal");
+});

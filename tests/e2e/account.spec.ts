@@ -1,0 +1,260 @@
+// The account flows by email, in both JavaScript modes, with the real mails Directus sends (read from
+// its mail sink): confirming a registration, resetting a password, and changing the password or the
+// email from the profile. The test Directus verifies email addresses and has a password policy of at
+// least 12 characters (global-setup.ts).
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
+import { keepingAlive, logIn, logOut, mailDir, PASSWORD, register, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+
+const NEW_PASSWORD = "a brand new passphrase";
+// Long enough for the app (8), too short for Directus's policy (12).
+const SHORT_FOR_DIRECTUS = "eleven char";
+
+function resetLink(email: string, since: number) {
+  return emailedLink(mailDir(), { to: email, subject: SUBJECTS.reset, since, path: "/reset-password" });
+}
+
+/** A second browser signed in as the same user (`page` kept alive meanwhile): its session must end when the password changes. */
+async function otherSession(page: Page, browser: Browser, email: string, password = PASSWORD): Promise<Page> {
+  const other = await browser.newPage();
+  await keepingAlive(page, "/dashboard", async () => {
+    await other.goto("/login");
+    await logIn(other, email, password);
+    await expect(other).toHaveURL(/\/dashboard$/);
+  });
+  return other;
+}
+
+async function expectEnded(other: Page) {
+  await other.goto("/dashboard");
+  await expect(other).toHaveURL(/\/login/);
+  await other.close();
+}
+
+/** Replaces the signature of a JWT in a link: the token reads the same but Directus did not sign it. */
+function tampered(link: string): string {
+  const url = new URL(link);
+  const [header, payload] = url.searchParams.get("token")!.split(".");
+  url.searchParams.set("token", `${header}.${payload}.bm90LXRoZS1zaWduYXR1cmU`);
+  return url.href;
+}
+
+test.describe("confirming a registration", () => {
+  test("the link confirms the address, and the login form starts with it", async ({ page }) => {
+    const email = uniqueEmail("confirm");
+    const since = Date.now();
+    await submitRegistration(page, email);
+    await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+    await expect(page.getByText(`We sent a link to ${email}.`)).toBeVisible();
+
+    await page.goto(await verificationLink(email, since));
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole("status")).toHaveText("Your email address is confirmed. Log in to continue.");
+    await expect(page.getByLabel("Email")).toHaveValue(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+  });
+
+  test("logging in before confirming says so and sends the link again; the new link works", async ({ page }) => {
+    const email = uniqueEmail("early");
+    const since = Date.now();
+    await submitRegistration(page, email);
+    await verificationLink(email, since);
+
+    await page.goto("/login");
+    await logIn(page, email);
+    await expect(page.getByRole("alert")).toHaveText("Your email address is not confirmed yet. Open the link we sent you, or send a new one.");
+    const resentAt = Date.now();
+    await page.getByRole("button", { name: "Send the link again" }).click();
+    await expect(page).toHaveURL(/\/verify-email$/);
+    await expect(page.getByRole("status").filter({ hasText: "again" })).toHaveText(`We sent the link to ${email} again.`);
+
+    await page.goto(await verificationLink(email, resentAt));
+    await expect(page).toHaveURL(/\/login$/);
+    await logIn(page, email);
+    await expect(page).toHaveURL(/\/dashboard$/);
+  });
+
+  test("a used, tampered or expired link says which, with a way on", async ({ page }) => {
+    const email = uniqueEmail("links");
+    const since = Date.now();
+    await submitRegistration(page, email);
+    const link = await verificationLink(email, since);
+
+    const tamperedReply = await page.goto(tampered(link));
+    expect(tamperedReply?.status()).toBe(400);
+    await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Send the link again" })).toBeVisible();
+
+    await page.goto(link);
+    await expect(page).toHaveURL(/\/login$/);
+    const used = await page.goto(link);
+    expect(used?.status()).toBe(409);
+    await expect(page.getByRole("heading", { name: "This link has already been used" })).toBeVisible();
+    await page.getByRole("main").getByRole("link", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+
+    // Written as Directus writes them, one hour past its end (the app reads the expiry before asking).
+    const url = new URL(link);
+    const [header, , signature] = url.searchParams.get("token")!.split(".");
+    const payload = Buffer.from(JSON.stringify({ email, scope: "pending-registration", iat: 1, exp: Math.floor(Date.now() / 1000) - 3600, iss: "directus" })).toString("base64url");
+    url.searchParams.set("token", `${header}.${payload}.${signature}`);
+    const expired = await page.goto(url.href);
+    expect(expired?.status()).toBe(410);
+    await expect(page.getByRole("heading", { name: "This link has expired" })).toBeVisible();
+  });
+});
+
+test.describe("resetting a forgotten password", () => {
+  test("from the login page to a new password: signed in here, every other session ended, the link used up", async ({ page, browser }) => {
+    const { email } = await register(page);
+    const other = await otherSession(page, browser, email);
+    await logOut(page);
+
+    await page.getByRole("link", { name: "Forgot password?" }).click();
+    await expect(page).toHaveURL(/\/forgot-password$/);
+    const since = Date.now();
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send the link" }).click();
+    await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+    const link = await resetLink(email, since);
+
+    await page.goto(link);
+    // The token moved into the session: the address bar no longer shows it.
+    await expect(page).toHaveURL(/\/reset-password$/);
+    await expect(page.getByText(`For ${email}.`)).toBeVisible();
+
+    await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("Repeat the new password").fill(`${NEW_PASSWORD}!`);
+    await page.getByRole("button", { name: "Save the new password" }).click();
+    await expect(page.getByText("The two passwords are not the same")).toBeVisible();
+    await expect(page.getByLabel("New password", { exact: true })).toHaveValue("");
+
+    await page.getByLabel("New password", { exact: true }).fill(SHORT_FOR_DIRECTUS);
+    await page.getByLabel("Repeat the new password").fill(SHORT_FOR_DIRECTUS);
+    await page.getByRole("button", { name: "Save the new password" }).click();
+    await expect(page.getByText("Directus's password policy refused this password.", { exact: false })).toBeVisible();
+    await expect(page.getByRole("alert")).toHaveText("Please correct the highlighted fields.");
+
+    await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("Repeat the new password").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "Save the new password" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(page.getByRole("status")).toHaveText("Your password has been changed. You are logged in here, and out everywhere else.");
+    await expectEnded(other);
+
+    await page.goto(link);
+    await expect(page).toHaveURL(/\/reset-password$/);
+    await page.getByLabel("New password", { exact: true }).fill("yet another passphrase");
+    await page.getByLabel("Repeat the new password").fill("yet another passphrase");
+    await page.getByRole("button", { name: "Save the new password" }).click();
+    await expect(page.getByRole("heading", { name: "This link has already been used" })).toBeVisible();
+
+    await logOut(page);
+    await logIn(page, email, NEW_PASSWORD);
+    await expect(page).toHaveURL(/\/dashboard$/);
+  });
+
+  test("every address gets the same answer, and only an account's address gets a mail", async ({ page }) => {
+    const { email } = await register(page);
+    await logOut(page);
+    const unknown = uniqueEmail("nobody");
+    const answers: string[] = [];
+    const since = Date.now();
+    for (const address of [email, unknown]) {
+      await page.goto("/forgot-password");
+      await page.getByLabel("Email").fill(address);
+      await page.getByRole("button", { name: "Send the link" }).click();
+      await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+      answers.push((await page.locator("main").innerText()).replaceAll(address, "ADDRESS"));
+    }
+    expect(answers[1]).toBe(answers[0]);
+    await resetLink(email, since);
+    expect(await emailsTo(mailDir(), { to: unknown, subject: SUBJECTS.reset, since })).toEqual([]);
+  });
+
+  test("a reset link that was tampered with, or no link at all, says so", async ({ page }) => {
+    const { email } = await register(page);
+    await logOut(page);
+    const since = Date.now();
+    await page.goto("/forgot-password");
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send the link" }).click();
+    const link = await resetLink(email, since);
+
+    await page.goto(tampered(link));
+    await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("Repeat the new password").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "Save the new password" }).click();
+    await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+
+    const none = await page.goto("/reset-password");
+    expect(none?.status()).toBe(400);
+    await expect(page.getByRole("heading", { name: "Open the link from your email" })).toBeVisible();
+  });
+});
+
+test.describe("the profile", () => {
+  test("changing the password needs the current one, keeps me signed in here and ends my other sessions", async ({ page, browser }) => {
+    const { email } = await register(page);
+    const other = await otherSession(page, browser, email);
+
+    await page.goto("/profile");
+    await page.getByRole("link", { name: "Change password" }).click();
+    await expect(page).toHaveURL(/\/profile\/password$/);
+    await page.getByLabel("Current password").fill("not my password");
+    await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("Repeat the new password").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("This is not your current password.")).toBeVisible();
+    await expect(page.getByLabel("Current password")).toHaveValue("");
+
+    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("Repeat the new password").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page).toHaveURL(/\/profile$/);
+    await expect(page.getByRole("status")).toHaveText("Your password has been changed. Every other session of your account has ended.");
+    await page.goto("/dashboard");
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expectEnded(other);
+
+    await logOut(page);
+    await logIn(page, email, NEW_PASSWORD);
+    await expect(page).toHaveURL(/\/dashboard$/);
+  });
+
+  test("changing the email sends a link to the new address; the account waits for it, then logs in with it", async ({ page, browser }) => {
+    const { email } = await register(page);
+    const other = await otherSession(page, browser, email);
+    const newEmail = uniqueEmail("moved");
+
+    await page.goto("/profile/email");
+    await page.getByLabel("New email").fill(newEmail);
+    await page.getByLabel("Current password").fill("not my password");
+    await page.getByRole("button", { name: "Change email" }).click();
+    await expect(page.getByText("This is not your current password.")).toBeVisible();
+    await expect(page.getByLabel("New email")).toHaveValue(newEmail);
+
+    const since = Date.now();
+    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Change email" }).click();
+    await expect(page).toHaveURL(/\/verify-email$/);
+    await expect(page.getByText("Your email address has been changed.", { exact: false })).toBeVisible();
+    await expect(page.getByText(`We sent a link to ${newEmail}.`)).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Log in" })).toBeVisible();
+    await expectEnded(other);
+
+    await page.goto("/login");
+    await logIn(page, email);
+    await expect(page.getByRole("alert")).toHaveText("Invalid email or password");
+
+    await page.goto(await verificationLink(newEmail, since));
+    await expect(page.getByLabel("Email")).toHaveValue(newEmail);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(page.getByText(newEmail).first()).toBeVisible();
+  });
+});

@@ -1,0 +1,26 @@
+// Reading what the test Directus mailed, from its mail sink's folder (scripts/lib/mail-sink.mjs).
+import { readMessages, waitForMessage, type KeptMessage } from "../../scripts/lib/mail-sink.mjs";
+
+export const SUBJECTS = { verify: "Verify your email address", reset: "Password Reset Request" } as const;
+
+type Wanted = { to: string; subject: string; /** Only messages received at or after this time (epoch ms). */ since?: number };
+
+function matches({ to, subject, since = 0 }: Wanted) {
+  return (message: KeptMessage) =>
+    message.subject === subject &&
+    message.to.some((address) => address.toLowerCase() === to.toLowerCase()) &&
+    Date.parse(message.receivedAt) >= since;
+}
+
+/** The first link to `path` in the first matching message, waiting for it to arrive. */
+export async function emailedLink(mailDir: string, wanted: Wanted & { path: string }): Promise<string> {
+  const message = await waitForMessage(mailDir, matches(wanted));
+  const link = message.links.find((href) => new URL(href, "http://x").pathname === wanted.path);
+  if (!link) throw new Error(`the message to ${wanted.to} has no link to ${wanted.path}: ${message.links.join(", ")}`);
+  return link;
+}
+
+/** Every matching message received so far. */
+export async function emailsTo(mailDir: string, wanted: Wanted): Promise<KeptMessage[]> {
+  return (await readMessages(mailDir)).filter(matches(wanted));
+}

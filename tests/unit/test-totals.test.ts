@@ -1,0 +1,42 @@
+// The line CI reads: a runner that crashed, or wrote no report, must never add up to a pass.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { addPlaywrightReport, addVitestReport, createTotals, isGreen, summaryLine } from "../../scripts/lib/test-totals.mjs";
+
+const dir = mkdtempSync(join(tmpdir(), "test-totals-"));
+function report(name: string, body: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(body));
+  return file;
+}
+
+describe("test totals", () => {
+  it("sums both runners' reports, counting flaky tests as failed", () => {
+    const totals = createTotals();
+    addVitestReport(totals, report("v.json", { numPassedTests: 10, numFailedTests: 0, numPendingTests: 1, numTodoTests: 0 }), 0);
+    addPlaywrightReport(totals, report("p.json", { stats: { expected: 5, unexpected: 1, flaky: 1, skipped: 2 } }), 1);
+    expect(summaryLine(totals)).toBe("15 passed, 2 failed, 3 skipped");
+    expect(isGreen(totals)).toBe(false);
+  });
+
+  it("is green only with no failure and every runner at exit 0", () => {
+    const totals = createTotals();
+    addVitestReport(totals, report("ok.json", { numPassedTests: 3, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0 }), 0);
+    expect(summaryLine(totals)).toBe("3 passed, 0 failed");
+    expect(isGreen(totals)).toBe(true);
+  });
+
+  it("counts a runner that wrote no report, or exited non-zero with nothing failed, as one failure", () => {
+    const missing = createTotals();
+    addPlaywrightReport(missing, join(dir, "never-written.json"), 1);
+    expect(summaryLine(missing)).toBe("0 passed, 1 failed");
+    expect(missing.problems).toEqual(["playwright exited with 1"]);
+
+    const crashed = createTotals();
+    addVitestReport(crashed, report("partial.json", { numPassedTests: 4, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0 }), 1);
+    expect(summaryLine(crashed)).toBe("4 passed, 1 failed");
+    expect(isGreen(crashed)).toBe(false);
+  });
+});
