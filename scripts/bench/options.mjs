@@ -5,7 +5,10 @@ const env = process.env;
 
 /** "single" (one Directus on SQLite, one app; the default) or "cluster" (scripts/lib/cluster/). */
 export const TARGET = env.BENCH_TARGET ?? "single";
-if (!["single", "cluster"].includes(TARGET)) throw new Error(`BENCH_TARGET must be "single" or "cluster", not "${TARGET}"`);
+if (!["single", "cluster"].includes(TARGET)) {
+  console.error(`npm run bench: BENCH_TARGET must be "single" or "cluster", not "${TARGET}"`);
+  process.exit(1);
+}
 const cluster = TARGET === "cluster";
 
 /** Seconds per side and cell, in alternating 2-second slices. */
