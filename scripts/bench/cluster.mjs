@@ -16,8 +16,8 @@ import { buildSnapshot } from "./build.mjs";
 import { onCleanup } from "./cleanup.mjs";
 import { clusterRow, printClusterReport } from "./cluster-report.mjs";
 import { processTreeCpu } from "./cpu.mjs";
-import { directusCallsPerView, discoverDirectusRequests } from "./discover.mjs";
-import { measureSides, warmUp } from "./load.mjs";
+import { benchPages, discoverDirectusRequests } from "./discover.mjs";
+import { measureSides, warmUpPages } from "./load.mjs";
 import { APP_NODE_ARGS, BASELINE, CONCURRENCY, DURATION, PAGES, SOURCE, WARMUP } from "./options.mjs";
 import { failedRows } from "./report.mjs";
 import { directusLogin, directusSessionToken, seed } from "./seed.mjs";
@@ -75,16 +75,8 @@ export async function benchCluster() {
   if (missing.length) throw new Error(`no PID for ${missing.join(", ")}`);
   const sampleCpu = processTreeCpu(pids);
 
-  const pages = [
-    { name: "dashboard", path: "/dashboard" },
-    { name: "post", path: postPath },
-  ].filter((page) => !PAGES || PAGES.includes(page.name));
+  const pages = await benchPages({ postPath, discovered, appUrl, cookie, pagesWanted: PAGES, log });
   for (const page of pages) {
-    const requests = discovered[page.path].requests;
-    if (requests.length !== 1) log(`${page.path} makes ${requests.length} Directus requests per view; the floor replays the first: ${requests.map((r) => r.path).join(", ")}`);
-    page.floorPath = requests[0]?.path;
-    page.directusPerView = discovered[page.path].perView;
-    page.serverTimingDirectusCalls = await directusCallsPerView(`${appUrl}${page.path}`, cookie);
     const app = { url: `${appUrl}${page.path}`, headers: { Cookie: cookie } };
     page.sides = {
       "1 app": { ...app, prepare: () => rotation.set(1) },
@@ -94,12 +86,7 @@ export async function benchCluster() {
     };
   }
 
-  if (WARMUP > 0) {
-    for (const page of pages) {
-      log(`warming up: ${page.name}, ${WARMUP} s on each side at c=${Math.max(...CONCURRENCY)}`);
-      await warmUp(page.sides, Math.max(...CONCURRENCY), WARMUP, sampleCpu);
-    }
-  }
+  await warmUpPages(pages, { seconds: WARMUP, connections: Math.max(...CONCURRENCY), sampleCpu, log });
 
   const load = [];
   for (const connections of CONCURRENCY) {

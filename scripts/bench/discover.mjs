@@ -65,3 +65,22 @@ export async function directusCallsPerView(url, cookie, views = 5) {
   }
   return calls / views;
 }
+
+/**
+ * The pages the benchmark loads (PAGES picks among them), each with the Directus request its floor
+ * replays and how many Directus calls a view makes (counted through the proxy and in Server-Timing).
+ */
+export async function benchPages({ postPath, discovered, appUrl, cookie, pagesWanted, log }) {
+  const pages = [
+    { name: "dashboard", path: "/dashboard" },
+    { name: "post", path: postPath },
+  ].filter((page) => !pagesWanted || pagesWanted.includes(page.name));
+  for (const page of pages) {
+    const requests = discovered[page.path].requests;
+    if (requests.length !== 1) log(`${page.path} makes ${requests.length} Directus requests per view; the floor replays the first: ${requests.map((r) => r.path).join(", ")}`);
+    page.floorPath = requests[0]?.path;
+    page.directusPerView = discovered[page.path].perView;
+    page.serverTimingDirectusCalls = await directusCallsPerView(`${appUrl}${page.path}`, cookie);
+  }
+  return pages;
+}

@@ -31,5 +31,8 @@ export type CpuSampler = () => Promise<Record<string, number>>;
 
 export declare function cannon(url: string, options: { connections: number; duration: number; headers: Record<string, string> }, sampleCpu: CpuSampler): Promise<Slice>;
 export declare function measureSides(sides: Record<string, Side>, connections: number, options: { duration: number; sampleCpu: CpuSampler }): Promise<Record<string, SideResult>>;
-export declare function warmUp(sides: Record<string, Side>, connections: number, seconds: number, sampleCpu: CpuSampler): Promise<void>;
+export declare function warmUpPages(
+  pages: Array<{ name: string; sides: Record<string, Side> }>,
+  options: { seconds: number; connections: number; sampleCpu: CpuSampler; log: (line: string) => void },
+): Promise<void>;
 export declare function combine(slices: Slice[]): SideResult;

@@ -42,10 +42,14 @@ export async function measureSides(sides, connections, { duration, sampleCpu }) 
 
 // Node's JIT (in the app and in Directus) takes thousands of requests to settle; a short warm-up
 // measures a cold app. Production servers run warm, so each side is warmed before it is measured.
-export async function warmUp(sides, connections, seconds, sampleCpu) {
-  for (const side of Object.values(sides)) {
-    await side.prepare?.();
-    await cannon(side.url, { connections, duration: seconds, headers: side.headers }, sampleCpu);
+export async function warmUpPages(pages, { seconds, connections, sampleCpu, log }) {
+  if (seconds <= 0) return;
+  for (const page of pages) {
+    log(`warming up: ${page.name}, ${seconds} s on each side at c=${connections}`);
+    for (const side of Object.values(page.sides)) {
+      await side.prepare?.();
+      await cannon(side.url, { connections, duration: seconds, headers: side.headers }, sampleCpu);
+    }
   }
 }
 

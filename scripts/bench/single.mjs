@@ -10,9 +10,9 @@ import { root } from "../lib/runtime.mjs";
 import { buildSnapshot } from "./build.mjs";
 import { onCleanup } from "./cleanup.mjs";
 import { peakRss, processCpu } from "./cpu.mjs";
-import { directusCallsPerView, discoverDirectusRequests } from "./discover.mjs";
+import { benchPages, discoverDirectusRequests } from "./discover.mjs";
 import { firstLoadJs } from "./first-load.mjs";
-import { measureSides, warmUp } from "./load.mjs";
+import { measureSides, warmUpPages } from "./load.mjs";
 import { APP_NODE_ARGS, BASELINE, CONCURRENCY, DURATION, PAGES, SOURCE, WARMUP } from "./options.mjs";
 import { failedRows } from "./report.mjs";
 import { appLogin, directusLogin, seed } from "./seed.mjs";
@@ -60,16 +60,8 @@ export async function benchSingle() {
   }
   const sampleCpu = processCpu(watched);
 
-  const pages = [
-    { name: "dashboard", path: "/dashboard" },
-    { name: "post", path: postPath },
-  ].filter((page) => !PAGES || PAGES.includes(page.name));
+  const pages = await benchPages({ postPath, discovered, appUrl: app.url, cookie, pagesWanted: PAGES, log });
   for (const page of pages) {
-    const requests = discovered[page.path].requests;
-    if (requests.length !== 1) log(`${page.path} makes ${requests.length} Directus requests per view; the floor replays the first: ${requests.map((r) => r.path).join(", ")}`);
-    page.floorPath = requests[0]?.path;
-    page.directusPerView = discovered[page.path].perView;
-    page.serverTimingDirectusCalls = await directusCallsPerView(`${app.url}${page.path}`, cookie);
     page.sides = {
       app: { url: `${app.url}${page.path}`, headers: { Cookie: cookie } },
       "bare React Router": { url: `${bareApp.url}/directus${page.floorPath}`, headers: {} },
@@ -79,12 +71,7 @@ export async function benchSingle() {
     if (baseline) page.sides[BASELINE_SIDE] = { url: `${baseline.url}${page.path}`, headers: { Cookie: baseline.cookie } };
   }
 
-  if (WARMUP > 0) {
-    for (const page of pages) {
-      log(`warming up: ${page.name}, ${WARMUP} s on each side at c=${Math.max(...CONCURRENCY)}`);
-      await warmUp(page.sides, Math.max(...CONCURRENCY), WARMUP, sampleCpu);
-    }
-  }
+  await warmUpPages(pages, { seconds: WARMUP, connections: Math.max(...CONCURRENCY), sampleCpu, log });
 
   const load = [];
   for (const connections of CONCURRENCY) {
