@@ -16,7 +16,7 @@ import { buildSnapshot } from "./build.mjs";
 import { onCleanup } from "./cleanup.mjs";
 import { clusterRow, printClusterReport } from "./cluster-report.mjs";
 import { processTreeCpu } from "./cpu.mjs";
-import { benchPages, discoverDirectusRequests } from "./discover.mjs";
+import { benchPages, discoverDirectusRequests, pageSummary } from "./discover.mjs";
 import { measureSides, warmUpPages } from "./load.mjs";
 import { APP_NODE_ARGS, BASELINE, CONCURRENCY, DURATION, PAGES, SOURCE, WARMUP } from "./options.mjs";
 import { failedRows } from "./report.mjs";
@@ -105,13 +105,7 @@ export async function benchCluster() {
     node: process.version,
     cores: cpus().length,
     loadAverage: { before: loadBefore, after: loadavg() },
-    pages: pages.map(({ name, path, floorPath, directusPerView, serverTimingDirectusCalls }) => ({
-      name,
-      path,
-      floor: `GET ${floorPath}`,
-      directusRequestsPerView: directusPerView,
-      serverTimingDirectusCalls,
-    })),
+    pages: pages.map(pageSummary),
     rotationCheck,
     load,
   };

@@ -84,3 +84,8 @@ export async function benchPages({ postPath, discovered, appUrl, cookie, pagesWa
   }
   return pages;
 }
+
+/** What the results file says about a page. */
+export function pageSummary({ name, path, floorPath, directusPerView, serverTimingDirectusCalls }) {
+  return { name, path, floor: `GET ${floorPath}`, directusRequestsPerView: directusPerView, serverTimingDirectusCalls };
+}

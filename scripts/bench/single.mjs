@@ -10,7 +10,7 @@ import { root } from "../lib/runtime.mjs";
 import { buildSnapshot } from "./build.mjs";
 import { onCleanup } from "./cleanup.mjs";
 import { peakRss, processCpu } from "./cpu.mjs";
-import { benchPages, discoverDirectusRequests } from "./discover.mjs";
+import { benchPages, discoverDirectusRequests, pageSummary } from "./discover.mjs";
 import { firstLoadJs } from "./first-load.mjs";
 import { measureSides, warmUpPages } from "./load.mjs";
 import { APP_NODE_ARGS, BASELINE, CONCURRENCY, DURATION, PAGES, SOURCE, WARMUP } from "./options.mjs";
@@ -107,13 +107,7 @@ export async function benchSingle() {
     warmupSeconds: WARMUP,
     baseline: BASELINE ?? null,
     node: process.version,
-    pages: pages.map(({ name, path, floorPath, directusPerView, serverTimingDirectusCalls }) => ({
-      name,
-      path,
-      floor: `GET ${floorPath}`,
-      directusRequestsPerView: directusPerView,
-      serverTimingDirectusCalls,
-    })),
+    pages: pages.map(pageSummary),
     load,
     appPeakRssMb: rss.hwmMb,
     firstLoad: { login, bare, ratioGzip: login.jsGzip / bare.jsGzip, ratioRaw: login.jsRaw / bare.jsRaw },
