@@ -1,22 +1,20 @@
-/** One autocannon run, with the CPU seconds each sampled name used during it. */
-export interface Slice {
+/** Throughput, latency and counts of a run of load, one slice or a side's slices combined. */
+export interface Counts {
   rps: number;
   p50: number;
   p99: number;
   non2xx: number;
   errors: number;
   requests: number;
+}
+
+/** One autocannon run, with the CPU seconds each sampled name used during it. */
+export interface Slice extends Counts {
   cpu: Record<string, number>;
 }
 
 /** A side's slices combined. */
-export interface SideResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  requests: number;
+export interface SideResult extends Counts {
   /** CPU milliseconds each sampled name spent per request answered. */
   cpuMsPerRequest: Record<string, number>;
 }
