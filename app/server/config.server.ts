@@ -48,6 +48,13 @@ function readBoundedInt(name: string, fallback: number, max: number): number {
   return value;
 }
 
+function readOptionalRedisUrl(): string | null {
+  const raw = process.env.REDIS_URL?.trim();
+  if (!raw) return null;
+  if (!/^rediss?:\/\/./.test(raw)) throw new ConfigError("REDIS_URL must be a redis:// or rediss:// URL");
+  return raw;
+}
+
 function readSwitch(name: string, fallback: boolean): boolean {
   const raw = process.env[name]?.trim();
   if (!raw) return fallback;
@@ -98,4 +105,7 @@ export const config = {
   serverTimingDetail: readSwitch("SERVER_TIMING_DETAIL", !isProduction),
   // How long a step of a multi-step flow (the sign-in code, two-factor set-up) waits: at most five minutes.
   twoFactorStepSeconds: readBoundedInt("TWO_FACTOR_STEP_MAX_AGE", 300, 300),
+  // Where the counters of failed checks and sent mails live, so every app instance counts together;
+  // unset, each process counts in its own memory (counters.server.ts).
+  redisUrl: readOptionalRedisUrl(),
 } as const;

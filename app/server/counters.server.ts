@@ -1,0 +1,83 @@
+// Counters shared by every app instance: failed checks of a secret (password, code) and mails sent,
+// per account, per IP or per address. They live in Redis when REDIS_URL is set (several app instances
+// then count together) and in this process's memory otherwise; when Redis cannot be reached, each
+// instance keeps counting in its own memory (rate-limiter-flexible's insurance limiter) rather than
+// letting everything through or refusing everyone.
+import { createHash } from "node:crypto";
+import { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { config } from "./config.server";
+
+export type CounterOptions = {
+  /** Unique per counter: keys of two counters never meet. */
+  name: string;
+  /** How many may be counted within `windowSeconds`; one more is refused. */
+  points: number;
+  windowSeconds: number;
+  /** Once over, refuse for this long (default: until the window ends). */
+  blockSeconds?: number;
+};
+
+export type Counted = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export type Counter = {
+  /** Counts one, atomically across instances; refused once `points` were counted within the window. */
+  hit(key: string): Promise<Counted>;
+  /** Whether the key is over its limit now, without counting. */
+  check(key: string): Promise<Counted>;
+  /** Forgets the key (e.g. a right password clears the failures before it). */
+  reset(key: string): Promise<void>;
+};
+
+let redis: Redis | null | undefined;
+
+// One connection per process, made on first use. No offline queue: while Redis is away a call fails
+// at once and the insurance limiter answers, instead of requests waiting for a reconnect.
+function redisClient(): Redis | null {
+  if (redis !== undefined) return redis;
+  redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+  // Errors are answered by the insurance limiter; one line per error would flood the log while it is down.
+  let reported = false;
+  redis?.on("error", (error) => {
+    if (!reported) console.error(`Redis for the app's counters: ${error.message}; counting in memory until it is back`);
+    reported = true;
+  });
+  redis?.on("ready", () => (reported = false));
+  return redis;
+}
+
+// Keys hold emails and IPs: only a hash of them reaches Redis or memory.
+export function counterKey(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\n")).digest("base64url").slice(0, 32);
+}
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+export function createCounter({ name, points, windowSeconds, blockSeconds = 0 }: CounterOptions): Counter {
+  const options = { keyPrefix: `app-counter:${name}`, points, duration: windowSeconds, blockDuration: blockSeconds };
+  const memory = new RateLimiterMemory(options);
+  const client = redisClient();
+  const limiter: RateLimiterAbstract = client ? new RateLimiterRedis({ ...options, storeClient: client, insuranceLimiter: memory }) : memory;
+
+  async function check(key: string): Promise<Counted> {
+    const res = await limiter.get(key);
+    if (!res || res.consumedPoints < points) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: seconds(res.msBeforeNext) };
+  }
+
+  return {
+    async hit(key) {
+      try {
+        await limiter.consume(key);
+        return { allowed: true };
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: seconds(error.msBeforeNext) };
+        throw error;
+      }
+    },
+    check,
+    async reset(key) {
+      await limiter.delete(key);
+    },
+  };
+}

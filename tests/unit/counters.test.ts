@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+// config.server.ts reads the environment once, at import: each case gets fresh modules.
+async function load(env: Record<string, string | undefined> = {}) {
+  vi.stubEnv("REDIS_URL", "");
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  vi.resetModules();
+  return import("#app/server/counters.server.ts");
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe("counters (in memory)", () => {
+  it("allows `points` hits in the window, then refuses with the seconds left", async () => {
+    const { createCounter } = await load();
+    const counter = createCounter({ name: "t1", points: 3, windowSeconds: 60 });
+    for (let i = 0; i < 3; i++) expect(await counter.hit("k")).toEqual({ allowed: true });
+    const refused = await counter.hit("k");
+    expect(refused.allowed).toBe(false);
+    expect(!refused.allowed && refused.retryAfterSeconds).toBeGreaterThan(55);
+    expect(!refused.allowed && refused.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect((await counter.check("k")).allowed).toBe(false);
+    // Another key, and the same key in another counter, count apart.
+    expect(await counter.hit("other")).toEqual({ allowed: true });
+    expect(await createCounter({ name: "t2", points: 1, windowSeconds: 60 }).hit("k")).toEqual({ allowed: true });
+  });
+
+  it("check counts nothing; reset forgets the key", async () => {
+    const { createCounter } = await load();
+    const counter = createCounter({ name: "t3", points: 1, windowSeconds: 60 });
+    for (let i = 0; i < 5; i++) expect(await counter.check("k")).toEqual({ allowed: true });
+    await counter.hit("k");
+    expect((await counter.check("k")).allowed).toBe(false);
+    await counter.reset("k");
+    expect(await counter.hit("k")).toEqual({ allowed: true });
+  });
+
+  it("parallel hits never let more than `points` through", async () => {
+    const { createCounter } = await load();
+    const counter = createCounter({ name: "t4", points: 1, windowSeconds: 60 });
+    const results = await Promise.all(Array.from({ length: 12 }, () => counter.hit("k")));
+    expect(results.filter((r) => r.allowed)).toHaveLength(1);
+  });
+
+  it("a block outlasts the window", async () => {
+    const { createCounter } = await load();
+    const counter = createCounter({ name: "t5", points: 1, windowSeconds: 1, blockSeconds: 120 });
+    await counter.hit("k");
+    const refused = await counter.hit("k");
+    expect(!refused.allowed && refused.retryAfterSeconds).toBeGreaterThan(100);
+  });
+
+  it("keys are hashes: no email or IP in them", async () => {
+    const { counterKey } = await load();
+    const key = counterKey("owner@example.com", "203.0.113.9");
+    expect(key).not.toContain("owner");
+    expect(key).not.toContain("203");
+    expect(key).toBe(counterKey("owner@example.com", "203.0.113.9"));
+    expect(key).not.toBe(counterKey("owner@example.com", "203.0.113.8"));
+  });
+
+  it("REDIS_URL must be a redis URL, and the message does not echo it (it may hold a password)", async () => {
+    await expect(load({ REDIS_URL: "http://user:hunter2@host" })).rejects.toThrow(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL$/);
+  });
+});
