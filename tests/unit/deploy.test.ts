@@ -80,6 +80,11 @@ describe("the settings files both read (deploy/*.env)", () => {
     expect(appEnv(settings)).toMatchObject(APP_CLUSTER_ENV);
   });
 
+  it("let Directus take X-Forwarded-For only from the proxy's private network, never from any proxy", () => {
+    // Directus's default (true) believes whatever a direct caller writes there, defeating per-IP limits.
+    expect(DIRECTUS_CLUSTER_ENV.IP_TRUST_PROXY).toBe("loopback,uniquelocal");
+  });
+
   it("are what compose.yaml gives Directus and the app", () => {
     expect(block(["x-directus"])).toContain("  env_file: [deploy/directus.env]");
     expect(block(["services", "app"])).toContain("    env_file: [deploy/app.env]");
@@ -123,6 +128,19 @@ describe("compose.yaml", () => {
       expect(environmentValue(["services", "proxy"], `DIRECTUS_${i}_ADDR`)).toBe("directus:8055");
       expect(environmentValue(["services", "proxy"], `APP_${i}_ADDR`)).toBe(`app:${appPort}`);
     }
+  });
+
+  it("publishes only the app; Directus (its admin app) on the host's loopback at most", () => {
+    // Anyone who reaches Directus directly skips every check the app makes (issue 23).
+    const published = block(["services", "proxy", "ports"]).map((line) => line.trim().replace(/^- "?|"$/g, ""));
+    expect(published).toEqual(["${APP_PORT:-3000}:3000", "127.0.0.1:${DIRECTUS_PORT:-8055}:8055"]);
+    for (const service of keys(["services"]).filter((name) => name !== "proxy")) {
+      expect(block(["services", service]).some((line) => /^\s{4}ports:/.test(line))).toBe(false);
+    }
+  });
+
+  it("gives the app the shared Redis for its counters, as the cluster test does", () => {
+    expect(environmentValue(["services", "app"], "REDIS_URL")).toBe(environmentValue(["x-directus"], "REDIS"));
   });
 
   it("asks for every variable it reads from .env in deploy/.env.example", () => {
