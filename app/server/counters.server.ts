@@ -31,11 +31,11 @@ export type Counter = {
 
 let redis: Redis | null | undefined;
 
-// One connection per process, made on first use. No offline queue: while Redis is away a call fails
-// at once and the insurance limiter answers, instead of requests waiting for a reconnect.
+// One connection per process, made on first use. A call waits for the connection (the first ones
+// do) for at most a second; past that, or while Redis is away, the insurance limiter answers.
 function redisClient(): Redis | null {
   if (redis !== undefined) return redis;
-  redis = config.redisUrl ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+  redis = config.redisUrl ? new Redis(config.redisUrl, { commandTimeout: 1000, maxRetriesPerRequest: 1 }) : null;
   // Errors are answered by the insurance limiter; one line per error would flood the log while it is down.
   let reported = false;
   redis?.on("error", (error) => {
