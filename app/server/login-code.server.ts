@@ -7,7 +7,7 @@ import { logIn } from "./auth.server";
 import { failureMessage, failureStatus } from "./failure-messages.server";
 import { flash, signIn, type SessionState } from "./session.server";
 import { beginStep, currentStep, endStep, type LoginCodeStep } from "./steps.server";
-import { beginSecretCheck, claimCode, type SecretCheck } from "./throttle.server";
+import { beginSecretCheck, claimCode, tooManyWrongMessage, type SecretCheck } from "./throttle.server";
 
 // Longer is no page of ours; it would only crowd the cookie.
 const REDIRECT_MAX = 512;
@@ -48,7 +48,7 @@ export type CodeResult = { ok: true; redirectTo: string } | { ok: false; message
  */
 export async function signInWithCode(state: SessionState, step: LoginCodeStep, code: string, clientIp: string | null): Promise<CodeResult> {
   const check = await beginSecretCheck({ email: step.email });
-  if (check.refused) throw startOver(state, TOO_MANY_WRONG_CODES);
+  if (check.refused) throw startOver(state, tooManyWrongMessage("codes", check.retryAfterSeconds));
   if (!(await claimCode(step.email, code))) return wrongCode(state, check);
   const result = await logIn(step.email, step.password, clientIp, code);
   if (result.ok) {

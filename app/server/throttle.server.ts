@@ -117,9 +117,10 @@ export async function endSessionAfterWrongSecrets(state: SessionState, clientIp:
   throw redirect("/login");
 }
 
-/** "Try again in …" for a check refused before it was made. */
-export function tooManyWrongMessage(retryAfterSeconds: number): string {
-  return `Too many wrong attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute${retryAfterSeconds > 60 ? "s" : ""}.`;
+/** "Try again in …" for a check refused before it was made: the account's wrong answers wait out their window. */
+export function tooManyWrongMessage(what: "attempts" | "codes", retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return `Too many wrong ${what}. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
 
 /**

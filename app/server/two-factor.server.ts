@@ -84,7 +84,7 @@ async function startSetup({ session, user }: SignedIn, password: string, clientI
   const token = session.session.get("tokens")?.accessToken;
   // Directus's check here neither counts nor slows guesses: the app bounds them.
   const check = await beginSecretCheck({ userId: user.id });
-  if (check.refused) return answer({}, tooManyWrongMessage(check.retryAfterSeconds), 429);
+  if (check.refused) return answer({}, tooManyWrongMessage("attempts", check.retryAfterSeconds), 429);
   try {
     const generated = await directusClient({ token, clientIp }).request(generateTwoFactorSecret(password));
     await check.right();
@@ -138,7 +138,7 @@ async function endOtherSessions({ directus, user }: SignedIn): Promise<boolean> 
 async function disable({ directus, session, user }: SignedIn, code: string, clientIp: string | null): Promise<TwoFactorAnswer> {
   // Directus's own check of this code neither counts nor slows guesses, and accepts a code again.
   const check = await beginSecretCheck({ userId: user.id });
-  if (check.refused) return answer({}, tooManyWrongMessage(check.retryAfterSeconds), 429);
+  if (check.refused) return answer({}, tooManyWrongMessage("attempts", check.retryAfterSeconds), 429);
   const wrong = async () => {
     if (await check.wrong()) await endSessionAfterWrongSecrets(session, clientIp);
     return answer({}, WRONG_CODE, 400);
