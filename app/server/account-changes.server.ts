@@ -16,7 +16,8 @@ import type { SignedIn } from "./require-user.server";
 import { signIn, signOut, updateSession } from "./session.server";
 import { beginSecretCheck, endSessionAfterWrongSecrets } from "./throttle.server";
 
-type Failure = { ok: false; failure: DirectusFailure };
+/** `retryAfterSeconds`: the account had too many wrong current passwords; nothing was checked. */
+export type Failure = { ok: false; failure: DirectusFailure; retryAfterSeconds?: number };
 type UserFields = Pick<DirectusUser, "id" | "email" | "first_name" | "last_name">;
 const userFields = ["id", "email", "first_name", "last_name"] as const;
 
@@ -32,7 +33,7 @@ type Confirmed = { client: Directus; keep: (me: UserFields) => void; abandon: ()
  */
 async function confirmCurrentPassword(signedIn: SignedIn, password: string, clientIp: string | null): Promise<{ ok: true; confirmed: Confirmed } | Failure> {
   const check = await beginSecretCheck({ userId: signedIn.user.id });
-  if (check.refused) return { ok: false, failure: { kind: "rate-limited" } };
+  if (check.refused) return { ok: false, failure: { kind: "rate-limited" }, retryAfterSeconds: check.retryAfterSeconds };
   const result = await openWithPassword(signedIn, password, clientIp);
   if (result.ok) await check.right();
   else if (result.failure.kind !== "unauthorized") await check.unchecked();

@@ -117,14 +117,19 @@ describe("failed logins are throttled, never a suspended account", () => {
     owner.clearCookies();
     const replies = await wrongLogins(email, 30, () => newIp());
     expect(await statusOf(id)).toBe("active");
-    expectThrottledAfterSomeFailures(replies);
-    const wait = retryAfterOf(replies.at(-1)!);
-    // 3 s in this stack (LOGIN_ACCOUNT_BLOCK_SECONDS); never more than a minute.
-    expect(wait).toBeLessThanOrEqual(3);
-    const blocked = await owner.post("/login", { email, password: TEST_PASSWORD }, from(newIp()));
-    expect(blocked.status).toBe(429);
-    await sleep(retryAfterOf(blocked) * 1000 + 200);
-    const reply = await owner.post("/login", { email, password: TEST_PASSWORD }, from(newIp()));
+    // Each from a new IP: only the account-wide counter can refuse them, and its wait is short (3 s in
+    // this stack, LOGIN_ACCOUNT_BLOCK_SECONDS; never over 60). A slow machine may see a block end and
+    // a new one begin within the 30, so only the waits are asserted, not where the 429s fall.
+    const throttled = replies.filter((reply) => reply.status === 429);
+    expect(throttled.length, replies.map((r) => r.status).join(",")).toBeGreaterThan(0);
+    expect(replies.every((reply) => reply.status === 401 || reply.status === 429)).toBe(true);
+    for (const reply of throttled) expect(retryAfterOf(reply)).toBeLessThanOrEqual(3);
+    // The owner gets in once the wait, if any is left, is over.
+    let reply = await owner.post("/login", { email, password: TEST_PASSWORD }, from(newIp()));
+    if (reply.status === 429) {
+      await sleep(retryAfterOf(reply) * 1000 + 200);
+      reply = await owner.post("/login", { email, password: TEST_PASSWORD }, from(newIp()));
+    }
     expect([reply.status, reply.path]).toEqual([200, "/dashboard"]);
   });
 
@@ -155,8 +160,11 @@ describe("failed logins are throttled, never a suspended account", () => {
 
 describe("password and code checks in a signed-in session are bounded", () => {
   it("40 wrong passwords at two-factor set-up, then the right one: the set-up never opens, the session has ended", async () => {
-    const { client, id } = await member("bounded-start");
+    const { client, id, email } = await member("bounded-start");
     const token = tokenOf(client)!;
+    // The owner, signed in elsewhere before the guessing began.
+    const owner = new HttpSession(stack.app.url);
+    await owner.login(email);
     const replies: Reply[] = [];
     for (let i = 0; i < 40; i++) replies.push(await client.post("/profile/two-factor", { intent: "start", password: `wrong-${i}` }));
     const right = await client.post("/profile/two-factor", { intent: "start", password: TEST_PASSWORD });
@@ -167,6 +175,11 @@ describe("password and code checks in a signed-in session are bounded", () => {
     // The login page said why, once the session ended.
     expect(replies.some((reply) => reply.path === "/login" && reply.body.includes("Too many wrong attempts"))).toBe(true);
     expect(await statusOf(id)).toBe("active");
+    // The owner's other session is kept, but checks nothing until the account's window ends.
+    const refused = await owner.post("/profile/two-factor", { intent: "start", password: TEST_PASSWORD });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatch(/Too many wrong attempts\. Try again in \d+ minutes?\./);
+    expect((await owner.get("/dashboard", { follow: false })).status).toBe(200);
   });
 
   it("40 wrong current passwords at the password change, then the right one: nothing changes, the session has ended", async () => {
@@ -182,8 +195,13 @@ describe("password and code checks in a signed-in session are bounded", () => {
     expect(await tokenAlive(token)).toBe(false);
     expect(replies.some((reply) => reply.path === "/login" && reply.body.includes("Too many wrong attempts"))).toBe(true);
     expect(await statusOf(id)).toBe("active");
-    // The old password still opens the account; the new one does not.
-    await new HttpSession(stack.app.url).login(email);
+    // The old password still opens the account; another session checks no password for now.
+    const owner = new HttpSession(stack.app.url);
+    await owner.login(email);
+    const refused = await owner.post("/profile/password", { currentPassword: TEST_PASSWORD, password: newPassword, confirmPassword: newPassword });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatch(/Too many wrong attempts\. Try again in \d+ minutes?\./);
+    expect((await owner.get("/dashboard", { follow: false })).status).toBe(200);
   });
 
   it("40 wrong codes when turning two-factor off, then the right one: it stays on, the session has ended", async () => {
