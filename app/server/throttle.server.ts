@@ -4,8 +4,7 @@
 // session or a half-finished login counts its wrong answers per account; an accepted two-factor code
 // is used once. Why and the numbers: docs/decisions/013-throttling-not-lockout.md.
 import { redirect } from "react-router";
-import type { AuthResult } from "./auth.server";
-import { endDirectusSession } from "./auth.server";
+import { endDirectusSession, type AuthResult } from "./auth.server";
 import { config } from "./config.server";
 import { counterKey, createCounter, type Counted } from "./counters.server";
 import { signOut, type SessionState } from "./session.server";
@@ -47,11 +46,9 @@ export type ThrottledLogin = { throttled: true; retryAfterSeconds: number };
  */
 export async function throttledLogin(email: string, clientIp: string | null, attempt: () => Promise<AuthResult>): Promise<AuthResult | ThrottledLogin> {
   const account = email.toLowerCase();
-  const counters = [
-    { counter: perAccountAndIp, key: counterKey(account, clientIp ?? "unknown") },
-    { counter: perAccount, key: counterKey(account) },
-    { counter: perIp, key: counterKey(clientIp ?? "unknown") },
-  ];
+  const ip = clientIp ?? "unknown";
+  const pair = { counter: perAccountAndIp, key: counterKey(account, ip) };
+  const counters = [pair, { counter: perAccount, key: counterKey(account) }, { counter: perIp, key: counterKey(ip) }];
   // Over already: one more hit starts (or reads) the block, and nothing else is counted.
   for (const { counter, key } of counters) {
     if (!(await counter.check(key)).allowed) return throttled([await counter.hit(key)]);
@@ -65,7 +62,7 @@ export async function throttledLogin(email: string, clientIp: string | null, att
   const result = await attempt();
   const passwordRight = result.ok || result.codeRefused === true;
   if (passwordRight) {
-    await Promise.all([counters[0]!.counter.reset(counters[0]!.key), counters[1]!.counter.forgive(counters[1]!.key), counters[2]!.counter.forgive(counters[2]!.key)]);
+    await Promise.all(counters.map(({ counter, key }) => (counter === pair.counter ? counter.reset(key) : counter.forgive(key))));
   } else if (result.failure.kind !== "unauthorized") {
     await Promise.all(counters.map(({ counter, key }) => counter.forgive(key)));
   }
