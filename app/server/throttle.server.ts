@@ -55,7 +55,7 @@ export async function throttledLogin(email: string, clientIp: string | null, att
   }
   const hits = await Promise.all(counters.map(({ counter, key }) => counter.hit(key)));
   if (hits.some((hit) => !hit.allowed)) {
-    // Lost a race to a parallel attempt: this one never reaches Directus, so it costs nothing.
+    // Lost a race to a parallel attempt: it never reaches Directus, so the counters that let it through take their point back.
     await Promise.all(counters.map(({ counter, key }, i) => (hits[i]!.allowed ? counter.forgive(key) : null)));
     return throttled(hits);
   }
