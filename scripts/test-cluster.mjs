@@ -2,7 +2,8 @@
 // Directus and two app instances; scripts/lib/cluster/), then against it the Playwright suite and
 // the cluster tests (tests/cluster, Vitest). Stops everything it started, also on failure or
 // Ctrl-C, and ends with one line: "N passed, N failed".
-// `npm run test:cluster -- e2e` or `-- cluster` runs only that part against the cluster.
+// `npm run test:cluster -- e2e` or `-- cluster` runs only that part against the cluster; with
+// `-- cluster tests/cluster/x.test.ts` only those cluster test files.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -16,7 +17,9 @@ import { assertPinnedNode, root } from "./lib/runtime.mjs";
 import { addPlaywrightReport, addVitestReport, createTotals, isGreen, summaryLine } from "./lib/test-totals.mjs";
 
 assertPinnedNode();
-const parts = process.argv.slice(2);
+const args = process.argv.slice(2);
+const clusterFiles = args.filter((arg) => arg.endsWith(".ts"));
+const parts = args.filter((arg) => !arg.endsWith(".ts"));
 const runs = (part) => parts.length === 0 || parts.includes(part);
 // The browser first, as npm test does: not after a minute of starting the cluster.
 if (runs("e2e")) {
@@ -98,7 +101,7 @@ async function runPlaywright(settings) {
 /** The cluster tests (burst, fault, column sizes); they read the same settings file. */
 async function runClusterTests(settings) {
   const vitestJson = join(dir, "vitest.json");
-  const vitestStatus = await run(bin("vitest"), ["run", "--project", "cluster", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`], {
+  const vitestStatus = await run(bin("vitest"), ["run", "--project", "cluster", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`, ...clusterFiles], {
     CLUSTER_SETTINGS: settings.file,
     CLUSTER_CONTROL_URL: control.url,
   });

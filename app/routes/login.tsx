@@ -13,8 +13,15 @@ import { readForm } from "#app/server/form.server.ts";
 import { awaitCode } from "#app/server/login-code.server.ts";
 import { requireAnonymous } from "#app/server/require-user.server.ts";
 import { getSessionState, signIn, takeFlash } from "#app/server/session.server.ts";
+import { throttledLogin, waitMessage } from "#app/server/throttle.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Log in" }];
+
+// A throttled attempt's wait, from the action to the response (React Router keeps action headers otherwise).
+export const headers: Route.HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export function loader({ context }: Route.LoaderArgs) {
   requireAnonymous(context);
@@ -35,7 +42,12 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (!parsed.ok) return data({ attempt, email, errors: parsed.errors, formError: null, unverified: false }, { status: 400 });
 
   const state = getSessionState(context);
-  const result = await logIn(parsed.data.email, parsed.data.password, clientIp(request));
+  const ip = clientIp(request);
+  const result = await throttledLogin(parsed.data.email, ip, () => logIn(parsed.data.email, parsed.data.password, ip));
+  if ("throttled" in result) {
+    const headers = { "Retry-After": String(result.retryAfterSeconds) };
+    return data({ attempt, email, errors: {}, formError: waitMessage(result.retryAfterSeconds), unverified: false }, { status: 429, headers });
+  }
   // The password was right and the account has two-factor sign-in: the code is next.
   if (!result.ok && result.codeRefused) throw awaitCode(getSessionState(context), parsed.data);
   if (!result.ok) {

@@ -31,7 +31,7 @@ export async function action(args: Route.ActionArgs) {
   }
 
   const result = await changeEmail(signedIn, parsed.data.email, parsed.data.currentPassword, clientIp(args.request));
-  if (!result.ok) return accountChangeFailure(result.failure, attempt, email);
+  if (!result.ok) return accountChangeFailure(result, attempt, email);
   if (result.verification === "sent") throw redirect("/verify-email");
   flash(signedIn.session, `Your email address is now ${parsed.data.email}. Every other session of your account has ended.`);
   throw redirect("/profile");

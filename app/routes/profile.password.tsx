@@ -29,7 +29,7 @@ export async function action(args: Route.ActionArgs) {
 
   const { currentPassword, password } = parsed.data;
   const result = await changePassword(signedIn, currentPassword, password, clientIp(args.request));
-  if (!result.ok) return accountChangeFailure(result.failure, attempt);
+  if (!result.ok) return accountChangeFailure(result, attempt);
   flash(signedIn.session, PASSWORD_CHANGED_MESSAGE);
   throw redirect("/profile");
 }

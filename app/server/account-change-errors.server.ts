@@ -2,7 +2,9 @@
 import { data } from "react-router";
 import type { DirectusFailure } from "./directus-errors.server";
 import { failureMessage, failureStatus } from "./failure-messages.server";
+import type { Failure } from "./account-changes.server";
 import { isPasswordRefusal, PASSWORD_POLICY_MESSAGE } from "./registration-errors.server";
+import { tooManyWrongMessage } from "./throttle.server";
 
 function fieldErrors(failure: DirectusFailure): Record<string, string> | null {
   // The current password is checked by logging in with it.
@@ -14,10 +16,8 @@ function fieldErrors(failure: DirectusFailure): Record<string, string> | null {
   return null;
 }
 
-export function accountChangeFailure(failure: DirectusFailure, attempt: string, email?: string) {
+export function accountChangeFailure({ failure, retryAfterSeconds }: Failure, attempt: string, email?: string) {
   const errors = fieldErrors(failure);
-  return data(
-    { attempt, email, errors: errors ?? {}, formError: errors ? null : failureMessage(failure) },
-    { status: errors ? 400 : failureStatus(failure) },
-  );
+  const formError = retryAfterSeconds ? tooManyWrongMessage("attempts", retryAfterSeconds) : failureMessage(failure);
+  return data({ attempt, email, errors: errors ?? {}, formError: errors ? null : formError }, { status: errors ? 400 : failureStatus(failure) });
 }

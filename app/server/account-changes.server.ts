@@ -14,8 +14,10 @@ import { directusClient, type Directus, type DirectusUser } from "./directus.ser
 import { sendVerificationAgain, verifiesEmail } from "./registration.server";
 import type { SignedIn } from "./require-user.server";
 import { signIn, signOut, updateSession } from "./session.server";
+import { beginSecretCheck, endSessionAfterWrongSecrets } from "./throttle.server";
 
-type Failure = { ok: false; failure: DirectusFailure };
+/** `retryAfterSeconds`: the account had too many wrong current passwords; nothing was checked. */
+export type Failure = { ok: false; failure: DirectusFailure; retryAfterSeconds?: number };
 type UserFields = Pick<DirectusUser, "id" | "email" | "first_name" | "last_name">;
 const userFields = ["id", "email", "first_name", "last_name"] as const;
 
@@ -24,8 +26,22 @@ export const EMAIL_CHANGED_MESSAGE = "Your email address has been changed. Confi
 /** The session a change goes through, and how this browser keeps it afterwards. */
 type Confirmed = { client: Directus; keep: (me: UserFields) => void; abandon: () => Promise<void> };
 
-/** Checks the current password by logging in with it; "unauthorized" when it is wrong. */
+/**
+ * Checks the current password by logging in with it; "unauthorized" when it is wrong. Wrong ones are
+ * counted per account (throttle.server.ts): one too many ends this session; over the limit, nothing
+ * is checked ("rate-limited").
+ */
 async function confirmCurrentPassword(signedIn: SignedIn, password: string, clientIp: string | null): Promise<{ ok: true; confirmed: Confirmed } | Failure> {
+  const check = await beginSecretCheck({ userId: signedIn.user.id });
+  if (check.refused) return { ok: false, failure: { kind: "rate-limited" }, retryAfterSeconds: check.retryAfterSeconds };
+  const result = await openWithPassword(signedIn, password, clientIp);
+  if (result.ok) await check.right();
+  else if (result.failure.kind !== "unauthorized") await check.unchecked();
+  else if (await check.wrong()) await endSessionAfterWrongSecrets(signedIn.session, clientIp);
+  return result;
+}
+
+async function openWithPassword(signedIn: SignedIn, password: string, clientIp: string | null): Promise<{ ok: true; confirmed: Confirmed } | Failure> {
   try {
     const tokens = await openDirectusSession(signedIn.user.email, password, { clientIp });
     return {

@@ -108,4 +108,21 @@ export const config = {
   // Where the counters of failed checks and sent mails live, so every app instance counts together;
   // unset, each process counts in its own memory (counters.server.ts).
   redisUrl: readOptionalRedisUrl(),
+  // Guessing passwords and codes (throttle.server.ts, docs/decisions/013-throttling-not-lockout.md).
+  throttle: {
+    /** The window every login-failure counter counts in. */
+    windowSeconds: readPositiveInt("LOGIN_FAILURE_WINDOW", 15 * 60),
+    /** Failed logins for one account from one IP before that pair waits `blockSeconds`. */
+    perAccountAndIp: readPositiveInt("LOGIN_FAILURES_PER_ACCOUNT_AND_IP", 10),
+    /** Failed logins for one account from anywhere before everyone waits `accountBlockSeconds`. */
+    perAccount: readPositiveInt("LOGIN_FAILURES_PER_ACCOUNT", 20),
+    /** Failed logins from one IP, whatever the accounts, before that IP waits `blockSeconds`. */
+    perIp: readPositiveInt("LOGIN_FAILURES_PER_IP", 100),
+    blockSeconds: readPositiveInt("LOGIN_BLOCK_SECONDS", 15 * 60),
+    // A stranger's failures may cost the owner a minute at most, never the account.
+    accountBlockSeconds: readBoundedInt("LOGIN_ACCOUNT_BLOCK_SECONDS", 60, 60),
+    /** Wrong passwords or codes per account in a session or a half-finished login before it ends. */
+    wrongSecrets: readPositiveInt("WRONG_SECRET_LIMIT", 5),
+    wrongSecretWindowSeconds: readPositiveInt("WRONG_SECRET_WINDOW", 15 * 60),
+  },
 } as const;

@@ -27,6 +27,8 @@ export type Counter = {
   check(key: string): Promise<Counted>;
   /** Forgets the key (e.g. a right password clears the failures before it). */
   reset(key: string): Promise<void>;
+  /** Takes one count back (a hit that turned out not to be a failure). */
+  forgive(key: string): Promise<void>;
 };
 
 let redis: Redis | null | undefined;
@@ -78,6 +80,9 @@ export function createCounter({ name, points, windowSeconds, blockSeconds = 0 }:
     check,
     async reset(key) {
       await limiter.delete(key);
+    },
+    async forgive(key) {
+      await limiter.reward(key, 1);
     },
   };
 }

@@ -6,14 +6,9 @@ import { safeRedirect } from "#app/lib/safe-redirect.ts";
 import { logIn } from "./auth.server";
 import { failureMessage, failureStatus } from "./failure-messages.server";
 import { flash, signIn, type SessionState } from "./session.server";
-import { beginStep, currentStep, endStep, updateStep, type LoginCodeStep } from "./steps.server";
+import { beginStep, currentStep, endStep, type LoginCodeStep } from "./steps.server";
+import { beginSecretCheck, claimCode, tooManyWrongMessage, type SecretCheck } from "./throttle.server";
 
-/**
- * Wrong codes before the login starts over. Directus counts the password step and every wrong code
- * as failed logins and suspends the account after `auth_login_attempts` (25 by default) in a row;
- * five per round leaves a person four rounds before that.
- */
-export const MAX_WRONG_CODES = 5;
 // Longer is no page of ours; it would only crowd the cookie.
 const REDIRECT_MAX = 512;
 
@@ -26,7 +21,7 @@ const PASSWORD_NO_LONGER_WORKS = "Please log in again.";
 /** After a right password for an account with two-factor sign-in: keep what the code step needs. */
 export function awaitCode(state: SessionState, { email, password, redirectTo }: { email: string; password: string; redirectTo?: string }) {
   const target = safeRedirect(redirectTo);
-  beginStep(state, { name: "login-code", email, password, redirectTo: target.length <= REDIRECT_MAX ? target : "/dashboard", wrongCodes: 0 });
+  beginStep(state, { name: "login-code", email, password, redirectTo: target.length <= REDIRECT_MAX ? target : "/dashboard" });
   return redirect("/login/code");
 }
 
@@ -46,21 +41,30 @@ export function startOver(state: SessionState, message?: string) {
 
 export type CodeResult = { ok: true; redirectTo: string } | { ok: false; message: string; status: number };
 
-/** Logs in with the kept credentials and the code; a redirect is thrown when the login must start over. */
+/**
+ * Logs in with the kept credentials and the code; a redirect is thrown when the login must start
+ * over. Wrong codes are counted per account on the server (throttle.server.ts), so a replayed step
+ * cookie resets nothing, and a code is claimed before Directus sees it, so it works once.
+ */
 export async function signInWithCode(state: SessionState, step: LoginCodeStep, code: string, clientIp: string | null): Promise<CodeResult> {
+  const check = await beginSecretCheck({ email: step.email });
+  if (check.refused) throw startOver(state, tooManyWrongMessage("codes", check.retryAfterSeconds));
+  if (!(await claimCode(step.email, code))) return wrongCode(state, check);
   const result = await logIn(step.email, step.password, clientIp, code);
   if (result.ok) {
+    await check.right();
     signIn(state, result.session);
     return { ok: true, redirectTo: step.redirectTo };
   }
-  if (result.codeRefused) {
-    const wrongCodes = step.wrongCodes + 1;
-    if (wrongCodes >= MAX_WRONG_CODES) throw startOver(state, TOO_MANY_WRONG_CODES);
-    updateStep(state, { ...step, wrongCodes });
-    return { ok: false, message: WRONG_CODE, status: 401 };
-  }
+  if (result.codeRefused) return wrongCode(state, check);
+  await check.unchecked();
   // The password changed, or the account was suspended, since the first step.
   if (result.failure.kind === "unauthorized") throw startOver(state, PASSWORD_NO_LONGER_WORKS);
-  // Directus down or rate-limiting: the step stays, so the same code can be tried again.
+  // Directus down or rate-limiting: the step stays, so the code can be tried again (a fresh one: this one is claimed).
   return { ok: false, message: failureMessage(result.failure), status: failureStatus(result.failure) };
+}
+
+async function wrongCode(state: SessionState, check: SecretCheck): Promise<CodeResult> {
+  if (await check.wrong()) throw startOver(state, TOO_MANY_WRONG_CODES);
+  return { ok: false, message: WRONG_CODE, status: 401 };
 }

@@ -15,8 +15,6 @@ export type LoginCodeStep = {
   password: string;
   /** Where the login goes once the code is right (already made safe). */
   redirectTo: string;
-  /** Codes Directus refused in this step; too many and the login starts over. */
-  wrongCodes: number;
   expiresAt: number;
 };
 
@@ -63,12 +61,6 @@ const lifetimeMs: Record<StepName, () => number> = {
 export function beginStep(state: SessionState, step: Beginning<Step>, { now = Date.now(), notAfter = Infinity } = {}) {
   const expiresAt = Math.min(now + lifetimeMs[step.name](), notAfter);
   state.session.set("step", { ...step, expiresAt } as Step);
-  state.changed = true;
-}
-
-/** Saves a changed step (e.g. one more wrong code), keeping its expiry. */
-export function updateStep(state: SessionState, step: Step) {
-  state.session.set("step", step);
   state.changed = true;
 }
 

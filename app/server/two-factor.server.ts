@@ -14,6 +14,7 @@ import { qrCodeDataUrl } from "./qr-code.server";
 import { TWO_FACTOR_SETUP_PATH, type SignedIn } from "./require-user.server";
 import { flash, takeFlash, twoFactorSetUp } from "./session.server";
 import { beginStep, currentStep, endStep } from "./steps.server";
+import { beginSecretCheck, claimCode, endSessionAfterWrongSecrets, tooManyWrongMessage } from "./throttle.server";
 
 export const TURNED_ON = "Two-factor sign-in is on. Your other sessions have been signed out.";
 const TURNED_ON_OTHERS_KEPT =
@@ -62,7 +63,7 @@ export async function changeTwoFactor(signedIn: SignedIn, intent: TwoFactorInten
       endStep(signedIn.session);
       throw redirect(TWO_FACTOR_SETUP_PATH);
     case "disable":
-      return disable(signedIn, intent.code);
+      return disable(signedIn, intent.code, clientIp);
   }
 }
 
@@ -79,15 +80,23 @@ function failed(error: unknown): TwoFactorAnswer {
  * out; so this call goes through a plain client with the session's current token, which the guard
  * has just confirmed with Directus (the route asks for `confirm`).
  */
-async function startSetup({ session }: SignedIn, password: string, clientIp: string | null): Promise<TwoFactorAnswer> {
+async function startSetup({ session, user }: SignedIn, password: string, clientIp: string | null): Promise<TwoFactorAnswer> {
   const token = session.session.get("tokens")?.accessToken;
+  // Directus's check here neither counts nor slows guesses: the app bounds them.
+  const check = await beginSecretCheck({ userId: user.id });
+  if (check.refused) return answer({}, tooManyWrongMessage("attempts", check.retryAfterSeconds), 429);
   try {
     const generated = await directusClient({ token, clientIp }).request(generateTwoFactorSecret(password));
+    await check.right();
     beginStep(session, { name: "two-factor-setup", secret: generated.secret, issuer: issuerOf(generated.otpauth_url) });
   } catch (error) {
     const failure = classifyDirectusError(error);
-    if (failure.kind === "unauthorized") return answer({ password: WRONG_PASSWORD }, null, 401);
+    if (failure.kind === "unauthorized") {
+      if (await check.wrong()) await endSessionAfterWrongSecrets(session, clientIp);
+      return answer({ password: WRONG_PASSWORD }, null, 401);
+    }
     // INVALID_PAYLOAD: it is on already (set up elsewhere); the page shows it so.
+    await check.unchecked();
     if (failure.kind !== "invalid") return failed(error);
   }
   throw redirect(TWO_FACTOR_SETUP_PATH);
@@ -126,16 +135,30 @@ async function endOtherSessions({ directus, user }: SignedIn): Promise<boolean> 
   }
 }
 
-async function disable({ directus, session }: SignedIn, code: string): Promise<TwoFactorAnswer> {
+async function disable({ directus, session, user }: SignedIn, code: string, clientIp: string | null): Promise<TwoFactorAnswer> {
+  // Directus's own check of this code neither counts nor slows guesses, and accepts a code again.
+  const check = await beginSecretCheck({ userId: user.id });
+  if (check.refused) return answer({}, tooManyWrongMessage("attempts", check.retryAfterSeconds), 429);
+  const wrong = async () => {
+    if (await check.wrong()) await endSessionAfterWrongSecrets(session, clientIp);
+    return answer({}, WRONG_CODE, 400);
+  };
   try {
     // Directus would let it go; the app keeps what the user's policy requires.
-    if ((await directus.request(readPolicyGlobals())).enforce_tfa) return answer({}, STAYS_ON, 403);
+    if ((await directus.request(readPolicyGlobals())).enforce_tfa) {
+      await check.unchecked();
+      return answer({}, STAYS_ON, 403);
+    }
+    if (!(await claimCode(user.email, code))) return wrong();
     await directus.request(disableTwoFactor(code));
   } catch (error) {
+    if (isRouteResponse(error)) throw error;
     // INVALID_PAYLOAD: a wrong code ("otp" is invalid), or two-factor was off already.
-    if (classifyDirectusError(error).kind === "invalid") return answer({}, WRONG_CODE, 400);
+    if (classifyDirectusError(error).kind === "invalid") return wrong();
+    await check.unchecked();
     return failed(error);
   }
+  await check.right();
   flash(session, TURNED_OFF);
   throw redirect(TWO_FACTOR_SETUP_PATH);
 }

@@ -468,12 +468,19 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     }
   }
 
-  // --- Settings: open registration into the role, email verification as REGISTRATION_VERIFY_EMAIL says
+  // --- Settings: open registration into the role, email verification as REGISTRATION_VERIFY_EMAIL says,
+  // and no suspension after failed logins: the app throttles them instead, so a stranger's guesses
+  // cannot lock the owner out (docs/decisions/013-throttling-not-lockout.md).
   const settings = await client.request(
     "GET",
-    `/settings${query({ fields: "public_registration,public_registration_role,public_registration_verify_email" })}`,
+    `/settings${query({ fields: "public_registration,public_registration_role,public_registration_verify_email,auth_login_attempts" })}`,
   );
-  const wantedSettings = { public_registration: true, public_registration_role: role.id, public_registration_verify_email: verifyEmail };
+  const wantedSettings = {
+    public_registration: true,
+    public_registration_role: role.id,
+    public_registration_verify_email: verifyEmail,
+    auth_login_attempts: null,
+  };
   const settingsDiff = Object.fromEntries(
     Object.entries(wantedSettings).filter(([key, value]) => {
       const current = settings?.[key];

@@ -31,6 +31,26 @@ test("a wrong password shows the error, keeps the email and clears the password"
   await expect(page).toHaveURL(/\/login$/);
 });
 
+test("after too many wrong passwords the login page says how long to wait, and keeps the email", async ({ page }) => {
+  // Up to ten wrong logins, each padded by Directus (LOGIN_STALL_TIME).
+  test.slow();
+  // An address with no account is throttled like any other (nothing tells them apart).
+  const email = uniqueEmail("throttled");
+  await page.goto("/login");
+  const alert = page.getByRole("alert");
+  // However many the limit allows (LOGIN_FAILURES_PER_ACCOUNT_AND_IP, 10 by default): never 30.
+  for (let attempt = 0; attempt < 30; attempt++) {
+    await logIn(page, email, `not the password ${attempt}`);
+    // The answer has arrived once the password input is empty again.
+    await expect(page.getByLabel("Password")).toHaveValue("");
+    if ((await alert.textContent())?.startsWith("Too many")) break;
+    await expect(alert).toHaveText("Invalid email or password");
+  }
+  await expect(alert).toHaveText(/^Too many failed attempts\. Try again in \d+ (seconds|minutes)\.$/);
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+  await expect(page).toHaveURL(/\/login$/);
+});
+
 test("logging in from a protected page returns to it", async ({ page }) => {
   const { email } = await register(page);
   await logOut(page);

@@ -4,7 +4,9 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
+import { provision } from "../../scripts/lib/provision.mjs";
 import { root } from "../../scripts/lib/runtime.mjs";
+import { directusRest } from "../support/directus-rest.ts";
 
 const run = promisify(execFile);
 const provisionCli = join(root, "scripts", "provision.mjs");
@@ -31,5 +33,24 @@ describe("npm run directus:provision", () => {
     const result = await provisionCliWith({ DIRECTUS_ADMIN_TOKEN: "not-a-token" });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/\[provision\] GET \/server\/info failed: HTTP 401 INVALID_CREDENTIALS/);
+  });
+});
+
+describe("failed logins never suspend an account (issue 23)", () => {
+  const admin = { url: inject("directusUrl"), email: inject("adminEmail"), password: inject("adminPassword") };
+  const { call } = directusRest(admin.url);
+  const adminToken = async () => (await call("POST", "/auth/login", { body: { email: admin.email, password: admin.password } })).body.data.access_token as string;
+  const loginAttempts = async (token: string) => (await call("GET", "/settings?fields=auth_login_attempts", { token })).body.data.auth_login_attempts;
+
+  it("turns Directus's auth_login_attempts off (null), once: the app throttles failed logins instead", async () => {
+    const token = await adminToken();
+    // This run's Directus was provisioned by global-setup.ts: off already.
+    expect(await loginAttempts(token)).toBeNull();
+    // Directus's default, as an operator's fresh install has it.
+    await call("PATCH", "/settings", { token, body: { auth_login_attempts: 25 } });
+    const first = await provision(admin, { log: () => {}, verifyEmail: false });
+    expect(first.changes).toContain("updated settings (auth_login_attempts)");
+    expect(await loginAttempts(token)).toBeNull();
+    expect((await provision(admin, { log: () => {}, verifyEmail: false })).changes).toEqual([]);
   });
 });

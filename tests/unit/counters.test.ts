@@ -37,6 +37,18 @@ describe("counters (in memory)", () => {
     expect(await counter.hit("k")).toEqual({ allowed: true });
   });
 
+  it("forgive takes one hit back", async () => {
+    const { createCounter } = await load();
+    const counter = createCounter({ name: "t6", points: 2, windowSeconds: 60 });
+    await counter.hit("k");
+    await counter.hit("k");
+    expect((await counter.check("k")).allowed).toBe(false);
+    await counter.forgive("k");
+    expect((await counter.check("k")).allowed).toBe(true);
+    expect((await counter.hit("k")).allowed).toBe(true);
+    expect((await counter.hit("k")).allowed).toBe(false);
+  });
+
   it("parallel hits never let more than `points` through", async () => {
     const { createCounter } = await load();
     const counter = createCounter({ name: "t4", points: 1, windowSeconds: 60 });

@@ -26,11 +26,11 @@ describe("steps between two requests", () => {
   it("keeps a step for five minutes by default, then answers that it expired and forgets it", async () => {
     const { beginStep, currentStep, state } = await load();
     const now = Date.now();
-    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, { now });
+    beginStep(state, { name: "login-code", ...credentials }, { now });
     expect(state.changed).toBe(true);
 
     const live = currentStep(state, "login-code", now + 5 * 60_000 - 1);
-    expect(live).toMatchObject({ name: "login-code", ...credentials, wrongCodes: 0, expiresAt: now + 5 * 60_000 });
+    expect(live).toMatchObject({ name: "login-code", ...credentials, expiresAt: now + 5 * 60_000 });
 
     state.changed = false;
     expect(currentStep(state, "login-code", now + 5 * 60_000)).toBe("expired");
@@ -47,7 +47,7 @@ describe("steps between two requests", () => {
 
   it("holds one step at a time: a new one replaces the old, endStep removes it", async () => {
     const { beginStep, currentStep, endStep, state } = await load();
-    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 });
+    beginStep(state, { name: "login-code", ...credentials });
     beginStep(state, { name: "two-factor-setup", secret: "JBSWY3DPEHPK3PXP", issuer: "Directus" });
     expect(currentStep(state, "login-code")).toBe("missing");
     endStep(state);
@@ -57,7 +57,7 @@ describe("steps between two requests", () => {
   it("takes a shorter lifetime from TWO_FACTOR_STEP_MAX_AGE and refuses one over five minutes", async () => {
     const { beginStep, currentStep, state } = await load({ TWO_FACTOR_STEP_MAX_AGE: "20" });
     const now = Date.now();
-    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, { now });
+    beginStep(state, { name: "login-code", ...credentials }, { now });
     expect(currentStep(state, "login-code", now + 20_000)).toBe("expired");
 
     const failure = await load({ TWO_FACTOR_STEP_MAX_AGE: "301" }).then(
@@ -70,7 +70,7 @@ describe("steps between two requests", () => {
 
   it("ends with the session: signing in or out removes the step", async () => {
     const { beginStep, currentStep, signIn, signOut, state } = await load();
-    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 });
+    beginStep(state, { name: "login-code", ...credentials });
     signIn(state, { tokens: { accessToken: "t", expiresAt: Date.now() + 60_000, renewAt: Date.now() + 30_000 }, user: { id: "u", email: "a@b.c", firstName: null, lastName: null } });
     expect(currentStep(state, "login-code")).toBe("missing");
     beginStep(state, { name: "two-factor-setup", secret: "JBSWY3DPEHPK3PXP", issuer: "Directus" });
@@ -82,7 +82,7 @@ describe("steps between two requests", () => {
     const { beginStep, stepCookieExpiry, state } = await load();
     const now = Date.now();
     expect(stepCookieExpiry(state.session)).toBeUndefined();
-    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 }, { now });
+    beginStep(state, { name: "login-code", ...credentials }, { now });
     expect(stepCookieExpiry(state.session)?.getTime()).toBe(now + 5 * 60_000);
   });
 });
@@ -115,7 +115,7 @@ describe("the account steps", () => {
 
   it("are readable by their own name only, and replace a two-factor step", async () => {
     const { beginStep, liveStep, state } = await load();
-    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 });
+    beginStep(state, { name: "login-code", ...credentials });
     beginStep(state, { name: "verification-sent", email: "ada@example.com" });
     expect(state.changed).toBe(true);
     expect(liveStep(state, "login-code")).toBeNull();
@@ -127,7 +127,7 @@ describe("the account steps", () => {
 describe("the sealed cookie with a step in it", () => {
   it("shows none of the credentials, however it is decoded", async () => {
     const { beginStep, sessionStorage, state } = await load();
-    beginStep(state, { name: "login-code", ...credentials, wrongCodes: 0 });
+    beginStep(state, { name: "login-code", ...credentials });
     const setCookie = await sessionStorage.commitSession(state.session);
     const raw = decodeURIComponent(setCookie.split(";")[0]!.split("=").slice(1).join("="));
     const decodings = [raw, ...raw.split(".").flatMap((part) => [Buffer.from(part, "base64"), Buffer.from(part, "base64url")].map((bytes) => bytes.toString("latin1")))];
@@ -144,7 +144,7 @@ describe("the sealed cookie with a step in it", () => {
     const { beginStep, sessionStorage, state, flash } = await load();
     // Three UTF-8 bytes per character: the most any one UTF-16 unit takes.
     const email = `${"é".repeat(128 - "@example.com".length)}@example.com`;
-    beginStep(state, { name: "login-code", email, password: "€".repeat(256), redirectTo: `/${"€".repeat(200)}`, wrongCodes: 0 });
+    beginStep(state, { name: "login-code", email, password: "€".repeat(256), redirectTo: `/${"€".repeat(200)}` });
     flash(state, "Too many wrong codes. Please log in again.");
     const setCookie = await sessionStorage.commitSession(state.session);
     expect(Buffer.byteLength(setCookie)).toBeLessThan(4096);

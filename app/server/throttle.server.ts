@@ -1,0 +1,130 @@
+// Bounds on guessing secrets, kept on the server in the shared counters (counters.server.ts), never
+// in the cookie: failed logins are slowed per account+IP, per account and per IP (Directus's own
+// suspension after failed logins is off, see provisioning); every password or code check in a
+// session or a half-finished login counts its wrong answers per account; an accepted two-factor code
+// is used once. Why and the numbers: docs/decisions/013-throttling-not-lockout.md.
+import { redirect } from "react-router";
+import { endDirectusSession, type AuthResult } from "./auth.server";
+import { config } from "./config.server";
+import { counterKey, createCounter, type Counted } from "./counters.server";
+import { signOut, type SessionState } from "./session.server";
+
+const limits = config.throttle;
+
+const perAccountAndIp = createCounter({
+  name: "login-failures-account-ip",
+  points: limits.perAccountAndIp,
+  windowSeconds: limits.windowSeconds,
+  blockSeconds: limits.blockSeconds,
+});
+const perAccount = createCounter({
+  name: "login-failures-account",
+  points: limits.perAccount,
+  windowSeconds: limits.windowSeconds,
+  blockSeconds: limits.accountBlockSeconds,
+});
+const perIp = createCounter({ name: "login-failures-ip", points: limits.perIp, windowSeconds: limits.windowSeconds, blockSeconds: limits.blockSeconds });
+
+const wrongSecrets = createCounter({ name: "wrong-secrets", points: limits.wrongSecrets, windowSeconds: limits.wrongSecretWindowSeconds });
+// otplib's 30-second step, Directus accepting only the current one: 90 s outlasts any code's life.
+const usedCodes = createCounter({ name: "used-codes", points: 1, windowSeconds: 90 });
+
+/** "Try again in …", in seconds up to two minutes, then in whole minutes. */
+export function waitMessage(retryAfterSeconds: number): string {
+  const wait = retryAfterSeconds < 120 ? `${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}` : `${Math.ceil(retryAfterSeconds / 60)} minutes`;
+  return `Too many failed attempts. Try again in ${wait}.`;
+}
+
+export type ThrottledLogin = { throttled: true; retryAfterSeconds: number };
+
+/**
+ * Runs `attempt` (a login with this email and password) unless its account, IP or the pair is over
+ * its limit. Each attempt is counted before Directus is asked, so parallel requests cannot slip past
+ * the limit together; a right password (also one that only lacks its code) takes the count back
+ * and clears the pair's failures, and so does an answer that checked nothing (Directus down).
+ * Unknown addresses are counted the same way, so the throttle tells nothing about who has an account.
+ */
+export async function throttledLogin(email: string, clientIp: string | null, attempt: () => Promise<AuthResult>): Promise<AuthResult | ThrottledLogin> {
+  const account = email.toLowerCase();
+  const ip = clientIp ?? "unknown";
+  const pair = { counter: perAccountAndIp, key: counterKey(account, ip) };
+  const counters = [pair, { counter: perAccount, key: counterKey(account) }, { counter: perIp, key: counterKey(ip) }];
+  // Over already: one more hit starts (or reads) the block, and nothing else is counted.
+  for (const { counter, key } of counters) {
+    if (!(await counter.check(key)).allowed) return throttled([await counter.hit(key)]);
+  }
+  const hits = await Promise.all(counters.map(({ counter, key }) => counter.hit(key)));
+  if (hits.some((hit) => !hit.allowed)) {
+    // Lost a race to a parallel attempt: it never reaches Directus, so the counters that let it through take their point back.
+    await Promise.all(counters.map(({ counter, key }, i) => (hits[i]!.allowed ? counter.forgive(key) : null)));
+    return throttled(hits);
+  }
+  const result = await attempt();
+  const passwordRight = result.ok || result.codeRefused === true;
+  if (passwordRight) {
+    await Promise.all(counters.map(({ counter, key }) => (counter === pair.counter ? counter.reset(key) : counter.forgive(key))));
+  } else if (result.failure.kind !== "unauthorized") {
+    await Promise.all(counters.map(({ counter, key }) => counter.forgive(key)));
+  }
+  return result;
+}
+
+function throttled(refusals: Counted[]): ThrottledLogin {
+  const retryAfterSeconds = Math.max(1, ...refusals.map((r) => (r.allowed ? 0 : r.retryAfterSeconds)));
+  return { throttled: true, retryAfterSeconds };
+}
+
+/** Whose wrong answers are counted: the signed-in user (by id), or the account of a half-finished login (by email). */
+export type SecretHolder = { userId: string } | { email: string };
+
+const holderKey = (holder: SecretHolder) => ("userId" in holder ? counterKey("user", holder.userId) : counterKey("login", holder.email.toLowerCase()));
+
+export type SecretCheck = {
+  /** The account already had too many wrong answers: nothing may be checked now. */
+  refused: boolean;
+  retryAfterSeconds: number;
+  /** The answer was right: forget the wrong ones before it. */
+  right(): Promise<void>;
+  /** The answer was wrong; true when that was one too many (the session or login ends). */
+  wrong(): Promise<boolean>;
+  /** Nothing was checked after all (Directus did not answer): the attempt does not count. */
+  unchecked(): Promise<void>;
+};
+
+/** Counts one check of a password or code before it is made, so parallel guesses cannot pass the limit together. */
+export async function beginSecretCheck(holder: SecretHolder): Promise<SecretCheck> {
+  const key = holderKey(holder);
+  const hit = await wrongSecrets.hit(key);
+  return {
+    refused: !hit.allowed,
+    retryAfterSeconds: hit.allowed ? 0 : hit.retryAfterSeconds,
+    right: () => wrongSecrets.reset(key),
+    wrong: async () => !(await wrongSecrets.check(key)).allowed,
+    unchecked: () => wrongSecrets.forgive(key),
+  };
+}
+
+export const TOO_MANY_WRONG_SECRETS = "Too many wrong attempts. You have been logged out to protect your account; please log in again.";
+
+/** Too many wrong passwords or codes in a signed-in session: it ends at Directus, so every copy of its cookie dies. */
+export async function endSessionAfterWrongSecrets(state: SessionState, clientIp: string | null): Promise<never> {
+  const tokens = state.session.get("tokens");
+  if (tokens) await endDirectusSession(tokens.accessToken, clientIp);
+  signOut(state, TOO_MANY_WRONG_SECRETS);
+  throw redirect("/login");
+}
+
+/** "Try again in …" for a check refused before it was made: the account's wrong answers wait out their window. */
+export function tooManyWrongMessage(what: "attempts" | "codes", retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return `Too many wrong ${what}. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}
+
+/**
+ * Claims a two-factor code for this account before Directus checks it: true once per code within its
+ * life, atomically across app instances, so a seen or replayed code, or two parallel requests with
+ * one code, sign in or turn two-factor off at most once.
+ */
+export async function claimCode(email: string, code: string): Promise<boolean> {
+  return (await usedCodes.hit(counterKey(email.toLowerCase(), code))).allowed;
+}

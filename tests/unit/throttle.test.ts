@@ -1,0 +1,108 @@
+// The throttle's bookkeeping with in-memory counters and a stand-in for the login (the real one,
+// against Directus, is tests/hardening/throttling.test.ts): what is counted, when Directus is not
+// asked, what a right password gives back.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { AuthResult } from "#app/server/auth.server.ts";
+
+async function load(env: Record<string, string> = {}) {
+  vi.stubEnv("REDIS_URL", "");
+  vi.stubEnv("LOGIN_FAILURES_PER_ACCOUNT_AND_IP", "3");
+  vi.stubEnv("LOGIN_FAILURES_PER_ACCOUNT", "5");
+  vi.stubEnv("LOGIN_FAILURES_PER_IP", "8");
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  vi.resetModules();
+  return import("#app/server/throttle.server.ts");
+}
+
+// The first import loads the Directus SDK behind auth.server.ts: seconds on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const wrong = async (): Promise<AuthResult> => ({ ok: false, failure: { kind: "unauthorized" } });
+const right = async (): Promise<AuthResult> => ({ ok: false, failure: { kind: "unauthorized" }, codeRefused: true });
+const down = async (): Promise<AuthResult> => ({ ok: false, failure: { kind: "unavailable" } });
+
+describe("throttledLogin", () => {
+  it("asks Directus until the pair's limit, then answers without asking, with the pair's long wait", async () => {
+    const { throttledLogin } = await load();
+    const attempt = vi.fn(wrong);
+    for (let i = 0; i < 3; i++) expect(await throttledLogin("a@example.com", "10.0.0.1", attempt)).toEqual({ ok: false, failure: { kind: "unauthorized" } });
+    const throttled = await throttledLogin("a@example.com", "10.0.0.1", attempt);
+    expect(throttled).toMatchObject({ throttled: true });
+    expect("throttled" in throttled && throttled.retryAfterSeconds).toBeGreaterThan(800);
+    expect(attempt).toHaveBeenCalledTimes(3);
+    // Another IP is not held back by this pair; the address is keyed lowercased.
+    expect(await throttledLogin("A@Example.com", "10.0.0.2", attempt)).not.toHaveProperty("throttled");
+    expect(await throttledLogin("A@EXAMPLE.COM", "10.0.0.1", attempt)).toHaveProperty("throttled", true);
+  });
+
+  it("blocks the account from every IP for at most LOGIN_ACCOUNT_BLOCK_SECONDS", async () => {
+    const { throttledLogin } = await load();
+    for (let i = 0; i < 5; i++) await throttledLogin("b@example.com", `10.0.1.${i}`, wrong);
+    const throttled = await throttledLogin("b@example.com", "10.0.1.99", right);
+    expect(throttled).toMatchObject({ throttled: true });
+    expect("throttled" in throttled && throttled.retryAfterSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it("a right password (also one that only lacks its code) and an unanswered attempt cost nothing", async () => {
+    const { throttledLogin } = await load();
+    for (let round = 0; round < 4; round++) {
+      await throttledLogin("c@example.com", "10.0.2.1", wrong);
+      await throttledLogin("c@example.com", "10.0.2.1", wrong);
+      await throttledLogin("c@example.com", "10.0.2.1", right);
+      await throttledLogin("c@example.com", "10.0.2.1", down);
+    }
+    // The right password cleared the pair each round, but not the account's failures: past 5, it is over.
+    expect(await throttledLogin("c@example.com", "10.0.2.1", right)).toHaveProperty("throttled", true);
+    const { throttledLogin: fresh } = await load();
+    for (let i = 0; i < 20; i++) expect(await fresh("d@example.com", "10.0.3.1", right)).not.toHaveProperty("throttled");
+    for (let i = 0; i < 20; i++) expect(await fresh("d@example.com", "10.0.3.1", down)).not.toHaveProperty("throttled");
+  });
+
+  it("parallel attempts never reach Directus more often than the limit allows", async () => {
+    const { throttledLogin } = await load();
+    const attempt = vi.fn(wrong);
+    await Promise.all(Array.from({ length: 12 }, () => throttledLogin("e@example.com", "10.0.4.1", attempt)));
+    expect(attempt).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe("beginSecretCheck and claimCode", () => {
+  it("the fifth wrong answer is one too many; then nothing is checked; a right answer clears the count", async () => {
+    const { beginSecretCheck } = await load();
+    const holder = { userId: "u1" };
+    for (let i = 1; i <= 4; i++) expect(await (await beginSecretCheck(holder)).wrong()).toBe(false);
+    const fifth = await beginSecretCheck(holder);
+    expect(fifth.refused).toBe(false);
+    expect(await fifth.wrong()).toBe(true);
+    const sixth = await beginSecretCheck(holder);
+    expect(sixth.refused).toBe(true);
+
+    const other = { email: "Someone@Example.com" };
+    for (let i = 0; i < 3; i++) await (await beginSecretCheck(other)).wrong();
+    await (await beginSecretCheck({ email: "someone@example.com" })).right();
+    for (let i = 0; i < 4; i++) expect(await (await beginSecretCheck(other)).wrong()).toBe(false);
+  });
+
+  it("a code is claimed once per account, also by parallel requests", async () => {
+    const { claimCode } = await load();
+    const claims = await Promise.all(Array.from({ length: 6 }, () => claimCode("f@example.com", "123456")));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await claimCode("F@EXAMPLE.COM", "123456")).toBe(false);
+    expect(await claimCode("f@example.com", "654321")).toBe(true);
+    expect(await claimCode("g@example.com", "123456")).toBe(true);
+  });
+});
+
+describe("configuration", () => {
+  it.each([
+    [{ LOGIN_ACCOUNT_BLOCK_SECONDS: "61" }, "LOGIN_ACCOUNT_BLOCK_SECONDS must be at most 60"],
+    [{ LOGIN_FAILURES_PER_IP: "0" }, "LOGIN_FAILURES_PER_IP must be a positive whole number"],
+    [{ WRONG_SECRET_LIMIT: "five" }, "WRONG_SECRET_LIMIT must be a positive whole number"],
+  ])("refuses %o at start-up, naming the variable", async (env, message) => {
+    await expect(load(env)).rejects.toThrow(message);
+  });
+});
