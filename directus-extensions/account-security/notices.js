@@ -6,7 +6,21 @@
 // The filter runs before the write and reads the account as it was (its address, whether two-factor
 // was on); the action runs once the write committed and sends. A write that fails sends nothing, and
 // a mail that fails is logged and never undoes or blocks the change (actions are not awaited).
-import { mayNotify, noticeMail, noticesFor } from "./rules.js";
+//
+// The same filter refuses a user's direct write of another address onto their own account: an
+// address changes only through the link mailed to it (email-change.js), or by an administrator.
+import { isUnconfirmedEmailChange, mayNotify, noticeMail, noticesFor } from "./rules.js";
+
+/** Directus's error shape (what @directus/errors makes), so its error handler answers 403 with this code. */
+export class EmailChangeNeedsConfirmation extends Error {
+  name = "DirectusError";
+  code = "FORBIDDEN";
+  status = 403;
+  extensions = { reason: "An email address changes only through the link mailed to it (POST /account-security/email-change)." };
+  constructor() {
+    super("You don't have permission to change the email address directly.");
+  }
+}
 
 /**
  * @typedef {import("./rules.js").Notice} Notice
@@ -37,19 +51,24 @@ export default function notices({ filter, action }, context) {
   /** @type {WeakMap<object, Notice[]>} */
   const pending = new WeakMap();
 
-  filter("users.update", async (/** @type {Record<string, unknown>} */ payload, /** @type {{ keys: string[] }} */ meta, /** @type {{ database?: Knex }} */ eventContext) => {
-    if (!mayNotify(payload) || !Array.isArray(meta?.keys) || meta.keys.length === 0) return payload;
-    try {
-      // Inside the update's transaction when there is one: the account exactly as this update finds it.
+  filter(
+    "users.update",
+    async (
+      /** @type {Record<string, unknown>} */ payload,
+      /** @type {{ keys: string[] }} */ meta,
+      /** @type {{ database?: Knex, accountability?: { user?: string | null, admin?: boolean } | null }} */ eventContext,
+    ) => {
+      if (!mayNotify(payload) || !Array.isArray(meta?.keys) || meta.keys.length === 0) return payload;
+      // Inside the update's transaction when there is one: the accounts exactly as this update finds them.
       const knex = eventContext?.database ?? database;
+      /** @type {import("./rules.js").AccountBefore[]} */
       const accounts = await knex("directus_users").select("id", "email", "tfa_secret").whereIn("id", meta.keys);
-      const found = accounts.flatMap((/** @type {import("./rules.js").AccountBefore} */ account) => noticesFor(payload, account));
+      if (accounts.some((account) => isUnconfirmedEmailChange(payload, account, eventContext?.accountability))) throw new EmailChangeNeedsConfirmation();
+      const found = accounts.flatMap((account) => noticesFor(payload, account));
       if (found.length > 0) pending.set(meta.keys, found);
-    } catch (error) {
-      logger.error(error, "account-security: could not read the accounts an update changes; no notice will be sent");
-    }
-    return payload;
-  });
+      return payload;
+    },
+  );
 
   action("users.update", async (/** @type {{ keys: string[] }} */ meta) => {
     const found = meta?.keys ? pending.get(meta.keys) : undefined;

@@ -188,6 +188,17 @@ export function noticesFor(payload, before) {
   return notices;
 }
 
+/**
+ * A signed-in user writing another address onto their own account directly (PATCH /users/me), which
+ * would skip the link to the new address: refused. Writing the same address back stays allowed (the
+ * app does, to end other sessions), and so do administrators and the confirm endpoint (no accountability).
+ * @param {Record<string, unknown>} payload @param {AccountBefore} before @param {{ user?: string | null, admin?: boolean } | null | undefined} accountability
+ */
+export function isUnconfirmedEmailChange(payload, before, accountability) {
+  if (typeof payload.email !== "string" || !before.email || !accountability?.user || accountability.admin === true) return false;
+  return accountability.user === before.id && payload.email.toLowerCase() !== before.email.toLowerCase();
+}
+
 /** `someone@example.com` → `s…@example.com`: enough for the old owner to recognise, not to read off. @param {string} email */
 export function maskEmail(email) {
   const at = email.lastIndexOf("@");

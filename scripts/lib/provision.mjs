@@ -124,26 +124,10 @@ export const POLICIES = [
   },
 ];
 
-// With email verification on, changing the email re-verifies it: the user sets their own status to
-// "unverified" (and only to that) together with the new address, as registration leaves it.
-const STATUS_UNVERIFIED_ONLY = { status: { _eq: "unverified" } };
-
-/** The policies for a Directus that does (or does not) verify email addresses. */
-export function policiesFor({ verifyEmail }) {
-  if (!verifyEmail) return POLICIES;
-  return POLICIES.map((policy) => ({
-    ...policy,
-    permissions: policy.permissions.map((permission) =>
-      permission.collection === "directus_users" && permission.action === "update"
-        ? { ...permission, validation: STATUS_UNVERIFIED_ONLY, fields: [...permission.fields, "status"] }
-        : permission,
-    ),
-  }));
-}
-
 /**
- * REGISTRATION_VERIFY_EMAIL: whether new accounts (and changed emails) must be confirmed through a
- * link sent by email before they can log in. On unless set to false/0/no/off.
+ * REGISTRATION_VERIFY_EMAIL: whether new accounts must be confirmed through a link sent by email
+ * before they can log in. (A changed email is always confirmed by a link: the account-security
+ * extension's.) On unless set to false/0/no/off.
  */
 export function registrationVerifiesEmail(env = process.env) {
   const raw = env.REGISTRATION_VERIFY_EMAIL?.trim().toLowerCase();
@@ -382,8 +366,7 @@ export async function provision(target, { log = (line) => console.log(`[provisio
 
   // --- Policies and their permissions ---------------------------------------------------------
   const policyIds = {};
-  const policies = policiesFor({ verifyEmail });
-  for (const wanted of policies) {
+  for (const wanted of POLICIES) {
     const found = await client.request("GET", `/policies${query({ "filter[name][_eq]": wanted.name, fields: "id,name,icon,description,admin_access,app_access", limit: "-1" })}`);
     if (found.length > 1) throw new ProvisionError(`More than one policy is named "${wanted.name}"; keep one`);
     const desiredPolicy = { name: wanted.name, icon: wanted.icon, description: wanted.description, admin_access: false, app_access: false };
@@ -438,7 +421,7 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     change(`created role "${ROLE_NAME}"`);
   }
   const access = await client.request("GET", `/access${query({ "filter[role][_eq]": role.id, fields: "id,role,user,policy", limit: "-1" })}`);
-  for (const wanted of policies) {
+  for (const wanted of POLICIES) {
     const policyId = policyIds[wanted.name];
     if (!access.some((a) => a.policy === policyId)) {
       await client.request("POST", "/access", { role: role.id, policy: policyId });

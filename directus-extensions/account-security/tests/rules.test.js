@@ -6,6 +6,7 @@ import {
   emailBinding,
   EMAIL_CHANGE_TTL_SECONDS,
   isBoundTo,
+  isUnconfirmedEmailChange,
   isUrlAllowed,
   LIMITS,
   maskEmail,
@@ -142,6 +143,17 @@ describe("which updates tell the owner", () => {
   it("nothing for other fields, or for an account without an address", () => {
     expect(noticesFor({ first_name: "A", status: "active" }, before)).toEqual([]);
     expect(noticesFor({ password: "new" }, { ...before, email: null })).toEqual([]);
+  });
+});
+
+describe("a direct email write", () => {
+  const before = { id: "u-1", email: "ann@example.com", tfa_secret: null };
+  it("is refused when a user writes another address onto their own account, and only then", () => {
+    expect(isUnconfirmedEmailChange({ email: "x@example.com" }, before, { user: "u-1", admin: false })).toBe(true);
+    expect(isUnconfirmedEmailChange({ email: "ANN@example.com" }, before, { user: "u-1", admin: false })).toBe(false);
+    expect(isUnconfirmedEmailChange({ first_name: "A" }, before, { user: "u-1", admin: false })).toBe(false);
+    expect(isUnconfirmedEmailChange({ email: "x@example.com" }, before, { user: "u-1", admin: true })).toBe(false);
+    expect(isUnconfirmedEmailChange({ email: "x@example.com" }, before, null)).toBe(false);
   });
 });
 

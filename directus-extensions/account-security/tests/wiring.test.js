@@ -46,10 +46,10 @@ function hookHarness(users, { failMail = false } = {}) {
   return {
     sent,
     errors,
-    /** @param {string[]} ids @param {Record<string, unknown>} payload @param {{ fails?: boolean }} [options] */
-    async update(ids, payload, { fails = false } = {}) {
+    /** @param {string[]} ids @param {Record<string, unknown>} payload @param {{ fails?: boolean, accountability?: object | null }} [options] */
+    async update(ids, payload, { fails = false, accountability = null } = {}) {
       const keys = [...ids];
-      const after = await handlers["filter:users.update"]?.(payload, { keys, collection: "directus_users" }, { database: fakeDatabase(users) });
+      const after = await handlers["filter:users.update"]?.(payload, { keys, collection: "directus_users" }, { database: fakeDatabase(users), accountability });
       expect(after).toBe(payload);
       // A failed write (a taken address, a refused password) never reaches the action.
       if (!fails) await handlers["action:users.update"]?.({ payload: { ...payload }, keys, collection: "directus_users" }, {});
@@ -98,6 +98,21 @@ describe("notices", () => {
     await hook.update(["u-1"], { email: "taken@example.com" }, { fails: true });
     await hook.update(["u-2"], { password: "x" });
     expect(hook.sent.map((m) => m.to)).toEqual(["bob@example.com"]);
+  });
+
+  it("refuses a user's direct write of another address onto their own account, and tells nobody", async () => {
+    const hook = hookHarness(users);
+    const own = { user: "u-1", admin: false };
+    await expect(hook.update(["u-1"], { email: "elsewhere@example.com" }, { accountability: own })).rejects.toMatchObject({
+      name: "DirectusError",
+      code: "FORBIDDEN",
+      status: 403,
+    });
+    // The same address written back (the app's way to end other sessions) and names stay allowed.
+    await hook.update(["u-1"], { email: "ANN@example.com", first_name: "Ann" }, { accountability: own });
+    // An administrator, or the confirm endpoint (no accountability), changes it, and the old address is told.
+    await hook.update(["u-1"], { email: "ann.admin@example.com" }, { accountability: { user: "admin-1", admin: true } });
+    expect(hook.sent.map((m) => [m.to, m.subject])).toEqual([["ann@example.com", "Your email address was changed"]]);
   });
 
   it("a failed mail is logged and never thrown into the change", async () => {
