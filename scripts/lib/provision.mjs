@@ -468,8 +468,10 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     change(`updated settings (${Object.keys(settingsDiff).join(", ")})`);
   }
 
-  if (appUrl) await checkAccountLinks(client, appUrl, target.email ?? null, log);
-  else log("APP_URL not given: not checking that Directus accepts the app's account links");
+  if (appUrl) {
+    await checkAccountLinks(client, appUrl, target.email ?? null, log);
+    await checkEmailChangeExtension(client, appUrl, log);
+  } else log("APP_URL not given: not checking that Directus accepts the app's account links");
 
   log(changes.length === 0 ? "already provisioned: no changes" : `done: ${changes.length} change(s)`);
   return { changes, version, roleId: role.id, policyIds };
@@ -507,4 +509,31 @@ async function checkAccountLinks(client, appUrl, adminEmail, log) {
     if (response.ok) log(`Directus accepts ${link} (${setting})`);
     else log(`could not check ${setting} for ${link}: HTTP ${response.status} ${describeErrors(reply)}`);
   }
+}
+
+/**
+ * The email change needs the account-security extension (directus-extensions/) and its allow list.
+ * The probe, as the admin, names an address Directus's own rule refuses, which the extension checks
+ * only after the link's URL: it answers which of the two it refused, and mails nobody.
+ */
+async function checkEmailChangeExtension(client, appUrl, log) {
+  const link = accountLinks(appUrl).confirmEmail;
+  if (!client.accessToken) await client.login();
+  const response = await fetch(`${client.url}/account-security/email-change`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${client.accessToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ email: "provisioning check", url: link }),
+  });
+  const reply = await response.json().catch(() => null);
+  const code = reply?.errors?.[0]?.extensions?.code;
+  if (response.status === 404) {
+    throw new ProvisionError(
+      "Directus does not run the account-security extension, which email changes need: put directus-extensions/account-security in its EXTENSIONS_PATH and restart it",
+    );
+  }
+  if (response.status === 400 && code === "INVALID_PAYLOAD" && /URL/.test(reply.errors[0].message)) {
+    throw new ProvisionError(`Directus refuses the app's link ${link}: add it to ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST in Directus's environment`);
+  }
+  if (response.status === 400 && code === "FAILED_VALIDATION") log(`Directus accepts ${link} (ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST, account-security extension)`);
+  else log(`could not check ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST for ${link}: HTTP ${response.status} ${describeErrors(reply)}`);
 }

@@ -71,6 +71,7 @@ describe("the check of the app's account links", () => {
     await provision(admin, { log: (line) => lines.push(line), verifyEmail: false, appUrl: DEV_APP_URL });
     expect(lines).toContain(`Directus accepts ${DEV_APP_URL}/reset-password (PASSWORD_RESET_URL_ALLOW_LIST)`);
     expect(lines).toContain(`Directus accepts ${DEV_APP_URL}/verify-email (USER_REGISTER_URL_ALLOW_LIST)`);
+    expect(lines).toContain(`Directus accepts ${DEV_APP_URL}/confirm-email (ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST, account-security extension)`);
   });
 
   it("stops, naming the setting to change, for an app Directus does not accept links to", async () => {
