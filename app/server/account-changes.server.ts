@@ -106,10 +106,11 @@ export async function confirmEmailChange(
 ): Promise<{ ok: true; email: string; userId: string | null } | { ok: false; problem: EmailChangeProblem } | Failure> {
   try {
     const body = JSON.stringify({ token });
+    // The SDK hands back the body's `data`: { email }.
     const answer = await directusClient({ clientIp }).request(
-      customEndpoint<{ data: { email: string } }>({ path: "/account-security/email-change/confirm", method: "POST", body }),
+      customEndpoint<{ email: string }>({ path: "/account-security/email-change/confirm", method: "POST", body }),
     );
-    return { ok: true, email: answer.data.email, userId: linkTokenUserId(token) };
+    return { ok: true, email: answer.email, userId: linkTokenUserId(token) };
   } catch (error) {
     const problem = emailChangeProblem(error);
     return problem ? { ok: false, problem } : { ok: false, failure: classifyDirectusError(error) };
