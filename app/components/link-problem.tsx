@@ -1,6 +1,8 @@
 import { Link } from "react-router";
 
 type Problem = "invalid" | "expired" | "used";
+/** An email-change link can also find its new address taken by then. */
+type EmailChangeProblem = Problem | "taken";
 
 const verification: Record<Problem, { title: string; text: string }> = {
   invalid: { title: "This link does not work", text: "Check that you opened the whole link from the email, not part of it." },
@@ -14,9 +16,31 @@ const reset: Record<Problem, { title: string; text: string }> = {
   used: { title: "This link has already been used", text: "A reset link works once: after that, the password it reset no longer matches it." },
 };
 
+const emailChange: Record<EmailChangeProblem, { title: string; text: string }> = {
+  invalid: { title: "This link does not work", text: "Check that you opened the whole link from the email, not part of it." },
+  expired: { title: "This link has expired", text: "Email-change links work for an hour. Ask for a new one from your profile." },
+  used: { title: "This link has already been used", text: "The account's email address has changed since this link was sent: log in with the new address." },
+  taken: { title: "This address is no longer free", text: "Another account uses it now, so your address stays as it was. Choose another one from your profile." },
+};
+
 /** Why an emailed link cannot be used, as the page's heading and first paragraph. */
-export function LinkProblemNotice({ problem, titleId, flow }: { problem: Problem; titleId: string; flow: "verification" | "reset" }) {
-  const { title, text } = (flow === "verification" ? verification : reset)[problem];
+export function LinkProblemNotice(
+  props: { problem: Problem; titleId: string; flow: "verification" | "reset" } | { problem: EmailChangeProblem; titleId: string; flow: "email-change" },
+) {
+  const { problem, titleId, flow } = props;
+  if (props.flow === "email-change") {
+    const { title, text } = emailChange[props.problem];
+    return (
+      <>
+        <h1 id={titleId}>{title}</h1>
+        <p role="alert">{text}</p>
+        <p>
+          <Link to="/profile/email">Change your email address</Link> or <Link to="/login">log in</Link>.
+        </p>
+      </>
+    );
+  }
+  const { title, text } = (flow === "verification" ? verification : reset)[problem as Problem];
   return (
     <>
       <h1 id={titleId}>{title}</h1>

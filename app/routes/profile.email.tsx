@@ -5,7 +5,7 @@ import { CurrentPasswordField } from "#app/components/password-fields.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { changeEmailSchema, parseForm } from "#app/lib/validation.ts";
-import { changeEmail } from "#app/server/account-changes.server.ts";
+import { requestEmailChange } from "#app/server/account-changes.server.ts";
 import { accountChangeFailure } from "#app/server/account-change-errors.server.ts";
 import { clientIp } from "#app/server/client-ip.server.ts";
 import { readForm } from "#app/server/form.server.ts";
@@ -30,10 +30,9 @@ export async function action(args: Route.ActionArgs) {
     return data({ attempt, email, errors: { email: "This is already your email address." }, formError: null }, { status: 400 });
   }
 
-  const result = await changeEmail(signedIn, parsed.data.email, parsed.data.currentPassword, clientIp(args.request));
+  const result = await requestEmailChange(signedIn, parsed.data.email, parsed.data.currentPassword, clientIp(args.request));
   if (!result.ok) return accountChangeFailure(result, attempt, email);
-  if (result.verification === "sent") throw redirect("/verify-email");
-  flash(signedIn.session, `Your email address is now ${parsed.data.email}. Every other session of your account has ended.`);
+  flash(signedIn.session, `We sent a link to ${parsed.data.email}; your address changes once you open it.`);
   throw redirect("/profile");
 }
 
@@ -43,14 +42,15 @@ export default function ChangeEmail({ loaderData, actionData }: Route.ComponentP
     <section className="card" aria-labelledby="email-title">
       <h1 id="email-title">Change your email address</h1>
       <p>
-        Now: <strong>{loaderData.email}</strong>. When email addresses are confirmed, we send a link to the new address
-        and you are logged out until you open it. Every other session of your account ends.
+        Now: <strong>{loaderData.email}</strong>. We send a link to the new address; your address changes once you open it
+        and confirm. Until then you keep logging in with this one. Then every session of your account ends, and we tell
+        this address about the change.
       </p>
       <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post">
         <EmailField attempt={actionData?.attempt} email={actionData?.email} error={errors?.email} label="New email" />
         <CurrentPasswordField attempt={actionData?.attempt} errors={errors} />
-        <SubmitButton pendingLabel="Saving…">Change email</SubmitButton>
+        <SubmitButton pendingLabel="Sending…">Change email</SubmitButton>
       </Form>
       <p>
         <Link to="/profile">Back to your profile</Link>

@@ -5,23 +5,25 @@
 // For an account with two-factor sign-in that login is refused with INVALID_OTP, which Directus
 // answers only once the password was right: the change then goes through this browser's own session,
 // which Directus keeps the same way.
-import { updateMe } from "@directus/sdk";
-import { beginStep } from "./steps.server";
+//
+// A new email address is not written here: the account-security Directus extension mails a link to
+// it, and the address changes only when that link is confirmed (confirmEmailChange below).
+import { customEndpoint, updateMe } from "@directus/sdk";
+import { accountLinks } from "#app/lib/account-links.ts";
 import { toSessionUser } from "./auth.server";
+import { config } from "./config.server";
 import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "./directus-errors.server";
 import { closeDirectusSession, openDirectusSession } from "./directus-session.server";
 import { directusClient, type Directus, type DirectusUser } from "./directus.server";
-import { sendVerificationAgain, verifiesEmail } from "./registration.server";
+import { linkTokenUserId, type LinkProblem } from "./link-token.server";
 import type { SignedIn } from "./require-user.server";
-import { signIn, signOut, updateSession } from "./session.server";
+import { signIn, updateSession } from "./session.server";
 import { beginSecretCheck, endSessionAfterWrongSecrets } from "./throttle.server";
 
 /** `retryAfterSeconds`: the account had too many wrong current passwords; nothing was checked. */
 export type Failure = { ok: false; failure: DirectusFailure; retryAfterSeconds?: number };
 type UserFields = Pick<DirectusUser, "id" | "email" | "first_name" | "last_name">;
 const userFields = ["id", "email", "first_name", "last_name"] as const;
-
-export const EMAIL_CHANGED_MESSAGE = "Your email address has been changed. Confirm it with the link we sent, then log in with it.";
 
 /** The session a change goes through, and how this browser keeps it afterwards. */
 type Confirmed = { client: Directus; keep: (me: UserFields) => void; abandon: () => Promise<void> };
@@ -87,21 +89,53 @@ export function changePassword(signedIn: SignedIn, currentPassword: string, newP
 }
 
 /**
- * Without email verification the new address takes effect at once. With it, the account goes back to
- * "unverified" with the new address (every session ends, this one too, as at registration) and the
- * verification link goes to the new address; the browser is signed out and shown where it went.
+ * Checks the current password, then asks the account-security extension, through this browser's own
+ * Directus session, to mail a confirmation link to the new address. Nothing changes yet, so the login
+ * that checked the password is closed again and every session goes on. The answer is the same whether
+ * or not the new address has an account (the extension mails that address a note instead).
+ * Confirmed by mail whatever REGISTRATION_VERIFY_EMAIL says: that setting is about new accounts,
+ * while the address of an existing one is where its password resets and notices go.
  */
-export function changeEmail(signedIn: SignedIn, newEmail: string, currentPassword: string, clientIp: string | null) {
-  return withConfirmedSession(signedIn, currentPassword, clientIp, async ({ client, keep }) => {
-    if (!(await verifiesEmail(clientIp))) {
-      keep(await client.request(updateMe({ email: newEmail }, { fields: [...userFields] })));
-      return { ok: true as const, verification: "none" as const };
-    }
-    await client.request(updateMe({ email: newEmail, status: "unverified" }));
-    // From here on the change is made: a failed send is repaired by the re-send button.
-    await sendVerificationAgain(newEmail, clientIp);
-    signOut(signedIn.session, EMAIL_CHANGED_MESSAGE);
-    beginStep(signedIn.session, { name: "verification-sent", email: newEmail });
-    return { ok: true as const, verification: "sent" as const };
-  });
+export async function requestEmailChange(signedIn: SignedIn, newEmail: string, currentPassword: string, clientIp: string | null): Promise<{ ok: true } | Failure> {
+  const checked = await confirmCurrentPassword(signedIn, currentPassword, clientIp);
+  if (!checked.ok) return checked;
+  await checked.confirmed.abandon();
+  try {
+    const body = JSON.stringify({ email: newEmail, url: accountLinks(config.appUrl).confirmEmail });
+    await signedIn.directus.request(customEndpoint<void>({ path: "/account-security/email-change", method: "POST", body }));
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, failure: classifyDirectusError(error) };
+  }
+}
+
+/** Why a confirmation link cannot be used: a link problem, or the new address found an owner meanwhile. */
+export type EmailChangeProblem = LinkProblem | "taken";
+
+/**
+ * Confirms an email change with the token from the link (anyone holding the link may: it went to the
+ * new address). Directus then ends every session of the account; the extension tells the old address.
+ */
+export async function confirmEmailChange(
+  token: string,
+  clientIp: string | null,
+): Promise<{ ok: true; email: string; userId: string | null } | { ok: false; problem: EmailChangeProblem } | Failure> {
+  try {
+    const body = JSON.stringify({ token });
+    // The SDK hands back the body's `data`: { email }.
+    const answer = await directusClient({ clientIp }).request(
+      customEndpoint<{ email: string }>({ path: "/account-security/email-change/confirm", method: "POST", body }),
+    );
+    return { ok: true, email: answer.email, userId: linkTokenUserId(token) };
+  } catch (error) {
+    const problem = emailChangeProblem(error);
+    return problem ? { ok: false, problem } : { ok: false, failure: classifyDirectusError(error) };
+  }
+}
+
+// The extension names the problem in its error's extensions (directus-extensions/account-security/email-change.js).
+function emailChangeProblem(error: unknown): EmailChangeProblem | null {
+  const errors = typeof error === "object" && error !== null && "errors" in error ? (error as { errors: unknown }).errors : null;
+  const problem = Array.isArray(errors) ? (errors[0] as { extensions?: { problem?: unknown } } | undefined)?.extensions?.problem : null;
+  return problem === "invalid" || problem === "expired" || problem === "used" || problem === "taken" ? problem : null;
 }

@@ -18,7 +18,7 @@ export type DirectusUser = {
   email: string | null;
   first_name: string | null;
   last_name: string | null;
-  /** Only ever written by the app: "unverified" when a changed email must be confirmed. */
+  /** Never written by the app: Directus sets it (registration, verification, administrators). */
   status?: "active" | "unverified" | "suspended" | "archived" | "draft" | "invited";
   /** Directus shows only whether it is set: "**********" or null. */
   tfa_secret: string | null;

@@ -1,13 +1,18 @@
 // What the token in an emailed link says about itself. Directus signs these tokens (JWTs) and checks
-// them when they come back; the app only reads them, without the key, to turn away a malformed or
-// expired link before asking Directus, and to know which address a password reset is for.
-export type LinkScope = "pending-registration" | "password-reset";
+// them when they come back (the email-change link's, its account-security extension); the app only
+// reads them, without the key, to turn away a malformed or expired link before asking Directus, and
+// to know which address a password reset or an email change is for.
+export type LinkScope = "pending-registration" | "password-reset" | "email-change";
 export type LinkToken = { email: string; scope: string; expiresAt: number };
+
+// Beyond what any link's form limits allow, and far beyond a real token (a few hundred characters).
+const MAX_TOKEN_LENGTH = 2048;
 
 /** Why a link cannot be used: the page says which, and how to get a new one. */
 export type LinkProblem = "invalid" | "expired" | "used";
 
 export function readLinkToken(token: string): LinkToken | null {
+  if (token.length > MAX_TOKEN_LENGTH) return null;
   const parts = token.split(".");
   if (parts.length !== 3 || !parts.every((part) => /^[\w-]+$/.test(part))) return null;
   try {
@@ -17,6 +22,13 @@ export function readLinkToken(token: string): LinkToken | null {
   } catch {
     return null;
   }
+}
+
+/** The account an email-change link is for (its `id`), or null. */
+export function linkTokenUserId(token: string): string | null {
+  if (!readLinkToken(token)) return null;
+  const payload = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+  return typeof payload.id === "string" ? payload.id : null;
 }
 
 /** The problem with a link's token as far as the app can tell, or null when only Directus can say more. */

@@ -30,7 +30,7 @@ export type TwoFactorSetupStep = {
   expiresAt: number;
 };
 
-/** A verification link went to `email` (registration, a changed email): the check-email page, its re-send button, the login hint. */
+/** A registration's verification link went to `email`: the check-email page, its re-send button, the login hint. */
 export type VerificationSentStep = { name: "verification-sent"; email: string; expiresAt: number };
 
 /** `email` has just been verified: the login form starts with it. */

@@ -2,6 +2,8 @@ import type { KeptMessage } from "./mail-sink.mjs";
 
 export declare const directusCli: string;
 export declare const CREDENTIALS_FILE: string;
+/** This repository's Directus extensions folder: every Directus started here loads it (EXTENSIONS_PATH). */
+export declare const EXTENSIONS_DIR: string;
 
 export interface LocalCredentials {
   adminEmail: string;
@@ -13,7 +15,7 @@ export interface LocalCredentials {
 export interface StartDirectusOptions {
   /** Defaults to env.PORT, then 8055. Directus always listens on 127.0.0.1. */
   port?: number;
-  /** Holds the SQLite DB (unless env.DB_CLIENT names another database), uploads, extensions and local-credentials.json. */
+  /** Holds the SQLite DB (unless env.DB_CLIENT names another database), uploads, mail and local-credentials.json. */
   dataDir: string;
   /** Extra Directus settings; merged over process.env and passed unchanged. */
   env?: Record<string, string | undefined>;

@@ -6,11 +6,13 @@
 // - Every Directus setting found in the passed `env` or in process.env reaches Directus
 //   unchanged; we only fill in defaults for settings that are absent.
 // - The child runs with cwd = dataDir, so Directus' relative defaults (.env lookup, uploads,
-//   extensions, temp files) land inside dataDir and a project-root `.env` meant for the app
+//   temp files) land inside dataDir and a project-root `.env` meant for the app
 //   is never read by Directus.
 // - Unless EMAIL_TRANSPORT is given, Directus mails through a local sink started here (in this
 //   process, stopped with Directus) that keeps each message under `<dataDir>/mail/`; the app's
 //   account links (APP_URL) are put on Directus's URL allow lists (directusAccountEnv below).
+// - Directus loads this repository's extensions (directus-extensions/, EXTENSIONS_DIR below) and
+//   refuses to start when one fails to load: the account flows depend on them.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -28,6 +30,9 @@ const requireFromDirectus = createRequire(directusBin);
 export const directusCli = requireFromDirectus.resolve("@directus/api/cli/run.js");
 
 export const CREDENTIALS_FILE = "local-credentials.json";
+
+/** The extensions every Directus of this project loads (its EXTENSIONS_PATH; compose.yaml mounts it at the image's). */
+export const EXTENSIONS_DIR = join(root, "directus-extensions");
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
 export function getFreePort() {
@@ -88,7 +93,12 @@ function defaultLog(line) {
  */
 export function directusAccountEnv({ appUrl, smtpPort = null }) {
   const links = accountLinks(appUrl);
-  const env = { USER_REGISTER_URL_ALLOW_LIST: links.verifyEmail, PASSWORD_RESET_URL_ALLOW_LIST: links.resetPassword };
+  const env = {
+    USER_REGISTER_URL_ALLOW_LIST: links.verifyEmail,
+    PASSWORD_RESET_URL_ALLOW_LIST: links.resetPassword,
+    // Read by the account-security extension (directus-extensions/account-security).
+    ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST: links.confirmEmail,
+  };
   if (smtpPort === null) return env;
   return {
     ...env,
@@ -145,7 +155,10 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
     LOG_STYLE: "raw",
     ...accountEnv,
     STORAGE_LOCAL_ROOT: join(dataDir, "uploads"),
-    EXTENSIONS_PATH: join(dataDir, "extensions"),
+    // The repository's folder itself, read in place: every way of starting Directus here (dev, tests,
+    // the cluster) loads the same code, with nothing to copy or keep in step.
+    EXTENSIONS_PATH: EXTENSIONS_DIR,
+    EXTENSIONS_MUST_LOAD: "true",
     TEMP_PATH: join(dataDir, "tmp"),
     CONFIG_PATH: join(dataDir, ".env"),
     // Where Directus looks for a package.json listing extension packages: directus/ lists none.
@@ -160,7 +173,7 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   // Directus listens on loopback only; the port is the one we were asked for.
   childEnv.HOST = "127.0.0.1";
   childEnv.PORT = String(port);
-  for (const dir of [childEnv.STORAGE_LOCAL_ROOT, childEnv.EXTENSIONS_PATH, childEnv.TEMP_PATH]) {
+  for (const dir of [childEnv.STORAGE_LOCAL_ROOT, childEnv.TEMP_PATH]) {
     await mkdir(resolve(dataDir, dir), { recursive: true });
   }
   // The credentials Directus actually uses (a caller may override ADMIN_* via env).

@@ -42,12 +42,11 @@ export interface ProvisionResult {
 
 export interface ProvisionOptions {
   log?: (line: string) => void;
-  /** Email verification at registration (and re-verification of a changed email). Default: REGISTRATION_VERIFY_EMAIL, on. */
+  /** Email verification at registration. Default: REGISTRATION_VERIFY_EMAIL, on. */
   verifyEmail?: boolean;
   /** The app's public URL: when given, provisioning checks that Directus accepts its account links. */
   appUrl?: string;
 }
 
 export declare function provision(target: ProvisionTarget, options?: ProvisionOptions): Promise<ProvisionResult>;
-export declare function policiesFor(options: { verifyEmail: boolean }): typeof POLICIES;
 export declare function registrationVerifiesEmail(env?: Record<string, string | undefined>): boolean;

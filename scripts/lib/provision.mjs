@@ -124,26 +124,10 @@ export const POLICIES = [
   },
 ];
 
-// With email verification on, changing the email re-verifies it: the user sets their own status to
-// "unverified" (and only to that) together with the new address, as registration leaves it.
-const STATUS_UNVERIFIED_ONLY = { status: { _eq: "unverified" } };
-
-/** The policies for a Directus that does (or does not) verify email addresses. */
-export function policiesFor({ verifyEmail }) {
-  if (!verifyEmail) return POLICIES;
-  return POLICIES.map((policy) => ({
-    ...policy,
-    permissions: policy.permissions.map((permission) =>
-      permission.collection === "directus_users" && permission.action === "update"
-        ? { ...permission, validation: STATUS_UNVERIFIED_ONLY, fields: [...permission.fields, "status"] }
-        : permission,
-    ),
-  }));
-}
-
 /**
- * REGISTRATION_VERIFY_EMAIL: whether new accounts (and changed emails) must be confirmed through a
- * link sent by email before they can log in. On unless set to false/0/no/off.
+ * REGISTRATION_VERIFY_EMAIL: whether new accounts must be confirmed through a link sent by email
+ * before they can log in. (A changed email is always confirmed by a link: the account-security
+ * extension's.) On unless set to false/0/no/off.
  */
 export function registrationVerifiesEmail(env = process.env) {
   const raw = env.REGISTRATION_VERIFY_EMAIL?.trim().toLowerCase();
@@ -382,8 +366,7 @@ export async function provision(target, { log = (line) => console.log(`[provisio
 
   // --- Policies and their permissions ---------------------------------------------------------
   const policyIds = {};
-  const policies = policiesFor({ verifyEmail });
-  for (const wanted of policies) {
+  for (const wanted of POLICIES) {
     const found = await client.request("GET", `/policies${query({ "filter[name][_eq]": wanted.name, fields: "id,name,icon,description,admin_access,app_access", limit: "-1" })}`);
     if (found.length > 1) throw new ProvisionError(`More than one policy is named "${wanted.name}"; keep one`);
     const desiredPolicy = { name: wanted.name, icon: wanted.icon, description: wanted.description, admin_access: false, app_access: false };
@@ -438,7 +421,7 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     change(`created role "${ROLE_NAME}"`);
   }
   const access = await client.request("GET", `/access${query({ "filter[role][_eq]": role.id, fields: "id,role,user,policy", limit: "-1" })}`);
-  for (const wanted of policies) {
+  for (const wanted of POLICIES) {
     const policyId = policyIds[wanted.name];
     if (!access.some((a) => a.policy === policyId)) {
       await client.request("POST", "/access", { role: role.id, policy: policyId });
@@ -492,8 +475,10 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     change(`updated settings (${Object.keys(settingsDiff).join(", ")})`);
   }
 
-  if (appUrl) await checkAccountLinks(client, appUrl, target.email ?? null, log);
-  else log("APP_URL not given: not checking that Directus accepts the app's account links");
+  if (appUrl) {
+    await checkAccountLinks(client, appUrl, target.email ?? null, log);
+    await checkEmailChangeExtension(client, appUrl, log);
+  } else log("APP_URL not given: not checking that Directus accepts the app's account links");
 
   log(changes.length === 0 ? "already provisioned: no changes" : `done: ${changes.length} change(s)`);
   return { changes, version, roleId: role.id, policyIds };
@@ -531,4 +516,31 @@ async function checkAccountLinks(client, appUrl, adminEmail, log) {
     if (response.ok) log(`Directus accepts ${link} (${setting})`);
     else log(`could not check ${setting} for ${link}: HTTP ${response.status} ${describeErrors(reply)}`);
   }
+}
+
+/**
+ * The email change needs the account-security extension (directus-extensions/) and its allow list.
+ * The probe, as the admin, names an address Directus's own rule refuses, which the extension checks
+ * only after the link's URL: it answers which of the two it refused, and mails nobody.
+ */
+async function checkEmailChangeExtension(client, appUrl, log) {
+  const link = accountLinks(appUrl).confirmEmail;
+  if (!client.accessToken) await client.login();
+  const response = await fetch(`${client.url}/account-security/email-change`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${client.accessToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ email: "provisioning check", url: link }),
+  });
+  const reply = await response.json().catch(() => null);
+  const code = reply?.errors?.[0]?.extensions?.code;
+  if (response.status === 404) {
+    throw new ProvisionError(
+      "Directus does not run the account-security extension, which email changes need: put directus-extensions/account-security in its EXTENSIONS_PATH and restart it",
+    );
+  }
+  if (response.status === 400 && code === "INVALID_PAYLOAD" && /URL/.test(reply.errors[0].message)) {
+    throw new ProvisionError(`Directus refuses the app's link ${link}: add it to ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST in Directus's environment`);
+  }
+  if (response.status === 400 && code === "FAILED_VALIDATION") log(`Directus accepts ${link} (ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST, account-security extension)`);
+  else log(`could not check ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST for ${link}: HTTP ${response.status} ${describeErrors(reply)}`);
 }

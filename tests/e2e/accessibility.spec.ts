@@ -79,6 +79,17 @@ test("pages for visitors, with and without errors", async ({ page, axe }) => {
   await axe("/verify-email after registering");
   await page.goto("/reset-password?token=not-a-token");
   await axe("/reset-password with a bad link");
+
+  // An email-change link as the app reads it (unexpired, its scope) but not signed by Directus.
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const claims = { scope: "email-change", id: "x", email: uniqueEmail("a11y-new"), exp: Math.floor(Date.now() / 1000) + 3600 };
+  await page.goto(`/confirm-email?token=${part({ alg: "HS256" })}.${part(claims)}.bm90LXNpZ25lZA`);
+  await axe("/confirm-email");
+  await page.getByRole("button", { name: "Confirm the new address" }).click();
+  await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+  await axe("/confirm-email with a link Directus refuses");
+  await page.goto("/confirm-email?token=not.a.token");
+  await axe("/confirm-email with a bad link");
 });
 
 test("pages for a signed-in person, with and without errors", async ({ page, axe }) => {

@@ -225,36 +225,85 @@ test.describe("the profile", () => {
     await expect(page).toHaveURL(/\/dashboard$/);
   });
 
-  test("changing the email sends a link to the new address; the account waits for it, then logs in with it", async ({ page, browser }) => {
+  test("changing the email waits for the link sent to the new address; the account keeps its address until it is confirmed", async ({ page, browser }) => {
     const { email } = await register(page);
     const other = await otherSession(page, browser, email);
     const newEmail = uniqueEmail("moved");
+    // The sessions last 8 s idle (global-setup.ts): both stay in use until the confirmation, so that
+    // their end is its doing. This browser's stops first, so that no request of it races the confirmation.
+    const link = await keepingAlive(other, "/dashboard", () =>
+      keepingAlive(page, "/dashboard", async () => {
+        await page.goto("/profile/email");
+        await page.getByLabel("New email").fill(newEmail);
+        await page.getByLabel("Current password").fill("not my password");
+        await page.getByRole("button", { name: "Change email" }).click();
+        await expect(page.getByText("This is not your current password.")).toBeVisible();
+        await expect(page.getByLabel("New email")).toHaveValue(newEmail);
 
-    await page.goto("/profile/email");
-    await page.getByLabel("New email").fill(newEmail);
-    await page.getByLabel("Current password").fill("not my password");
-    await page.getByRole("button", { name: "Change email" }).click();
-    await expect(page.getByText("This is not your current password.")).toBeVisible();
-    await expect(page.getByLabel("New email")).toHaveValue(newEmail);
+        const since = Date.now();
+        await page.getByLabel("Current password").fill(PASSWORD);
+        await page.getByRole("button", { name: "Change email" }).click();
+        await expect(page).toHaveURL(/\/profile$/);
+        await expect(page.getByRole("status")).toHaveText(`We sent a link to ${newEmail}; your address changes once you open it.`);
+        // Nothing changed yet: this browser, the other session and the old address all still work.
+        await expect(page.getByRole("main").getByText(email)).toBeVisible();
+        await other.goto("/dashboard");
+        await expect(other).toHaveURL(/\/dashboard$/);
+
+        const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since, path: "/confirm-email" });
+        // Opening the link changes nothing (mail scanners open links too): it shows a button.
+        await page.goto(link);
+        await expect(page.getByRole("heading", { name: "Confirm your new email address" })).toBeVisible();
+        await expect(page.getByText(newEmail)).toBeVisible();
+        await page.goto("/dashboard");
+        await expect(page).toHaveURL(/\/dashboard$/);
+        return link;
+      }),
+    );
 
     const since = Date.now();
-    await page.getByLabel("Current password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Change email" }).click();
-    await expect(page).toHaveURL(/\/verify-email$/);
-    await expect(page.getByText("Your email address has been changed.", { exact: false })).toBeVisible();
-    await expect(page.getByText(`We sent a link to ${newEmail}.`)).toBeVisible();
-    await expect(page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Log in" })).toBeVisible();
+    await keepingAlive(other, "/dashboard", async () => {
+      await page.goto(link);
+      await page.getByRole("button", { name: "Confirm the new address" }).click();
+      await expect(page).toHaveURL(/\/login$/);
+    });
+    await expect(page.getByRole("status")).toHaveText(`Your email address is now ${newEmail}. Log in with it: every session of your account has ended.`);
+    await expect(page.getByLabel("Email")).toHaveValue(newEmail);
     await expectEnded(other);
+    await expect.poll(async () => (await emailsTo(mailDir(), { to: email, subject: SUBJECTS.emailChanged, since })).length).toBe(1);
 
-    await page.goto("/login");
     await logIn(page, email);
     await expect(page.getByRole("alert")).toHaveText("Invalid email or password");
-
-    await page.goto(await verificationLink(newEmail, since));
-    await expect(page.getByLabel("Email")).toHaveValue(newEmail);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Log in" }).click();
+    await logIn(page, newEmail);
     await expect(page).toHaveURL(/\/dashboard$/);
     await expect(page.getByText(newEmail).first()).toBeVisible();
+
+    // The link works once.
+    await page.goto(link);
+    await page.getByRole("button", { name: "Confirm the new address" }).click();
+    await expect(page.getByRole("heading", { name: "This link has already been used" })).toBeVisible();
+  });
+
+  test("a tampered or malformed email-change link says it does not work, and changes nothing", async ({ page }) => {
+    const { email } = await register(page);
+    const newEmail = uniqueEmail("tamper");
+    await keepingAlive(page, "/dashboard", async () => {
+      const since = Date.now();
+      await page.goto("/profile/email");
+      await page.getByLabel("New email").fill(newEmail);
+      await page.getByLabel("Current password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Change email" }).click();
+      await expect(page).toHaveURL(/\/profile$/);
+      const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since, path: "/confirm-email" });
+
+      await page.goto(tampered(link));
+      await page.getByRole("button", { name: "Confirm the new address" }).click();
+      await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+      await page.goto("/confirm-email?token=nonsense");
+      await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+      await expect(page.getByRole("button", { name: "Confirm the new address" })).toHaveCount(0);
+      await page.goto("/profile");
+      await expect(page.getByRole("main").getByText(email)).toBeVisible();
+    });
   });
 });

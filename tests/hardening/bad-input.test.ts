@@ -132,7 +132,20 @@ const actions: Action[] = [
     // Sending the link again takes no fields; only what is not an HTML form submission at all is wrong here.
     payloads: () => variants([["resend", "yes"]], ["resend"]).filter(notAForm),
   },
+  {
+    name: "/confirm-email",
+    path: () => "/confirm-email",
+    as: () => anonymous,
+    // A token shaped like the extension's, for this user and unexpired, but not signed by Directus.
+    payloads: () => variants([["token", forgedEmailChangeToken()]], ["token"]),
+  },
 ];
+
+function forgedEmailChangeToken(): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const claims = { scope: "email-change", id: userId, email: uniqueEmail("forged"), bound: "x", exp: Math.floor(Date.now() / 1000) + 3600, iss: "account-security" };
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part(claims)}.bm90LXNpZ25lZA`;
+}
 
 const BAD_IDS = ["abc", "-1", encodeURIComponent("../users"), "99999999", "1e3", "0x10", "01", "2147483648"];
 

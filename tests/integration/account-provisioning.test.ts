@@ -1,7 +1,7 @@
 // Provisioning for the account flows, against this run's real Directus: REGISTRATION_VERIFY_EMAIL's
-// setting and the one extra permission it brings (a user may set their own status to "unverified",
-// and only that, which is how a changed email is verified again), and the check that Directus
-// accepts the app's links. Leaves verification off again, as global-setup.ts provisioned it.
+// setting, which changes no permission (a user never sets their own status: a changed email waits
+// for the account-security extension's link instead), and the check that Directus accepts the app's
+// links. Leaves verification off again, as global-setup.ts provisioned it.
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { DEV_APP_URL } from "../../app/lib/account-links.ts";
@@ -32,14 +32,9 @@ afterAll(async () => {
 });
 
 describe("provisioning with email verification on", () => {
-  it("leaves new users unverified and lets a user set their own status to unverified, and to nothing else", async () => {
+  it("leaves new users unverified, and a user sets no status of their own, nor another address directly", async () => {
     const first = await provision(admin, { ...quiet, verifyEmail: true });
-    expect(first.changes).toEqual(
-      expect.arrayContaining([
-        'updated permission "Can View and Edit Own Profile": update directus_users',
-        "updated settings (public_registration_verify_email)",
-      ]),
-    );
+    expect(first.changes).toEqual(["updated settings (public_registration_verify_email)"]);
     expect((await provision(admin, { ...quiet, verifyEmail: true })).changes).toEqual([]);
 
     const email = `verify-${randomUUID().slice(0, 8)}@example.com`;
@@ -53,21 +48,20 @@ describe("provisioning with email verification on", () => {
     await call("PATCH", `/users/${found.body.data[0].id}`, { token: adminToken, body: { status: "active" } });
 
     const user = await sessionToken(email, password);
-    for (const status of ["active", "suspended", "archived"]) {
+    for (const status of ["unverified", "active", "suspended", "archived"]) {
       const refused = await call("PATCH", "/users/me", { token: user, body: { status } });
-      expect(refused.status, status).toBe(400);
-      expect(refused.body.errors[0].extensions.code).toBe("FAILED_VALIDATION");
+      expect(refused.status, status).toBe(403);
     }
     expect((await call("PATCH", "/users/me", { token: user, body: { first_name: "Names" } })).status).toBe(200);
     const newEmail = `moved-${randomUUID().slice(0, 8)}@example.com`;
-    expect((await call("PATCH", "/users/me", { token: user, body: { email: newEmail, status: "unverified" } })).status).toBe(200);
-    // Directus ends every session of a user who is no longer active, this one included.
-    expect((await call("GET", "/users/me", { token: user })).status).toBe(401);
+    const direct = await call("PATCH", "/users/me", { token: user, body: { email: newEmail } });
+    expect([direct.status, direct.body.errors[0].extensions.code]).toEqual([403, "FORBIDDEN"]);
+    expect((await call("GET", "/users/me?fields=email,status", { token: user })).body.data).toEqual({ email, status: "active" });
   });
 
-  it("turned off again, takes the extra permission away", async () => {
+  it("turned off again, changes the setting only", async () => {
     const result = await provision(admin, { ...quiet, verifyEmail: false });
-    expect(result.changes).toContain('updated permission "Can View and Edit Own Profile": update directus_users');
+    expect(result.changes).toEqual(["updated settings (public_registration_verify_email)"]);
   });
 });
 
@@ -77,6 +71,7 @@ describe("the check of the app's account links", () => {
     await provision(admin, { log: (line) => lines.push(line), verifyEmail: false, appUrl: DEV_APP_URL });
     expect(lines).toContain(`Directus accepts ${DEV_APP_URL}/reset-password (PASSWORD_RESET_URL_ALLOW_LIST)`);
     expect(lines).toContain(`Directus accepts ${DEV_APP_URL}/verify-email (USER_REGISTER_URL_ALLOW_LIST)`);
+    expect(lines).toContain(`Directus accepts ${DEV_APP_URL}/confirm-email (ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST, account-security extension)`);
   });
 
   it("stops, naming the setting to change, for an app Directus does not accept links to", async () => {

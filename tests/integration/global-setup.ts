@@ -10,12 +10,17 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { getFreePort, startDirectus } from "../../scripts/lib/directus-process.mjs";
 import { provision } from "../../scripts/lib/provision.mjs";
+import { accountLinks, DEV_APP_URL } from "../../app/lib/account-links.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     directusUrl: string;
     adminEmail: string;
     adminPassword: string;
+    /** Where its mail sink keeps what it sends (tests/support/mail.ts reads it). */
+    mailDir: string;
+    /** The app page an email-change link may open (on its allow list). */
+    emailChangeUrl: string;
   }
 }
 
@@ -54,6 +59,8 @@ export default async function setup(project: TestProject) {
   project.provide("directusUrl", directus.url);
   project.provide("adminEmail", directus.adminEmail);
   project.provide("adminPassword", directus.adminPassword);
+  project.provide("mailDir", directus.mailDir!);
+  project.provide("emailChangeUrl", accountLinks(DEV_APP_URL).confirmEmail);
 
   return async () => {
     await directus.stop();

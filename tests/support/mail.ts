@@ -1,7 +1,15 @@
 // Reading what the test Directus mailed, from its mail sink's folder (scripts/lib/mail-sink.mjs).
 import { readMessages, waitForMessage, type KeptMessage } from "../../scripts/lib/mail-sink.mjs";
 
-export const SUBJECTS = { verify: "Verify your email address", reset: "Password Reset Request" } as const;
+export const SUBJECTS = {
+  verify: "Verify your email address",
+  reset: "Password Reset Request",
+  // The account-security extension's (directus-extensions/account-security/rules.js).
+  confirmEmailChange: "Confirm your new email address",
+  passwordChanged: "Your password was changed",
+  emailChanged: "Your email address was changed",
+  twoFactorOff: "Two-factor sign-in was turned off",
+} as const;
 
 type Wanted = { to: string; subject: string; /** Only messages received at or after this time (epoch ms). */ since?: number };
 

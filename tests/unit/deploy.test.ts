@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { relative } from "node:path";
 import { root } from "../../scripts/lib/runtime.mjs";
+import { EXTENSIONS_DIR } from "../../scripts/lib/directus-process.mjs";
 import {
   APP_CLUSTER_ENV,
   appEnv,
@@ -108,6 +110,13 @@ describe("compose.yaml", () => {
     expect(keys(["services", "app", "environment"]).sort()).toEqual(without(Object.keys(appEnv(settings)), APP_CLUSTER_ENV));
     const directusBind = environmentValue(["services", "proxy"], "DIRECTUS_PROXY_BIND");
     expect(environmentValue(["services", "app"], "DIRECTUS_URL")).toBe(`http://proxy${directusBind}`);
+  });
+
+  it("mounts the extensions every Directus of the cluster test loads where the image loads them, and they must load", () => {
+    // The image runs in /directus with Directus's default EXTENSIONS_PATH, ./extensions.
+    expect(block(["x-directus", "volumes"])).toContain(`    - ./${relative(root, EXTENSIONS_DIR)}:/directus/extensions:ro`);
+    expect(directusEnv(settings).EXTENSIONS_PATH).toBeUndefined();
+    expect(DIRECTUS_CLUSTER_ENV.EXTENSIONS_MUST_LOAD).toBe("true");
   });
 
   it("runs as many Directus and app instances as the cluster test", () => {

@@ -1,0 +1,22 @@
+// Directus extension "account-security" (a bundle, loaded from EXTENSIONS_PATH; no build step, no
+// dependency beyond Node and what Directus hands its extensions).
+//
+// Exposes:
+// - to every account's owner, by mail through Directus's own MailService (notices.js): a short note
+//   when the password changes (profile or reset), when two-factor sign-in is turned off, and, to the
+//   OLD address, when the email changes. No secrets, no links that act.
+// - to the signed-in user only (401 for anonymous callers): POST /account-security/email-change
+//   { email, url } mails a confirmation link to the new address; the email itself does not change.
+// - to anyone holding such a link: POST /account-security/email-change/confirm { token } writes the
+//   new address, once, if the account still has the address the link was made for and the new one is
+//   free (email-change.js). Directus then ends the user's sessions, as on any email change.
+// Settings it reads: SECRET (signs the links), ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST (the pages the
+// links may open, compared as Directus compares its own allow lists).
+import emailChange from "./email-change.js";
+import notices from "./notices.js";
+
+export default {
+  hooks: [{ name: "account-security-notices", config: notices }],
+  endpoints: [{ name: "account-security", config: emailChange }],
+  operations: [],
+};

@@ -1,0 +1,266 @@
+// The hook and the endpoint with fakes of what Directus hands an extension (its emitter, knex,
+// UsersService and the mail sender): which updates send which mail, and the endpoint's answers.
+import { describe, expect, it } from "vitest";
+import emailChange from "../email-change.js";
+import extension from "../index.js";
+import notices from "../notices.js";
+import { signEmailChangeToken } from "../rules.js";
+
+const SECRET = "a-secret-of-directus";
+const logger = { warn: () => {}, error: () => {} };
+
+/** A knex stand-in over a table of users: select().whereIn() and select().where().first(). @param {Array<Record<string, any>>} users */
+function fakeDatabase(users) {
+  return (/** @type {string} */ table) => {
+    if (table !== "directus_users") throw new Error(`unexpected table ${table}`);
+    return {
+      select: (/** @type {string[]} */ ...fields) => {
+        const pick = (/** @type {Record<string, any>} */ u) => Object.fromEntries(fields.map((f) => [f, u[f]]));
+        return {
+          whereIn: async (/** @type {string} */ _column, /** @type {string[]} */ ids) => users.filter((u) => ids.includes(u.id)).map(pick),
+          where: (/** @type {{ id: string }} */ { id }) => ({ first: async () => users.filter((u) => u.id === id).map(pick)[0] }),
+        };
+      },
+    };
+  };
+}
+
+/** Registers the hook against a tiny emitter; `update` runs one update as ItemsService.updateMany does. @param {Array<Record<string, any>>} users */
+function hookHarness(users, { failMail = false } = {}) {
+  /** @type {Record<string, Function>} */
+  const handlers = {};
+  /** @type {Array<Record<string, any>>} */
+  const sent = [];
+  const errors = /** @type {unknown[]} */ ([]);
+  notices(
+    { filter: (/** @type {string} */ event, /** @type {Function} */ fn) => (handlers[`filter:${event}`] = fn), action: (/** @type {string} */ event, /** @type {Function} */ fn) => (handlers[`action:${event}`] = fn) },
+    /** @type {any} */ ({
+      database: fakeDatabase(users),
+      logger: { warn: () => {}, error: (/** @type {unknown} */ e) => errors.push(e) },
+      send: async (/** @type {Record<string, any>} */ mail) => {
+        if (failMail) throw new Error("SMTP down");
+        sent.push(mail);
+      },
+    }),
+  );
+  return {
+    sent,
+    errors,
+    /** @param {string[]} ids @param {Record<string, unknown>} payload @param {{ fails?: boolean, accountability?: object | null }} [options] */
+    async update(ids, payload, { fails = false, accountability = null } = {}) {
+      const keys = [...ids];
+      const after = await handlers["filter:users.update"]?.(payload, { keys, collection: "directus_users" }, { database: fakeDatabase(users), accountability });
+      expect(after).toBe(payload);
+      // A failed write (a taken address, a refused password) never reaches the action.
+      if (!fails) await handlers["action:users.update"]?.({ payload: { ...payload }, keys, collection: "directus_users" }, {});
+    },
+  };
+}
+
+describe("the bundle", () => {
+  it("holds one hook and the /account-security endpoint", () => {
+    expect(extension.hooks.map((h) => h.name)).toEqual(["account-security-notices"]);
+    expect(extension.endpoints.map((e) => e.config.id)).toEqual(["account-security"]);
+    expect(extension.operations).toEqual([]);
+  });
+});
+
+describe("notices", () => {
+  const users = [
+    { id: "u-1", email: "ann@example.com", tfa_secret: "KEY" },
+    { id: "u-2", email: "bob@example.com", tfa_secret: null },
+  ];
+
+  it("a password change mails the owner", async () => {
+    const hook = hookHarness(users);
+    await hook.update(["u-1"], { password: "a new password" });
+    expect(hook.sent.map((m) => [m.to, m.subject])).toEqual([["ann@example.com", "Your password was changed"]]);
+    expect(JSON.stringify(hook.sent)).not.toContain("a new password");
+  });
+
+  it("an email change mails the old address, once the write is done", async () => {
+    const hook = hookHarness(users);
+    await hook.update(["u-1"], { email: "ann.new@example.com" });
+    expect(hook.sent.map((m) => [m.to, m.subject])).toEqual([["ann@example.com", "Your email address was changed"]]);
+  });
+
+  it("two-factor turned off mails the owner; the same address written back mails nobody", async () => {
+    const hook = hookHarness(users);
+    await hook.update(["u-1"], { tfa_secret: null });
+    await hook.update(["u-1"], { email: "ann@example.com" });
+    await hook.update(["u-2"], { tfa_secret: null });
+    await hook.update(["u-1"], { first_name: "Ann" });
+    expect(hook.sent.map((m) => [m.to, m.subject])).toEqual([["ann@example.com", "Two-factor sign-in was turned off"]]);
+  });
+
+  it("a failed write mails nothing, and the next update is told on its own", async () => {
+    const hook = hookHarness(users);
+    await hook.update(["u-1"], { email: "taken@example.com" }, { fails: true });
+    await hook.update(["u-2"], { password: "x" });
+    expect(hook.sent.map((m) => m.to)).toEqual(["bob@example.com"]);
+  });
+
+  it("refuses a user's direct write of another address onto their own account, and tells nobody", async () => {
+    const hook = hookHarness(users);
+    const own = { user: "u-1", admin: false };
+    await expect(hook.update(["u-1"], { email: "elsewhere@example.com" }, { accountability: own })).rejects.toMatchObject({
+      name: "DirectusError",
+      code: "FORBIDDEN",
+      status: 403,
+    });
+    // The same address written back (the app's way to end other sessions) and names stay allowed.
+    await hook.update(["u-1"], { email: "ANN@example.com", first_name: "Ann" }, { accountability: own });
+    // An administrator, or the confirm endpoint (no accountability), changes it, and the old address is told.
+    await hook.update(["u-1"], { email: "ann.admin@example.com" }, { accountability: { user: "admin-1", admin: true } });
+    expect(hook.sent.map((m) => [m.to, m.subject])).toEqual([["ann@example.com", "Your email address was changed"]]);
+  });
+
+  it("a failed mail is logged and never thrown into the change", async () => {
+    const hook = hookHarness(users, { failMail: true });
+    await expect(hook.update(["u-1"], { password: "x" })).resolves.toBeUndefined();
+    expect(hook.errors).toHaveLength(1);
+  });
+});
+
+/** Runs the endpoint's routes with fake req/res. @param {Array<Record<string, any>>} users */
+function endpointHarness(users, { now = Date.UTC(2026, 0, 1) } = {}) {
+  /** @type {Record<string, Function>} */
+  const routes = {};
+  /** @type {Array<Record<string, any>>} */
+  const sent = [];
+  /** @type {Array<[string, Record<string, unknown>]>} */
+  const updates = [];
+  class UsersService {
+    /** @param {string} email */
+    validateEmail(email) {
+      if (!/^[^@\s]+@[^@\s]+\.[a-z]+$/i.test(email)) throw new Error("invalid email");
+    }
+    /** @param {string} email */
+    async getUserByEmail(email) {
+      return users.find((u) => u.email.toLowerCase() === email.toLowerCase());
+    }
+    /** @param {string} id @param {Record<string, unknown>} data */
+    async updateOne(id, data) {
+      updates.push([id, data]);
+      Object.assign(users.find((u) => u.id === id) ?? {}, data);
+    }
+  }
+  emailChange.handler(
+    { post: (/** @type {string} */ path, /** @type {Function} */ fn) => (routes[path] = fn) },
+    /** @type {any} */ ({
+      env: { SECRET, ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST: "http://localhost:3000/confirm-email" },
+      services: { UsersService },
+      database: fakeDatabase(users),
+      getSchema: async () => ({}),
+      logger,
+      send: async (/** @type {Record<string, any>} */ mail) => void sent.push(mail),
+      now: () => now,
+    }),
+  );
+  /** @param {string} path @param {unknown} body @param {string | null} [user] */
+  const call = async (path, body, user = null) => {
+    /** @type {{ status: number, body: any }} */
+    const answer = { status: 0, body: undefined };
+    const res = {
+      status(/** @type {number} */ code) {
+        answer.status = code;
+        return res;
+      },
+      json(/** @type {unknown} */ value) {
+        answer.body = value;
+      },
+      end() {},
+    };
+    await routes[path]?.({ body, accountability: user ? { user } : null }, res, (/** @type {unknown} */ error) => {
+      throw error;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    return answer;
+  };
+  return { call, sent, updates };
+}
+
+describe("POST /email-change", () => {
+  const url = "http://localhost:3000/confirm-email";
+  const people = () => [
+    { id: "u-1", email: "ann@example.com", status: "active" },
+    { id: "u-2", email: "bob@example.com", status: "active" },
+  ];
+
+  it("is 401 for an anonymous caller, before reading anything", async () => {
+    const { call, sent } = endpointHarness(people());
+    expect((await call("/email-change", { email: "x@example.com", url })).status).toBe(401);
+    expect(sent).toEqual([]);
+  });
+
+  it("mails a link to the new address and changes nothing", async () => {
+    const { call, sent, updates } = endpointHarness(people());
+    expect((await call("/email-change", { email: "ann.new@example.com", url }, "u-1")).status).toBe(204);
+    expect(updates).toEqual([]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.to).toBe("ann.new@example.com");
+    expect(sent[0]?.html).toMatch(/href="http:\/\/localhost:3000\/confirm-email\?token=[\w-]+\.[\w-]+\.[\w-]+"/);
+  });
+
+  it("answers a taken address the same, and mails it a note without a link", async () => {
+    const { call, sent } = endpointHarness(people());
+    expect((await call("/email-change", { email: "BOB@example.com", url }, "u-1")).status).toBe(204);
+    expect(sent.map((m) => m.to)).toEqual(["BOB@example.com"]);
+    expect(sent[0]?.html).not.toMatch(/<a\b/);
+  });
+
+  it("refuses a URL off the allow list, a bad or oversized address, and the current address", async () => {
+    const { call, sent } = endpointHarness(people());
+    for (const body of [
+      { email: "x@example.com", url: "https://evil.example.com/confirm-email" },
+      { email: "not an address", url },
+      { email: `${"a".repeat(200)}@example.com`, url },
+      { email: "Ann@Example.com", url },
+      "email=x@example.com",
+    ]) {
+      expect((await call("/email-change", body, "u-1")).status).toBe(400);
+    }
+    expect(sent).toEqual([]);
+  });
+});
+
+describe("POST /email-change/confirm", () => {
+  const url = "http://localhost:3000/confirm-email";
+  const people = () => [
+    { id: "u-1", email: "ann@example.com", status: "active" },
+    { id: "u-2", email: "bob@example.com", status: "active" },
+  ];
+  const tokenFrom = (/** @type {Record<string, any>} */ mail) => new URL(/href="([^"]+)"/.exec(mail.html)?.[1]?.replaceAll("&#38;", "&") ?? "").searchParams.get("token");
+
+  it("writes the new address once; the second use is 'used'", async () => {
+    const { call, sent, updates } = endpointHarness(people());
+    await call("/email-change", { email: "ann.new@example.com", url }, "u-1");
+    const token = tokenFrom(sent[0] ?? {});
+    expect(await call("/email-change/confirm", { token })).toEqual({ status: 200, body: { data: { email: "ann.new@example.com" } } });
+    expect(updates).toEqual([["u-1", { email: "ann.new@example.com" }]]);
+    const again = await call("/email-change/confirm", { token });
+    expect(again.status).toBe(409);
+    expect(again.body.errors[0].extensions.problem).toBe("used");
+  });
+
+  it("says 'taken' when the address found an owner meanwhile, and writes nothing", async () => {
+    const users = people();
+    const { call, sent, updates } = endpointHarness(users);
+    await call("/email-change", { email: "later@example.com", url }, "u-1");
+    users.push({ id: "u-3", email: "later@example.com", status: "active" });
+    const answer = await call("/email-change/confirm", { token: tokenFrom(sent[0] ?? {}) });
+    expect([answer.status, answer.body.errors[0].extensions.problem]).toEqual([409, "taken"]);
+    expect(updates).toEqual([]);
+  });
+
+  it("says 'expired' after an hour and 'invalid' for a tampered or oversized token", async () => {
+    const token = signEmailChangeToken({ userId: "u-1", newEmail: "n@example.com", currentEmail: "ann@example.com" }, SECRET, Date.UTC(2026, 0, 1) - 3600_000);
+    const { call, updates } = endpointHarness(people());
+    const expired = await call("/email-change/confirm", { token });
+    expect([expired.status, expired.body.errors[0].extensions.problem]).toEqual([410, "expired"]);
+    const tampered = await call("/email-change/confirm", { token: `${token.slice(0, -2)}xx` });
+    expect([tampered.status, tampered.body.errors[0].extensions.problem]).toEqual([400, "invalid"]);
+    expect((await call("/email-change/confirm", { token: "x".repeat(5000) })).status).toBe(400);
+    expect(updates).toEqual([]);
+  });
+});
