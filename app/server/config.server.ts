@@ -108,4 +108,7 @@ export const config = {
   // Where the counters of failed checks and sent mails live, so every app instance counts together;
   // unset, each process counts in its own memory (counters.server.ts).
   redisUrl: readOptionalRedisUrl(),
+  // Directus's REGISTER_STALL_TIME (same name, same default): a registration or re-send the app
+  // skips (mail bounded per address) takes as long as one Directus answers.
+  registerStallMs: readPositiveInt("REGISTER_STALL_TIME", 750),
 } as const;
