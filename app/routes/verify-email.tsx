@@ -45,6 +45,8 @@ export async function action({ request, context }: Route.ActionArgs) {
     const answer = (fields: { errors?: Record<string, string | undefined>; formError?: string | null; problem?: "invalid" | "expired" | "used" | null }, status: number) =>
       data({ intent: "confirm" as const, attempt, errors: {}, formError: null, problem: null, resent: false, ...fields }, { status });
     const parsed = parseForm(confirmRegistrationSchema, form);
+    // The token has no field of its own to show an error beside: a form without one is a link that does not work.
+    if (!parsed.ok && parsed.errors.token) return answer({ problem: "invalid" }, 400);
     if (!parsed.ok) return answer({ errors: parsed.errors }, 400);
     const result = await confirmRegistration(parsed.data.token, parsed.data.password, ip);
     if (result.ok) {
