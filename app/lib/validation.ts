@@ -53,6 +53,9 @@ const currentPassword = z
 
 export const registerSchema = z.object({ email: newEmail, password: newPassword });
 
+// With email verification the password is chosen after confirming the address: any password field sent is ignored.
+export const registerEmailSchema = z.object({ email: newEmail });
+
 export const forgotPasswordSchema = z.object({ email: existingEmail });
 
 // A new password is typed twice where no one can see it spelled out: a typo would lock the person out.
@@ -63,6 +66,19 @@ const sameTwice = (form: { password: string; confirmPassword: string }) => form.
 export const resetPasswordSchema = z
   .object({ password: newPassword, confirmPassword: confirmation })
   .refine(sameTwice, { message: PASSWORDS_DIFFER, path: ["confirmPassword"] });
+
+// The emailed link's token (a JWT from Directus) travels in the form, never in the session.
+const linkToken = z
+  .string({ error: "This form needs the link from your email" })
+  .min(1, "This form needs the link from your email")
+  .max(4096, "This link is too long")
+  .refine(singleLine, CONTROL_MESSAGE);
+
+export const confirmRegistrationSchema = z
+  .object({ token: linkToken, password: newPassword, confirmPassword: confirmation })
+  .refine(sameTwice, { message: PASSWORDS_DIFFER, path: ["confirmPassword"] });
+
+export const openResetLinkSchema = z.object({ token: linkToken });
 
 export const changePasswordSchema = z
   .object({ currentPassword, password: newPassword, confirmPassword: confirmation })

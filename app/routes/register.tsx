@@ -1,23 +1,27 @@
 import { data, Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/register";
-import { CredentialsFields, FormAlert } from "#app/components/field.tsx";
+import { CredentialsFields, EmailField, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
-import { parseForm, registerSchema } from "#app/lib/validation.ts";
+import { parseForm, registerEmailSchema, registerSchema } from "#app/lib/validation.ts";
 import { beginStep } from "#app/server/steps.server.ts";
 import { clientIp } from "#app/server/client-ip.server.ts";
+import type { DirectusFailure } from "#app/server/directus-errors.server.ts";
 import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
 import { readForm } from "#app/server/form.server.ts";
 import { registrationErrors } from "#app/server/registration-errors.server.ts";
-import { register } from "#app/server/registration.server.ts";
+import { registerAndSignIn, registerForConfirmation, registrationMode } from "#app/server/registration.server.ts";
 import { requireAnonymous } from "#app/server/require-user.server.ts";
 import { getSessionState, signIn } from "#app/server/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Register" }];
 
-export function loader({ context }: Route.LoaderArgs) {
+// With email verification (the default, and what the form assumes while Directus cannot say) the
+// password is chosen after confirming the address; without it, here.
+export async function loader({ request, context }: Route.LoaderArgs) {
   requireAnonymous(context);
-  return null;
+  const mode = await registrationMode(clientIp(request));
+  return { asksPassword: mode.ok && !mode.verifiesEmail };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -25,34 +29,54 @@ export async function action({ request, context }: Route.ActionArgs) {
   const form = await readForm(request);
   const email = String(form.get("email") ?? "").slice(0, limits.emailMax);
   const attempt = crypto.randomUUID();
-  const parsed = parseForm(registerSchema, form);
-  if (!parsed.ok) return data({ attempt, email, errors: parsed.errors, formError: null }, { status: 400 });
-
-  const result = await register(parsed.data.email, parsed.data.password, clientIp(request));
-  if (!result.ok) {
-    const fieldErrors = registrationErrors(result.failure);
+  const ip = clientIp(request);
+  const mode = await registrationMode(ip);
+  if (!mode.ok) {
+    return data({ attempt, email, errors: {}, formError: failureMessage(mode.failure), asksPassword: true }, { status: failureStatus(mode.failure) });
+  }
+  const asksPassword = !mode.verifiesEmail;
+  const invalid = (errors: Record<string, string | undefined>) => data({ attempt, email, errors, formError: null, asksPassword }, { status: 400 });
+  const refused = (failure: DirectusFailure) => {
+    const fieldErrors = registrationErrors(failure);
     return data(
-      { attempt, email, errors: fieldErrors ?? {}, formError: fieldErrors ? null : failureMessage(result.failure) },
-      { status: fieldErrors ? 400 : failureStatus(result.failure) },
+      { attempt, email, errors: fieldErrors ?? {}, formError: fieldErrors ? null : failureMessage(failure), asksPassword },
+      { status: fieldErrors ? 400 : failureStatus(failure) },
     );
+  };
+
+  if (asksPassword) {
+    const parsed = parseForm(registerSchema, form);
+    if (!parsed.ok) return invalid(parsed.errors);
+    const result = await registerAndSignIn(parsed.data.email, parsed.data.password, ip);
+    if (!result.ok) return refused(result.failure);
+    signIn(getSessionState(context), result.session);
+    throw redirect("/dashboard");
   }
+  const parsed = parseForm(registerEmailSchema, form);
+  if (!parsed.ok) return invalid(parsed.errors);
+  const result = await registerForConfirmation(parsed.data.email, ip);
+  if (!result.ok) return refused(result.failure);
   // The same page for every address: a taken one is not told apart (Directus answered the same).
-  if ("verification" in result) {
-    beginStep(getSessionState(context), { name: "verification-sent", email: parsed.data.email });
-    throw redirect("/verify-email");
-  }
-  signIn(getSessionState(context), result.session);
-  throw redirect("/dashboard");
+  beginStep(getSessionState(context), { name: "verification-sent", email: parsed.data.email });
+  throw redirect("/verify-email");
 }
 
-export default function Register({ actionData }: Route.ComponentProps) {
+export default function Register({ loaderData, actionData }: Route.ComponentProps) {
   const errors = actionData?.errors as Record<string, string | undefined> | undefined;
+  const asksPassword = actionData?.asksPassword ?? loaderData.asksPassword;
   return (
     <section className="card" aria-labelledby="register-title">
       <h1 id="register-title">Register</h1>
       <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post">
-        <CredentialsFields attempt={actionData?.attempt} email={actionData?.email} errors={errors} newPassword />
+        {asksPassword ? (
+          <CredentialsFields attempt={actionData?.attempt} email={actionData?.email} errors={errors} newPassword />
+        ) : (
+          <>
+            <EmailField attempt={actionData?.attempt} email={actionData?.email} error={errors?.email} />
+            <p className="muted">We will email you a link: opening it confirms the address, and there you choose your password.</p>
+          </>
+        )}
         <SubmitButton pendingLabel="Registering…">Register</SubmitButton>
       </Form>
       <p>

@@ -1,11 +1,11 @@
-import { data, Form, Link, redirect } from "react-router";
+import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import type { Route } from "./+types/reset-password";
 import { FormAlert } from "#app/components/field.tsx";
 import { LinkProblemNotice } from "#app/components/link-problem.tsx";
 import { NewPasswordFields } from "#app/components/password-fields.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
-import { parseForm, resetPasswordSchema } from "#app/lib/validation.ts";
-import { beginStep, endStep, liveStep } from "#app/server/steps.server.ts";
+import { openResetLinkSchema, parseForm, resetPasswordSchema } from "#app/lib/validation.ts";
+import { beginStep, endStep, liveStep, stepInProgress } from "#app/server/steps.server.ts";
 import { logIn } from "#app/server/auth.server.ts";
 import { clientIp } from "#app/server/client-ip.server.ts";
 import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
@@ -20,28 +20,37 @@ export const meta: Route.MetaFunction = () => [{ title: "Choose a new password" 
 export const PASSWORD_RESET_MESSAGE = "Your password has been changed. You are logged in here, and out everywhere else.";
 
 // /reset-password?token=… is the link in the email. Its token moves into the session and the page
-// reloads without it, so it stays out of the address bar, the history and the form.
+// reloads without it, so it stays out of the address bar, the history and the form. A GET never
+// replaces a step this browser is in the middle of (a link from another site could): then the page
+// asks first, and its button posts the token.
 export function loader({ request, context }: Route.LoaderArgs) {
   const state = getSessionState(context);
   const token = new URL(request.url).searchParams.get("token");
   if (token !== null) {
     const problem = linkTokenProblem(token, "password-reset");
-    if (problem) {
-      endStep(state);
-      return data({ email: null, problem }, { status: linkProblemStatus(problem) });
-    }
+    if (problem) return data({ email: null, problem, asks: false }, { status: linkProblemStatus(problem) });
     const { email, expiresAt } = readLinkToken(token)!;
+    if (stepInProgress(state) && liveStep(state, "password-reset")?.token !== token) return { email, problem: null, asks: true };
     beginStep(state, { name: "password-reset", email, token }, { notAfter: expiresAt });
     throw redirect("/reset-password");
   }
   const pending = liveStep(state, "password-reset");
-  if (!pending) return data({ email: null, problem: "missing" as const }, { status: 400 });
-  return { email: pending.email, problem: null };
+  if (!pending) return data({ email: null, problem: "missing" as const, asks: false }, { status: 400 });
+  return { email: pending.email, problem: null, asks: false };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
   const state = getSessionState(context);
   const form = await readForm(request);
+  // "Continue" on the page that asked: this post, from this app's own page, may replace the step.
+  if (form.get("intent") === "open") {
+    const opened = parseForm(openResetLinkSchema, form);
+    const problem = opened.ok ? linkTokenProblem(opened.data.token, "password-reset") : "invalid";
+    if (!opened.ok || problem) return data({ attempt: null, errors: {}, formError: null, problem }, { status: linkProblemStatus(problem ?? "invalid") });
+    const { email, expiresAt } = readLinkToken(opened.data.token)!;
+    beginStep(state, { name: "password-reset", email, token: opened.data.token }, { notAfter: expiresAt });
+    throw redirect("/reset-password");
+  }
   const pending = liveStep(state, "password-reset");
   if (!pending) throw redirect("/reset-password");
   const attempt = crypto.randomUUID();
@@ -73,6 +82,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export default function ResetPassword({ loaderData, actionData }: Route.ComponentProps) {
+  const [searchParams] = useSearchParams();
   const problem = actionData?.problem ?? loaderData.problem;
   if (problem === "missing") {
     return (
@@ -92,6 +102,25 @@ export default function ResetPassword({ loaderData, actionData }: Route.Componen
       </section>
     );
   }
+  if (loaderData.asks) {
+    return (
+      <section className="card" aria-labelledby="reset-title">
+        <h1 id="reset-title">Choose a new password?</h1>
+        <p>
+          This link is for choosing a new password for <strong>{loaderData.email}</strong>. This browser is in the middle of
+          something else (a sign-in, a registration or another reset); continuing replaces it.
+        </p>
+        <Form method="post" action="/reset-password">
+          <input type="hidden" name="intent" value="open" />
+          <input type="hidden" name="token" value={searchParams.get("token") ?? ""} />
+          <SubmitButton action="/reset-password" pendingLabel="Opening…">Continue</SubmitButton>
+        </Form>
+        <p>
+          <Link to="/">Not now</Link>
+        </p>
+      </section>
+    );
+  }
   const errors = actionData?.errors as Record<string, string | undefined> | undefined;
   return (
     <section className="card" aria-labelledby="reset-title">
@@ -101,7 +130,7 @@ export default function ResetPassword({ loaderData, actionData }: Route.Componen
       </p>
       <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post">
-        <NewPasswordFields attempt={actionData?.attempt} errors={errors} />
+        <NewPasswordFields attempt={actionData?.attempt ?? undefined} errors={errors} />
         <SubmitButton pendingLabel="Saving…">Save the new password</SubmitButton>
       </Form>
     </section>

@@ -16,6 +16,7 @@ import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } 
 import { closeDirectusSession, openDirectusSession } from "./directus-session.server";
 import { directusClient, type Directus, type DirectusUser } from "./directus.server";
 import { linkTokenUserId, type LinkProblem } from "./link-token.server";
+import { boundedMail } from "./mail-limits.server";
 import type { SignedIn } from "./require-user.server";
 import { signIn, updateSession } from "./session.server";
 import { beginSecretCheck, endSessionAfterWrongSecrets } from "./throttle.server";
@@ -102,7 +103,10 @@ export async function requestEmailChange(signedIn: SignedIn, newEmail: string, c
   await checked.confirmed.abandon();
   try {
     const body = JSON.stringify({ email: newEmail, url: accountLinks(config.appUrl).confirmEmail });
-    await signedIn.directus.request(customEndpoint<void>({ path: "/account-security/email-change", method: "POST", body }));
+    // One link to an address in five minutes, as for every mail a visitor can trigger (the last one stays good for an hour).
+    await boundedMail("verification", newEmail, 0, () =>
+      signedIn.directus.request(customEndpoint<void>({ path: "/account-security/email-change", method: "POST", body })),
+    );
     return { ok: true };
   } catch (error) {
     return { ok: false, failure: classifyDirectusError(error) };

@@ -125,4 +125,7 @@ export const config = {
     wrongSecrets: readPositiveInt("WRONG_SECRET_LIMIT", 5),
     wrongSecretWindowSeconds: readPositiveInt("WRONG_SECRET_WINDOW", 15 * 60),
   },
+  // Directus's REGISTER_STALL_TIME (same name, same default): a registration or re-send the app
+  // skips (mail bounded per address) takes as long as one Directus answers.
+  registerStallMs: readPositiveInt("REGISTER_STALL_TIME", 750),
 } as const;

@@ -3,14 +3,19 @@
 // Directus 11.17.4 answers every registration with the same 204, whether the address was new, is
 // waiting for verification (the link is sent again) or belongs to an active account (nothing is sent),
 // padded to REGISTER_STALL_TIME; so do we: nothing here tells whether an address has an account.
-import { randomBytes } from "node:crypto";
-import { registerUser, registerUserVerify, serverInfo, withOptions } from "@directus/sdk";
+// With verification on, nobody chooses the password at registration: the account gets one derived
+// from its address (registration-password.server.ts), and the owner chooses theirs when confirming
+// by the link, so registering someone else's address first gets a stranger nothing (docs/decisions/014).
+import { registerUser, registerUserVerify, serverInfo, updateMe, withOptions } from "@directus/sdk";
 import { accountLinks } from "#app/lib/account-links.ts";
-import { logIn, type AuthResult } from "./auth.server";
+import { endDirectusSession, logIn, type AuthResult } from "./auth.server";
 import { config } from "./config.server";
 import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "./directus-errors.server";
 import { directusClient } from "./directus.server";
-import type { LinkProblem } from "./link-token.server";
+import { linkTokenProblem, readLinkToken, type LinkProblem } from "./link-token.server";
+import { boundedMail } from "./mail-limits.server";
+import { isPasswordRefusal } from "./registration-errors.server";
+import { registrationPassword } from "./registration-password.server";
 
 type Failure = { ok: false; failure: DirectusFailure };
 
@@ -20,44 +25,96 @@ export async function verifiesEmail(clientIp: string | null): Promise<boolean> {
   return (info.project as { public_registration_verify_email?: boolean } | undefined)?.public_registration_verify_email === true;
 }
 
-/**
- * Asks Directus for an account. With verification on, the answer is that a link is on its way
- * (whatever the address); without it, the new account is signed in, as before verification existed.
- */
-export async function register(
-  email: string,
-  password: string,
-  clientIp: string | null,
-): Promise<{ ok: true; verification: "sent" } | AuthResult | Failure> {
-  let verify: boolean;
+/** verifiesEmail as a result: the registration form asks for a password only without verification. */
+export async function registrationMode(clientIp: string | null): Promise<{ ok: true; verifiesEmail: boolean } | Failure> {
   try {
-    verify = await verifiesEmail(clientIp);
-    await requestAccount(email, password, clientIp, verify);
+    return { ok: true, verifiesEmail: await verifiesEmail(clientIp) };
   } catch (error) {
     return { ok: false, failure: classifyDirectusError(error) };
   }
-  if (verify) return { ok: true, verification: "sent" };
-  return logIn(email, password, clientIp);
-}
-
-// The link only when Directus sends one: Directus checks any link against its allow list, which a
-// deployment without verification need not set.
-function requestAccount(email: string, password: string, clientIp: string | null, withLink: boolean) {
-  const options = withLink ? { verification_url: accountLinks(config.appUrl).verifyEmail } : {};
-  return directusClient({ clientIp }).request(registerUser(email, password, options));
 }
 
 /**
- * Sends the verification link again. Directus does that when the address registers again; its
- * password is not used for an account that waits for verification, so a random one stands in.
+ * With verification on: asks Directus for an account with the derived password, which mails the
+ * link (at most once per address in five minutes). The answer is that a link is on its way, whatever
+ * the address.
  */
-export async function sendVerificationAgain(email: string, clientIp: string | null): Promise<{ ok: true } | Failure> {
+export async function registerForConfirmation(email: string, clientIp: string | null): Promise<{ ok: true } | Failure> {
   try {
-    await requestAccount(email, randomBytes(24).toString("base64url"), clientIp, true);
+    await mailVerificationLink(email, clientIp);
     return { ok: true };
   } catch (error) {
     return { ok: false, failure: classifyDirectusError(error) };
   }
+}
+
+/** Without verification: the new account is signed in at once (whoever registers an address first owns it). */
+export async function registerAndSignIn(email: string, password: string, clientIp: string | null): Promise<AuthResult> {
+  try {
+    await directusClient({ clientIp }).request(registerUser(email, password));
+  } catch (error) {
+    return { ok: false, failure: classifyDirectusError(error) };
+  }
+  return logIn(email, password, clientIp);
+}
+
+// Registering an address mails the link: for a new address, and again for one that waits. Directus
+// keeps the password of a waiting account, so the derived one changes nothing there.
+function mailVerificationLink(email: string, clientIp: string | null) {
+  const password = registrationPassword(email, config.sessionSecrets[0]!);
+  const options = { verification_url: accountLinks(config.appUrl).verifyEmail };
+  return boundedMail("verification", email, config.registerStallMs, async () => {
+    await directusClient({ clientIp }).request(registerUser(email, password, options));
+  });
+}
+
+/** Sends the verification link again (registration, a changed email): Directus does that when the address registers again. */
+export async function sendVerificationAgain(email: string, clientIp: string | null): Promise<{ ok: true } | Failure> {
+  return registerForConfirmation(email, clientIp);
+}
+
+export type Confirmation =
+  | AuthResult
+  | { ok: false; problem: LinkProblem }
+  /** The address is confirmed, and the account has a password of its own (an email change): log in with it. */
+  | { ok: false; confirmedEmail: string }
+  | { ok: false; passwordRefused: true };
+
+/**
+ * Confirms the address of a link and sets the password its owner chose: Directus verifies the
+ * token, the app logs in with the derived password and changes it through that session (Directus
+ * keeps the session that changes its own password). A link already used still finishes an account
+ * that kept the derived password (a confirmation cut short before the password was set).
+ */
+export async function confirmRegistration(token: string, password: string, clientIp: string | null): Promise<Confirmation> {
+  const problem = linkTokenProblem(token, "pending-registration");
+  if (problem) return { ok: false, problem };
+  const email = readLinkToken(token)!.email;
+  const verified = await verifyEmailToken(token, clientIp);
+  const usedBefore = !verified.ok && "problem" in verified && verified.problem === "used";
+  if (!verified.ok && !usedBefore) return verified;
+
+  const login = await logInWithDerivedPassword(email, clientIp);
+  if (!login.ok && login.failure.kind !== "unauthorized") return login;
+  if (!login.ok) return usedBefore ? { ok: false, problem: "used" } : { ok: false, confirmedEmail: email };
+  try {
+    await directusClient({ token: login.session.tokens.accessToken, clientIp }).request(updateMe({ password }));
+  } catch (error) {
+    await endDirectusSession(login.session.tokens.accessToken, clientIp);
+    const failure = classifyDirectusError(error);
+    return isPasswordRefusal(failure) ? { ok: false, passwordRefused: true } : { ok: false, failure };
+  }
+  return login;
+}
+
+// Registration derives with the first secret; an account registered before a rotation has one of the others.
+async function logInWithDerivedPassword(email: string, clientIp: string | null): Promise<AuthResult> {
+  let result: AuthResult = { ok: false, failure: { kind: "unauthorized" } };
+  for (const secret of config.sessionSecrets) {
+    result = await logIn(email, registrationPassword(email, secret), clientIp);
+    if (result.ok || result.failure.kind !== "unauthorized" || result.codeRefused) return result;
+  }
+  return result;
 }
 
 /**

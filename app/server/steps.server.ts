@@ -91,6 +91,15 @@ export function liveStep<N extends StepName>(state: SessionState, name: N, now =
 }
 
 /**
+ * Whether the session holds a live step of any flow, without forgetting an expired one: a GET
+ * (a link opened from another site, a mail scanner) must not replace it, nor change the session.
+ */
+export function stepInProgress(state: SessionState, now = Date.now()): boolean {
+  const step = state.session.get("step");
+  return step !== undefined && now < step.expiresAt;
+}
+
+/**
  * When the cookie of a session that is not signed in should expire: with its step, so the browser
  * drops the credentials a login-code step holds when the app would refuse them anyway.
  */

@@ -6,7 +6,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type Page } from "@playwright/test";
 import { emailedLink, SUBJECTS } from "../support/mail.ts";
-import { logOut, mailDir, register, submitRegistration, uniqueEmail } from "./helpers.ts";
+import { choosePassword, logOut, mailDir, register, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
 
@@ -59,7 +59,6 @@ test("pages for visitors, with and without errors", async ({ page, axe }) => {
 
   await page.goto("/register");
   await page.getByLabel("Email").fill("not-an-address");
-  await page.getByLabel("Password").fill("short");
   await submitUnchecked(page, "Register");
   await expect(page.getByText("Enter a valid email address")).toBeVisible();
   await axe("/register with field errors");
@@ -75,8 +74,15 @@ test("pages for visitors, with and without errors", async ({ page, axe }) => {
 
   await page.goto("/verify-email?token=not.a.token");
   await axe("/verify-email with a bad link");
-  await submitRegistration(page, uniqueEmail("a11y"));
+  const email = uniqueEmail("a11y");
+  const since = Date.now();
+  await submitRegistration(page, email);
   await axe("/verify-email after registering");
+  await page.goto(await verificationLink(email, since));
+  await axe("/verify-email?token= (choose your password)");
+  await choosePassword(page, "a brand new passphrase", "another passphrase");
+  await expect(page.getByText("The two passwords are not the same")).toBeVisible();
+  await axe("/verify-email?token= with field errors");
   await page.goto("/reset-password?token=not-a-token");
   await axe("/reset-password with a bad link");
 
@@ -150,7 +156,13 @@ test("the profile's pages and a password reset, with and without errors", async 
   await page.goto("/forgot-password");
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Send the link" }).click();
+  // A registration in progress: the link's page asks before replacing it.
+  await submitRegistration(page, uniqueEmail("a11y-step"));
   await page.goto(await emailedLink(mailDir(), { to: email, subject: SUBJECTS.reset, since, path: "/reset-password" }));
+  await expect(page.getByRole("heading", { name: "Choose a new password?" })).toBeVisible();
+  await axe("/reset-password?token= with a step in progress");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/reset-password$/);
   await axe("/reset-password");
   await page.getByLabel("New password", { exact: true }).fill("eleven char");
   await page.getByLabel("Repeat the new password").fill("eleven char");

@@ -15,11 +15,10 @@ export function mailDir(): string {
   return dir;
 }
 
-/** Submits the registration form; the page that follows says to check the email. */
-export async function submitRegistration(page: Page, email: string, password = PASSWORD) {
+/** Submits the registration form (the email only: the password is chosen at the link); the page that follows says to check the email. */
+export async function submitRegistration(page: Page, email: string) {
   await page.goto("/register");
   await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Register" }).click();
   await expect(page).toHaveURL(/\/verify-email$/);
 }
@@ -29,15 +28,20 @@ export function verificationLink(email: string, since: number) {
   return emailedLink(mailDir(), { to: email, subject: SUBJECTS.verify, since, path: "/verify-email" });
 }
 
-/** Registers, opens the link Directus mailed, and logs in: ends on the dashboard, as a person would. */
+/** Fills and sends the form of the link's page, "Choose your password". */
+export async function choosePassword(page: Page, password: string, repeated = password) {
+  await expect(page.getByRole("heading", { name: "Choose your password" })).toBeVisible();
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Repeat the password").fill(repeated);
+  await page.getByRole("button", { name: "Confirm and save the password" }).click();
+}
+
+/** Registers, opens the link Directus mailed and chooses the password there: ends on the dashboard, as a person would. */
 export async function register(page: Page, email = uniqueEmail(), password = PASSWORD) {
   const since = Date.now();
-  await submitRegistration(page, email, password);
+  await submitRegistration(page, email);
   await page.goto(await verificationLink(email, since));
-  await expect(page).toHaveURL(/\/login$/);
-  await expect(page.getByLabel("Email")).toHaveValue(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await choosePassword(page, password);
   await expect(page).toHaveURL(/\/dashboard$/);
   return { email, password };
 }

@@ -74,11 +74,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function activeAccount(): Promise<string> {
   const email = uniqueEmail("active");
   const since = Date.now();
-  const { post, get } = visitor();
-  expect((await post("/register", { email, password: TEST_PASSWORD })).status).toBe(302);
-  const link = await emailedLink(stack.directus.mailDir, { to: email, subject: SUBJECTS.verify, since, path: "/verify-email" });
-  const opened = await get(new URL(link).pathname + new URL(link).search);
-  expect(opened.path).toBe("/login");
+  const { post, session } = visitor();
+  expect((await post("/register", { email })).status).toBe(302);
+  const link = new URL(await emailedLink(stack.directus.mailDir, { to: email, subject: SUBJECTS.verify, since, path: "/verify-email" }));
+  const token = link.searchParams.get("token")!;
+  const confirmed = await session.post(link.pathname + link.search, { intent: "confirm", token, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD });
+  expect(confirmed.path).toBe("/dashboard");
   return email;
 }
 

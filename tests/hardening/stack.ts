@@ -38,7 +38,8 @@ export async function startStack({
 } = {}): Promise<Stack> {
   // Every app process sends the first one's URL in its emails, as instances behind one public URL do.
   const appUrl = await reserveAppUrl();
-  const directus = await startTestDirectus({ ...FAST_AUTH, ...directusEnv }, { template: inject("directusTemplate"), appUrl: appUrl.url });
+  const directusSettings = { ...FAST_AUTH, ...directusEnv };
+  const directus = await startTestDirectus(directusSettings, { template: inject("directusTemplate"), appUrl: appUrl.url });
   if (verifyEmail) {
     await provision({ url: directus.url, email: directus.adminEmail, password: directus.adminPassword }, { log: () => {}, verifyEmail, appUrl: appUrl.url });
   }
@@ -48,7 +49,8 @@ export async function startStack({
   try {
     proxy = withProxy ? await startDirectusProxy(directus.url) : null;
     for (let i = 0; i < appCount; i++) {
-      const env = { SESSION_SECRET: sessionSecret, APP_URL: appUrl.url, ...appEnv };
+      // The app pads a registration it skips (mail bounded per address) to Directus's own stall.
+      const env = { SESSION_SECRET: sessionSecret, APP_URL: appUrl.url, REGISTER_STALL_TIME: directusSettings.REGISTER_STALL_TIME, ...appEnv };
       apps.push(await startTestApp(proxy?.url ?? directus.url, env, { port: i === 0 ? appUrl.port : undefined }));
     }
   } catch (error) {

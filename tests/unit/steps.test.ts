@@ -45,6 +45,18 @@ describe("steps between two requests", () => {
     expect(currentStep(state, "two-factor-setup")).toMatchObject({ name: "two-factor-setup", secret: "JBSWY3DPEHPK3PXP" });
   });
 
+  it("says whether a live step is in progress without forgetting an expired one (a GET must not change the session)", async () => {
+    const { beginStep, stepInProgress, state } = await load();
+    expect(stepInProgress(state)).toBe(false);
+    const now = Date.now();
+    beginStep(state, { name: "verification-sent", email: "ada@example.com" }, { now });
+    state.changed = false;
+    expect(stepInProgress(state, now)).toBe(true);
+    expect(stepInProgress(state, now + 24 * 60 * 60_000)).toBe(false);
+    expect(state.changed).toBe(false);
+    expect(state.session.get("step")).toMatchObject({ name: "verification-sent" });
+  });
+
   it("holds one step at a time: a new one replaces the old, endStep removes it", async () => {
     const { beginStep, currentStep, endStep, state } = await load();
     beginStep(state, { name: "login-code", ...credentials });

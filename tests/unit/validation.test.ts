@@ -2,12 +2,15 @@ import { describe, expect, it } from "vitest";
 import {
   changeEmailSchema,
   changePasswordSchema,
+  confirmRegistrationSchema,
   forgotPasswordSchema,
   limits,
   loginSchema,
   parseForm,
   postSchema,
+  openResetLinkSchema,
   profileSchema,
+  registerEmailSchema,
   registerSchema,
   resetPasswordSchema,
 } from "#app/lib/validation.ts";
@@ -139,6 +142,22 @@ describe("the account forms' schemas", () => {
     const bad = parseForm(changeEmailSchema, form([["email", "no-at-sign"], ["currentPassword", "pw"]]));
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.errors.email).toBe("Enter a valid email address");
+  });
+
+  it("register with an email only when the password is chosen after confirming: a password sent along is dropped", () => {
+    const result = parseForm(registerEmailSchema, form([["email", "ada@example.com"], ["password", "a stranger's password"]]));
+    expect(result).toEqual({ ok: true, data: { email: "ada@example.com" } });
+  });
+
+  it("confirm a registration with the link's token and a new password typed twice", () => {
+    const token = "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFAYi5jIn0.c2ln";
+    const good = parseForm(confirmRegistrationSchema, form([["token", token], ["password", "a new passphrase"], ["confirmPassword", "a new passphrase"]]));
+    expect(good).toEqual({ ok: true, data: { token, password: "a new passphrase", confirmPassword: "a new passphrase" } });
+    const differ = parseForm(confirmRegistrationSchema, form([["token", token], ["password", "a new passphrase"], ["confirmPassword", "other"]]));
+    expect(differ).toEqual({ ok: false, errors: { confirmPassword: "The two passwords are not the same" } });
+    const noToken = parseForm(confirmRegistrationSchema, form([["password", "a new passphrase"], ["confirmPassword", "a new passphrase"]]));
+    expect(noToken).toEqual({ ok: false, errors: { token: "This form needs the link from your email" } });
+    expect(parseForm(openResetLinkSchema, form([["token", `${token}\n`]])).ok).toBe(false);
   });
 
   it("take any plausible address for a reset request, as login does", () => {
