@@ -68,7 +68,7 @@ function mailVerificationLink(email: string, clientIp: string | null) {
   });
 }
 
-/** Sends the verification link again (registration, a changed email): Directus does that when the address registers again. */
+/** Sends the verification link again: Directus does that when the address registers again. */
 export async function sendVerificationAgain(email: string, clientIp: string | null): Promise<{ ok: true } | Failure> {
   return registerForConfirmation(email, clientIp);
 }
@@ -76,7 +76,7 @@ export async function sendVerificationAgain(email: string, clientIp: string | nu
 export type Confirmation =
   | AuthResult
   | { ok: false; problem: LinkProblem }
-  /** The address is confirmed, and the account has a password of its own (an email change): log in with it. */
+  /** The address is confirmed, and the account has a password of its own (registered before passwords were chosen on the link's page): log in with it. */
   | { ok: false; confirmedEmail: string }
   | { ok: false; passwordRefused: true };
 
