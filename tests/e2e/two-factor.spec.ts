@@ -3,7 +3,7 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { createRoleRequiringTwoFactor, enableTwoFactorFor, hasTwoFactor, moveUserToRole } from "./directus-admin.ts";
 import { PASSWORD, dashboardUserId, keepingAlive, logIn, logOut, register, sleep } from "./helpers.ts";
-import { currentCode, wrongCode } from "../support/totp.ts";
+import { codeAfter, currentCode, wrongCode } from "../support/totp.ts";
 
 const WRONG_CODE = "That code is not right. Enter the code your authenticator app shows now.";
 
@@ -39,9 +39,9 @@ async function enterWrongCode(page: Page, secret: string) {
  * once more at the end, as a person's activity would keep the session alive (renewed if due, so at
  * least half of its 8 seconds are left for the submission).
  */
-async function codeWhileSignedIn(page: Page, secret: string): Promise<string> {
+async function codeWhileSignedIn(page: Page, secret: string, used = ""): Promise<string> {
   const keepAlive = () => page.request.get("/profile/two-factor");
-  const code = await currentCode(secret, 6, keepAlive);
+  const code = await codeAfter(secret, used, 6, keepAlive);
   await keepAlive();
   return code;
 }
@@ -220,7 +220,8 @@ test("turning two-factor off takes a current code", async ({ page }) => {
   const { email, password, secret, id } = await accountWithTwoFactor(page);
   await page.goto("/login");
   await logIn(page, email, password);
-  await enterCode(page, await currentCode(secret));
+  const signInCode = await currentCode(secret);
+  await enterCode(page, signInCode);
   await expect(page).toHaveURL(/\/dashboard$/);
 
   await page.goto("/profile");
@@ -230,8 +231,13 @@ test("turning two-factor off takes a current code", async ({ page }) => {
   await page.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
   await expect(page.getByRole("alert")).toHaveText(WRONG_CODE);
   expect(await hasTwoFactor(id)).toBe(true);
+  // A code is taken once: the one that signed in does not also turn two-factor off.
+  await page.getByLabel("Six-digit code").fill(signInCode);
+  await page.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
+  await expect(page.getByRole("alert")).toHaveText(WRONG_CODE);
+  expect(await hasTwoFactor(id)).toBe(true);
 
-  await page.getByLabel("Six-digit code").fill(await codeWhileSignedIn(page, secret));
+  await page.getByLabel("Six-digit code").fill(await codeWhileSignedIn(page, secret, signInCode));
   await page.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
   await expect(page.getByRole("status")).toHaveText("Two-factor sign-in is off.");
   expect(await hasTwoFactor(id)).toBe(false);

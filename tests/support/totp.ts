@@ -22,6 +22,19 @@ export async function currentCode(secret: string, minRemainingSeconds = 6, while
   return authenticator.generate(secret);
 }
 
+/**
+ * The first code after `used` that lasts `minRemainingSeconds`: the app takes each code once, so a
+ * second action in the same 30-second step needs the next one.
+ */
+export async function codeAfter(secret: string, used: string, minRemainingSeconds = 6, whileWaiting?: () => Promise<unknown>): Promise<string> {
+  for (;;) {
+    const code = await currentCode(secret, minRemainingSeconds, whileWaiting);
+    if (code !== used) return code;
+    await whileWaiting?.();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 /** Six digits that are not the current code (nor the neighbouring steps' codes). */
 export function wrongCode(secret: string): string {
   const step = authenticator.allOptions().step * 1000;
