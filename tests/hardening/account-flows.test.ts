@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
-import { HttpSession, TEST_PASSWORD, uniqueEmail, type Reply } from "../support/http-session.ts";
-import { sleep, startStack, type Stack } from "./stack.ts";
+import { TEST_PASSWORD, uniqueEmail, type Reply } from "../support/http-session.ts";
+import { sleep, startStack, visitors, type Stack } from "./stack.ts";
 
 const REGISTER_STALL_MS = 750;
 // Directus 11.17.4 stalls every reset request to 500 ms, whatever the address (services/users.js).
@@ -34,19 +34,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-let visitors = 0;
 /** A browser at an address of its own (from 198.51.100.0/22), so Directus's limiter counts it alone. */
-function visitor() {
-  const n = ++visitors;
-  const ip = `198.51.${100 + Math.floor(n / 250)}.${(n % 250) + 1}`;
-  const session = new HttpSession(stack.app.url);
-  const headers = { "X-Forwarded-For": ip };
-  return {
-    session,
-    post: (path: string, fields: Record<string, string> = {}) => session.post(path, fields, { follow: false, headers }),
-    get: (path: string) => session.get(path, { headers }),
-  };
-}
+const visitor = visitors(() => stack.app.url, [198, 51, 100]);
 
 /** A page as two addresses would be compared: the address itself, nonces and per-answer ids taken out. */
 function normalized(body: string, address: string): string {

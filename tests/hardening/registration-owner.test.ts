@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registrationPassword } from "../../app/server/registration-password.server.ts";
 import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
-import { HttpSession, TEST_PASSWORD, uniqueEmail } from "../support/http-session.ts";
+import { TEST_PASSWORD, uniqueEmail } from "../support/http-session.ts";
 import { openSessionCookie } from "../support/session-cookie.ts";
-import { sleep, startStack, type Stack } from "./stack.ts";
+import { sleep, startStack, visitors, type Stack } from "./stack.ts";
 
 const STRANGER_PASSWORD = "the stranger's own password";
 const OWNER_PASSWORD = "the owner's chosen password";
@@ -26,19 +26,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-let visitors = 0;
 /** A browser at an address of its own (from 203.0.113.0/24 and up). */
-function visitor() {
-  const n = ++visitors;
-  const ip = `203.0.${113 + Math.floor(n / 250)}.${(n % 250) + 1}`;
-  const session = new HttpSession(stack.app.url);
-  const headers = { "X-Forwarded-For": ip };
-  return {
-    session,
-    post: (path: string, fields: Record<string, string> = {}, follow = false) => session.post(path, fields, { follow, headers }),
-    get: (path: string) => session.get(path, { headers }),
-  };
-}
+const visitor = visitors(() => stack.app.url, [203, 0, 113]);
 
 const pathOf = (link: string) => new URL(link).pathname + new URL(link).search;
 const tokenOf = (link: string) => new URL(link).searchParams.get("token")!;

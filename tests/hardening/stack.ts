@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { startDirectusProxy, type DirectusProxy } from "../support/directus-proxy.ts";
-import { DirectusAdmin } from "../support/http-session.ts";
+import { DirectusAdmin, HttpSession } from "../support/http-session.ts";
 import { provision } from "../../scripts/lib/provision.mjs";
 import { reserveAppUrl, startTestApp, startTestDirectus, type TestApp, type TestDirectus } from "../support/services.ts";
 
@@ -84,3 +84,22 @@ export function leaksInternals(body: string): string | null {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Browsers at addresses of their own, each from the next IP of `network` (its first three octets
+ * go up every 250), for an app started with TRUST_PROXY: per-IP limits count each alone.
+ */
+export function visitors(appUrl: () => string, network: [number, number, number]) {
+  let count = 0;
+  return () => {
+    const n = ++count;
+    const ip = `${network[0]}.${network[1]}.${network[2] + Math.floor(n / 250)}.${(n % 250) + 1}`;
+    const session = new HttpSession(appUrl());
+    const headers = { "X-Forwarded-For": ip };
+    return {
+      session,
+      post: (path: string, fields: Record<string, string> = {}, follow = false) => session.post(path, fields, { follow, headers }),
+      get: (path: string) => session.get(path, { headers }),
+    };
+  };
+}
