@@ -74,7 +74,10 @@ export function sleep(ms: number) {
  * idle for 8 s, and on a busy machine a second browser logging in can take that long.
  */
 export async function keepingAlive<T>(page: Page, path: string, work: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => void page.request.get(path).catch(() => {}), 2_000);
+  const ping = () => void page.request.get(path).catch(() => {});
+  // At once too: whatever came before may already have used up much of the idle time.
+  ping();
+  const timer = setInterval(ping, 2_000);
   try {
     return await work();
   } finally {
