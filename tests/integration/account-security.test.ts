@@ -10,16 +10,8 @@ import { currentCode } from "../support/totp.ts";
 const url = inject("directusUrl");
 const mailDir = inject("mailDir");
 const confirmUrl = inject("emailChangeUrl");
-const { call, sessionLogin: login, errorCode: code } = directusRest(url);
+const { call, sessionLogin: login, errorCode: code, newUser } = directusRest(url);
 
-async function newUser(label: string) {
-  const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
-  const password = `pw-${randomUUID()}`;
-  expect((await call("POST", "/users/register", { body: { email, password } })).status).toBe(204);
-  const reply = await login(email, password);
-  expect(reply.status).toBe(200);
-  return { email, password, token: reply.sessionToken! };
-}
 
 const tokenOf = (link: string) => new URL(link).searchParams.get("token")!;
 const me = (token: string) => call("GET", "/users/me?fields=email", { token });

@@ -10,16 +10,8 @@ const url = inject("directusUrl");
 const adminEmail = inject("adminEmail");
 const adminPassword = inject("adminPassword");
 
-const { call, sessionLogin: login, errorCode: code } = directusRest(url);
+const { call, sessionLogin: login, errorCode: code, newUser } = directusRest(url);
 
-async function newUser(label: string) {
-  const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
-  const password = `pw-${randomUUID()}`;
-  expect((await call("POST", "/users/register", { body: { email, password } })).status).toBe(204);
-  const reply = await login(email, password);
-  expect(reply.status).toBe(200);
-  return { email, password, token: reply.sessionToken! };
-}
 
 /** Turns two-factor on as the user does in the app, and returns the secret their authenticator holds. */
 async function enableFor(user: { password: string; token: string }) {

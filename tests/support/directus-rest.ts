@@ -1,5 +1,7 @@
 // Directus's REST API as the integration tests call it: JSON in, parsed JSON out, and the session
 // token Directus sets as a cookie when a login asks for session mode (what the app holds).
+import { randomUUID } from "node:crypto";
+
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type RestReply = { status: number; body: Json; sessionToken: string | null };
 type CallOptions = { token?: string; body?: unknown };
@@ -27,5 +29,16 @@ export function directusRest(url: string) {
   /** The error code of a refusal, e.g. INVALID_OTP. */
   const errorCode = (reply: RestReply): string | undefined => reply.body?.errors?.[0]?.extensions?.code;
 
-  return { call, sessionLogin, errorCode };
+  /** A user registered through Directus's public registration (verification off) and signed in with a session. */
+  async function newUser(label: string) {
+    const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
+    const password = `pw-${randomUUID()}`;
+    const registered = await call("POST", "/users/register", { body: { email, password } });
+    if (registered.status !== 204) throw new Error(`registering ${email}: ${registered.status}`);
+    const reply = await sessionLogin(email, password);
+    if (reply.status !== 200 || !reply.sessionToken) throw new Error(`logging in ${email}: ${reply.status}`);
+    return { email, password, token: reply.sessionToken };
+  }
+
+  return { call, sessionLogin, errorCode, newUser };
 }
