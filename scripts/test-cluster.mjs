@@ -1,6 +1,7 @@
 // npm run test:cluster: the production build, then the cluster (PostgreSQL, Redis, HAProxy, two
-// Directus and two app instances; scripts/lib/cluster/), then against it the Playwright suite and
-// the cluster tests (tests/cluster, Vitest). Stops everything it started, also on failure or
+// Directus and two app instances; scripts/lib/cluster/), then against it the Playwright specs
+// tagged @cluster and @lifetime (the flows across instances, a session's lifetime) and the cluster
+// tests (tests/cluster, Vitest). Stops everything it started, also on failure or
 // Ctrl-C, and ends with one line: "N passed, N failed".
 // `npm run test:cluster -- e2e` or `-- cluster` runs only that part against the cluster; with
 // `-- cluster tests/cluster/x.test.ts` only those cluster test files.
@@ -9,10 +10,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startApp } from "./lib/app-process.mjs";
 import { startCluster } from "./lib/cluster/cluster.mjs";
 import { serveControl } from "./lib/cluster/control.mjs";
-import { appEnv, BURST_DIRECTUS_ENV, createSettings, TEST_DIRECTUS_ENV } from "./lib/cluster/settings.mjs";
+import { BURST_DIRECTUS_ENV, createSettings, TEST_DIRECTUS_ENV } from "./lib/cluster/settings.mjs";
 import { assertPinnedNode, root } from "./lib/runtime.mjs";
 import { addPlaywrightReport, addVitestReport, createTotals, isGreen, summaryLine } from "./lib/test-totals.mjs";
 
@@ -34,7 +34,6 @@ const started = Date.now();
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const totals = createTotals();
 let cluster = null;
-let shortSteps = null;
 let control = null;
 let child = null;
 let dir = null;
@@ -52,8 +51,6 @@ function run(command, args, env = {}) {
 }
 
 async function shutDown() {
-  await shortSteps?.stop();
-  shortSteps = null;
   await control?.close();
   control = null;
   await cluster?.stop();
@@ -75,27 +72,33 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-async function runPlaywright(settings) {
-  // One more app instance outside the proxy, on the same Directus tier, whose two-factor steps end
-  // after 3 s: the step-expiry spec needs one, as in npm test's stack.
-  shortSteps = await startApp({
-    directusUrl: settings.directus.url,
-    env: { ...appEnv(settings), TWO_FACTOR_STEP_MAX_AGE: "3" },
-    host: "localhost",
-  });
-  const playwrightJson = join(dir, "playwright.json");
-  const playwrightStatus = await run(bin("playwright"), ["test"], {
+/**
+ * A part of the Playwright suite against the app proxy (its global setup starts nothing when these
+ * are set): `tag` picks the specs whose flows cross instances (@cluster) or a session's lifetime
+ * (@lifetime, with the Directus tier's current sessions); the others test the app itself (npm test).
+ */
+async function runPlaywright(settings, tag) {
+  const playwrightJson = join(dir, `playwright${tag}.json`);
+  const env = {
     E2E_BASE_URL: settings.app.url,
-    E2E_SHORT_STEPS_URL: shortSteps.url,
     E2E_DIRECTUS_URL: settings.directus.url,
     E2E_DIRECTUS_ADMIN_EMAIL: settings.directus.adminEmail,
     E2E_DIRECTUS_ADMIN_PASSWORD: settings.directus.adminPassword,
     E2E_MAIL_DIR: settings.mail.dir,
+    E2E_SHORT_SESSIONS_URL: settings.app.url,
+    E2E_SHORT_SESSIONS_MAIL_DIR: settings.mail.dir,
+    E2E_SHORT_SESSIONS_TTL_MS: String(parseSeconds(settings.directus.env.SESSION_COOKIE_TTL) * 1000),
+    E2E_SHORT_SESSIONS_SECRET: settings.app.sessionSecret,
     PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
-  });
-  await shortSteps.stop();
-  shortSteps = null;
-  addPlaywrightReport(totals, playwrightJson, playwrightStatus);
+  };
+  addPlaywrightReport(totals, playwrightJson, await run(bin("playwright"), ["test", "--grep", tag], env));
+}
+
+/** "12s" → 12: the only form the cluster's settings use. */
+function parseSeconds(ttl) {
+  const match = /^(\d+)s$/.exec(ttl ?? "");
+  if (!match) throw new Error(`SESSION_COOKIE_TTL "${ttl}" is not in seconds`);
+  return Number(match[1]);
 }
 
 /** The cluster tests (burst, fault, column sizes); they read the same settings file. */
@@ -114,22 +117,21 @@ try {
   if ((await run(bin("react-router"), ["build"])) !== 0) throw new Error("the production build failed");
 
   dir = await mkdtemp(join(tmpdir(), "cluster-"));
-  // The e2e suite's Directus settings first; the cluster tests' sessions only when they run alone.
+  // Hour-long sessions for the flows, so that none of them depends on a lifetime; then the burst's
+  // short ones for the lifetime specs and the cluster tests.
   const settings = await createSettings(dir, { directusEnv: runs("e2e") ? TEST_DIRECTUS_ENV : { ...TEST_DIRECTUS_ENV, ...BURST_DIRECTUS_ENV } });
   cluster = await startCluster(settings);
   control = await serveControl(cluster);
   console.log(`[cluster] up in ${((Date.now() - started) / 1000).toFixed(1)} s (with the build); logs in ${settings.logDir}`);
 
-  // The end-to-end suite, against the app proxy; its global setup starts nothing when these are set.
-  if (runs("e2e")) await runPlaywright(settings);
-  if (runs("cluster")) {
-    if (runs("e2e")) {
-      const restarted = Date.now();
-      await cluster.restartDirectus(BURST_DIRECTUS_ENV);
-      console.log(`[cluster] Directus restarted with ${JSON.stringify(BURST_DIRECTUS_ENV)} in ${((Date.now() - restarted) / 1000).toFixed(1)} s`);
-    }
-    await runClusterTests(settings);
+  if (runs("e2e")) {
+    await runPlaywright(settings, "@cluster");
+    const restarted = Date.now();
+    await cluster.restartDirectus(BURST_DIRECTUS_ENV);
+    console.log(`[cluster] Directus restarted with ${JSON.stringify(BURST_DIRECTUS_ENV)} in ${((Date.now() - restarted) / 1000).toFixed(1)} s`);
+    await runPlaywright(settings, "@lifetime");
   }
+  if (runs("cluster")) await runClusterTests(settings);
 } catch (error) {
   totals.problems.push(error instanceof Error ? error.message : String(error));
 } finally {

@@ -1,8 +1,8 @@
 // Every page, with and without errors shown, in both JavaScript modes: 0 axe-core violations of WCAG
 // 2.2 A/AA and axe's best practices. Each page is kept as the browser built it (with JavaScript, after
 // React rendered it; without, from the server's HTML), scripts left out, and checked at the end of the
-// test in a page that runs axe, on the same site so its stylesheet applies. A page without JavaScript
-// cannot run axe itself, and checking at the end keeps axe's seconds out of the 8-second idle timeout.
+// test in a page that runs axe, on the same site so its stylesheet applies: a page without JavaScript
+// cannot run axe itself.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type Page } from "@playwright/test";
 import { emailedLink, SUBJECTS } from "../support/mail.ts";

@@ -4,7 +4,7 @@
 // least 12 characters (global-setup.ts).
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
-import { choosePassword, keepingAlive, logIn, logOut, mailDir, PASSWORD, register, sleep, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import { choosePassword, CLUSTER, logIn, logOut, mailDir, PASSWORD, register, sleep, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
 
 const NEW_PASSWORD = "a brand new passphrase";
 // Long enough for the app (8), too short for Directus's policy (12).
@@ -14,14 +14,12 @@ function resetLink(email: string, since: number) {
   return emailedLink(mailDir(), { to: email, subject: SUBJECTS.reset, since, path: "/reset-password" });
 }
 
-/** A second browser signed in as the same user (`page` kept alive meanwhile): its session must end when the password changes. */
-async function otherSession(page: Page, browser: Browser, email: string, password = PASSWORD): Promise<Page> {
+/** A second browser signed in as the same user: its session must end when the password changes. */
+async function otherSession(browser: Browser, email: string, password = PASSWORD): Promise<Page> {
   const other = await browser.newPage();
-  await keepingAlive(page, "/dashboard", async () => {
-    await other.goto("/login");
-    await logIn(other, email, password);
-    await expect(other).toHaveURL(/\/dashboard$/);
-  });
+  await other.goto("/login");
+  await logIn(other, email, password);
+  await expect(other).toHaveURL(/\/dashboard$/);
   return other;
 }
 
@@ -40,7 +38,7 @@ function tampered(link: string): string {
 }
 
 test.describe("confirming a registration", () => {
-  test("the link's page asks for the password; saving it confirms the address and signs in", async ({ page }) => {
+  test("the link's page asks for the password; saving it confirms the address and signs in", CLUSTER, async ({ page }) => {
     const email = uniqueEmail("confirm");
     const since = Date.now();
     await submitRegistration(page, email);
@@ -137,9 +135,9 @@ test.describe("confirming a registration", () => {
 });
 
 test.describe("resetting a forgotten password", () => {
-  test("from the login page to a new password: signed in here, every other session ended, the link used up", async ({ page, browser }) => {
+  test("from the login page to a new password: signed in here, every other session ended, the link used up", CLUSTER, async ({ page, browser }) => {
     const { email } = await register(page);
-    const other = await otherSession(page, browser, email);
+    const other = await otherSession(browser, email);
     await logOut(page);
 
     await page.getByRole("link", { name: "Forgot password?" }).click();
@@ -248,9 +246,9 @@ test.describe("resetting a forgotten password", () => {
 });
 
 test.describe("the profile", () => {
-  test("changing the password needs the current one, keeps me signed in here and ends my other sessions", async ({ page, browser }) => {
+  test("changing the password needs the current one, keeps me signed in here and ends my other sessions", CLUSTER, async ({ page, browser }) => {
     const { email } = await register(page);
-    const other = await otherSession(page, browser, email);
+    const other = await otherSession(browser, email);
 
     await page.goto("/profile");
     await page.getByRole("link", { name: "Change password" }).click();
@@ -277,48 +275,39 @@ test.describe("the profile", () => {
     await expect(page).toHaveURL(/\/dashboard$/);
   });
 
-  test("changing the email waits for the link sent to the new address; the account keeps its address until it is confirmed", async ({ page, browser }) => {
+  test("changing the email waits for the link sent to the new address; the account keeps its address until it is confirmed", CLUSTER, async ({ page, browser }) => {
     const { email } = await register(page);
-    const other = await otherSession(page, browser, email);
+    const other = await otherSession(browser, email);
     const newEmail = uniqueEmail("moved");
-    // The sessions last 8 s idle (global-setup.ts): both stay in use until the confirmation, so that
-    // their end is its doing. This browser's stops first, so that no request of it races the confirmation.
-    const link = await keepingAlive(other, "/dashboard", () =>
-      keepingAlive(page, "/dashboard", async () => {
-        await page.goto("/profile/email");
-        await page.getByLabel("New email").fill(newEmail);
-        await page.getByLabel("Current password").fill("not my password");
-        await page.getByRole("button", { name: "Change email" }).click();
-        await expect(page.getByText("This is not your current password.")).toBeVisible();
-        await expect(page.getByLabel("New email")).toHaveValue(newEmail);
+    await page.goto("/profile/email");
+    await page.getByLabel("New email").fill(newEmail);
+    await page.getByLabel("Current password").fill("not my password");
+    await page.getByRole("button", { name: "Change email" }).click();
+    await expect(page.getByText("This is not your current password.")).toBeVisible();
+    await expect(page.getByLabel("New email")).toHaveValue(newEmail);
 
-        const since = Date.now();
-        await page.getByLabel("Current password").fill(PASSWORD);
-        await page.getByRole("button", { name: "Change email" }).click();
-        await expect(page).toHaveURL(/\/profile$/);
-        await expect(page.getByRole("status")).toHaveText(`We sent a link to ${newEmail}; your address changes once you open it.`);
-        // Nothing changed yet: this browser, the other session and the old address all still work.
-        await expect(page.getByRole("main").getByText(email)).toBeVisible();
-        await other.goto("/dashboard");
-        await expect(other).toHaveURL(/\/dashboard$/);
+    const requested = Date.now();
+    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Change email" }).click();
+    await expect(page).toHaveURL(/\/profile$/);
+    await expect(page.getByRole("status")).toHaveText(`We sent a link to ${newEmail}; your address changes once you open it.`);
+    // Nothing changed yet: this browser, the other session and the old address all still work.
+    await expect(page.getByRole("main").getByText(email)).toBeVisible();
+    await other.goto("/dashboard");
+    await expect(other).toHaveURL(/\/dashboard$/);
 
-        const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since, path: "/confirm-email" });
-        // Opening the link changes nothing (mail scanners open links too): it shows a button.
-        await page.goto(link);
-        await expect(page.getByRole("heading", { name: "Confirm your new email address" })).toBeVisible();
-        await expect(page.getByText(newEmail)).toBeVisible();
-        await page.goto("/dashboard");
-        await expect(page).toHaveURL(/\/dashboard$/);
-        return link;
-      }),
-    );
+    const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
+    // Opening the link changes nothing (mail scanners open links too): it shows a button.
+    await page.goto(link);
+    await expect(page.getByRole("heading", { name: "Confirm your new email address" })).toBeVisible();
+    await expect(page.getByText(newEmail)).toBeVisible();
+    await page.goto("/dashboard");
+    await expect(page).toHaveURL(/\/dashboard$/);
 
     const since = Date.now();
-    await keepingAlive(other, "/dashboard", async () => {
-      await page.goto(link);
-      await page.getByRole("button", { name: "Confirm the new address" }).click();
-      await expect(page).toHaveURL(/\/login$/);
-    });
+    await page.goto(link);
+    await page.getByRole("button", { name: "Confirm the new address" }).click();
+    await expect(page).toHaveURL(/\/login$/);
     await expect(page.getByRole("status")).toHaveText(`Your email address is now ${newEmail}. Log in with it: every session of your account has ended.`);
     await expect(page.getByLabel("Email")).toHaveValue(newEmail);
     await expectEnded(other);
@@ -339,23 +328,21 @@ test.describe("the profile", () => {
   test("a tampered or malformed email-change link says it does not work, and changes nothing", async ({ page }) => {
     const { email } = await register(page);
     const newEmail = uniqueEmail("tamper");
-    await keepingAlive(page, "/dashboard", async () => {
-      const since = Date.now();
-      await page.goto("/profile/email");
-      await page.getByLabel("New email").fill(newEmail);
-      await page.getByLabel("Current password").fill(PASSWORD);
-      await page.getByRole("button", { name: "Change email" }).click();
-      await expect(page).toHaveURL(/\/profile$/);
-      const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since, path: "/confirm-email" });
+    const since = Date.now();
+    await page.goto("/profile/email");
+    await page.getByLabel("New email").fill(newEmail);
+    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Change email" }).click();
+    await expect(page).toHaveURL(/\/profile$/);
+    const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since, path: "/confirm-email" });
 
-      await page.goto(tampered(link));
-      await page.getByRole("button", { name: "Confirm the new address" }).click();
-      await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
-      await page.goto("/confirm-email?token=nonsense");
-      await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
-      await expect(page.getByRole("button", { name: "Confirm the new address" })).toHaveCount(0);
-      await page.goto("/profile");
-      await expect(page.getByRole("main").getByText(email)).toBeVisible();
-    });
+    await page.goto(tampered(link));
+    await page.getByRole("button", { name: "Confirm the new address" }).click();
+    await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+    await page.goto("/confirm-email?token=nonsense");
+    await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Confirm the new address" })).toHaveCount(0);
+    await page.goto("/profile");
+    await expect(page.getByRole("main").getByText(email)).toBeVisible();
   });
 });

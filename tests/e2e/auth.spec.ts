@@ -1,12 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { emailsTo, SUBJECTS } from "../support/mail.ts";
-import { dashboardUserId, logIn, logOut, mailDir, register, sleep, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import { CLUSTER, dashboardUserId, logIn, logOut, mailDir, register, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
 
-// The end-to-end Directus gives sessions 8 seconds of life (global-setup.ts); the app renews one once
-// half of that has passed, on the next request.
-const SESSION_TTL_MS = 8_000;
+// A session's renewal and idle timeout: lifetime.spec.ts.
 
-test("register, see my id, log out, and the dashboard is closed again", async ({ page }) => {
+test("register, see my id, log out, and the dashboard is closed again", CLUSTER, async ({ page }) => {
   const { email } = await register(page);
   await expect(page.getByText(email).first()).toBeVisible();
   expect(await dashboardUserId(page)).toMatch(/^[0-9a-f-]{36}$/);
@@ -51,7 +49,7 @@ test("after too many wrong passwords the login page says how long to wait, and k
   await expect(page).toHaveURL(/\/login$/);
 });
 
-test("logging in from a protected page returns to it", async ({ page }) => {
+test("logging in from a protected page returns to it", CLUSTER, async ({ page }) => {
   const { email } = await register(page);
   await logOut(page);
 
@@ -108,27 +106,7 @@ test("invalid input is answered inline, without a round trip to Directus", async
   await expect(page.getByRole("alert")).toHaveText("Please correct the highlighted fields.");
 });
 
-test("an active session is renewed: reloading now and then keeps me signed in past the first token's life", async ({ page }) => {
-  const { email } = await register(page);
-  const id = await dashboardUserId(page);
-  for (let i = 0; i < 2; i++) {
-    await sleep(SESSION_TTL_MS * 0.65);
-    await page.reload();
-    await expect(page).toHaveURL(/\/dashboard$/);
-  }
-  expect(await dashboardUserId(page)).toBe(id);
-  await expect(page.getByText(email).first()).toBeVisible();
-});
-
-test("an idle session ends: after the idle timeout I am asked to log in again, and told why", async ({ page }) => {
-  await register(page);
-  await sleep(SESSION_TTL_MS + 1_000);
-  await page.reload();
-  await expect(page).toHaveURL(/\/login/);
-  await expect(page.getByText("Your session has ended")).toBeVisible();
-});
-
-test("a copy of the session cookie is refused right after logout, long before it would expire", async ({ page, browser }) => {
+test("a copy of the session cookie is refused right after logout, long before it would expire", CLUSTER, async ({ page, browser }) => {
   await register(page);
   const stolen = await page.context().cookies();
   expect(stolen.some((cookie) => cookie.httpOnly)).toBe(true);
@@ -142,7 +120,7 @@ test("a copy of the session cookie is refused right after logout, long before it
   await attacker.close();
 });
 
-test("the session cookie is HttpOnly and no token reaches the page", async ({ page }) => {
+test("the session cookie is HttpOnly and no token reaches the page", CLUSTER, async ({ page }) => {
   await register(page);
   const [cookie] = await page.context().cookies();
   expect(cookie?.httpOnly).toBe(true);

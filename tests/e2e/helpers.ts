@@ -24,8 +24,8 @@ export async function submitRegistration(page: Page, email: string) {
 }
 
 /** The verification link mailed to `email` at or after `since`. */
-export function verificationLink(email: string, since: number) {
-  return emailedLink(mailDir(), { to: email, subject: SUBJECTS.verify, since, path: "/verify-email" });
+export function verificationLink(email: string, since: number, dir = mailDir()) {
+  return emailedLink(dir, { to: email, subject: SUBJECTS.verify, since, path: "/verify-email" });
 }
 
 /** Fills and sends the form of the link's page, "Choose your password". */
@@ -37,10 +37,10 @@ export async function choosePassword(page: Page, password: string, repeated = pa
 }
 
 /** Registers, opens the link Directus mailed and chooses the password there: ends on the dashboard, as a person would. */
-export async function register(page: Page, email = uniqueEmail(), password = PASSWORD) {
+export async function register(page: Page, email = uniqueEmail(), password = PASSWORD, { mail = mailDir() }: { mail?: string } = {}) {
   const since = Date.now();
   await submitRegistration(page, email);
-  await page.goto(await verificationLink(email, since));
+  await page.goto(await verificationLink(email, since, mail));
   await choosePassword(page, password);
   await expect(page).toHaveURL(/\/dashboard$/);
   return { email, password };
@@ -70,17 +70,11 @@ export function sleep(ms: number) {
 }
 
 /**
- * Runs `work` while asking for `path` in `page`'s session every 2 s: the test Directus ends sessions
- * idle for 8 s, and on a busy machine a second browser logging in can take that long.
+ * The specs `npm run test:cluster` runs through the cluster's proxy: the flows that cross app and
+ * Directus instances (signing in and out, renewal, steps and links finished on another instance,
+ * other sessions ended). The rest test the app itself, the same on one instance or two.
  */
-export async function keepingAlive<T>(page: Page, path: string, work: () => Promise<T>): Promise<T> {
-  const ping = () => void page.request.get(path).catch(() => {});
-  // At once too: whatever came before may already have used up much of the idle time.
-  ping();
-  const timer = setInterval(ping, 2_000);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
-}
+export const CLUSTER = { tag: "@cluster" };
+
+/** The specs about a session's lifetime (lifetime.spec.ts): on a stack whose sessions last seconds. */
+export const LIFETIME = { tag: "@lifetime" };

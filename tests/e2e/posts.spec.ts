@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { createPostsAs, readPost } from "./directus-admin.ts";
-import { logOut, PASSWORD, register, sleep } from "./helpers.ts";
+import { CLUSTER, logOut, PASSWORD, register, sleep } from "./helpers.ts";
 
 const tag = () => randomUUID().slice(0, 8);
 
@@ -44,7 +44,7 @@ async function createPost(page: Page, title: string, content: string) {
   return postIdFrom(page);
 }
 
-test("create, list, edit and delete a post, with Directus holding what the pages show", async ({ page }) => {
+test("create, list, edit and delete a post, with Directus holding what the pages show", CLUSTER, async ({ page }) => {
   const { email } = await register(page);
   const title = `Hello ${tag()}`;
 

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { limits } from "../../app/lib/limits.ts";
 import { readUser } from "./directus-admin.ts";
-import { dashboardUserId, register } from "./helpers.ts";
+import { CLUSTER, dashboardUserId, register } from "./helpers.ts";
 
-test("changing my name shows it in the header at once, after a reload, and in Directus", async ({ page }) => {
+test("changing my name shows it in the header at once, after a reload, and in Directus", CLUSTER, async ({ page }) => {
   const { email } = await register(page);
   const id = await dashboardUserId(page);
   const header = page.getByRole("navigation", { name: "Account" });

@@ -111,7 +111,6 @@ const actions: Action[] = [
         (payload) => payload.label !== "every field empty",
       ),
   },
-  // Last: the signed-in user's test session idles out after 5 s, so its actions come first.
   {
     name: "/forgot-password",
     path: () => "/forgot-password",

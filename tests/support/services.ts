@@ -59,6 +59,17 @@ export async function createDirectusTemplate({ verifyEmail = true }: { verifyEma
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Sessions last an hour unless a test is about their lifetime and sets SESSION_COOKIE_TTL itself: a
+ * test that is not about a lifetime must not fail because a busy machine let one elapse.
+ */
+const TEST_DIRECTUS_DEFAULTS = {
+  RATE_LIMITER_ENABLED: "false",
+  RATE_LIMITER_REGISTRATION_ENABLED: "false",
+  ACCESS_TOKEN_TTL: "5s",
+  SESSION_COOKIE_TTL: "1h",
+};
+
 export async function startTestDirectus(env: Record<string, string> = {}, options: TestDirectusOptions = {}): Promise<TestDirectus> {
   const dataDir = await mkdtemp(join(tmpdir(), "directus-test-"));
   if (options.template) await cp(options.template, dataDir, { recursive: true });
@@ -67,7 +78,7 @@ export async function startTestDirectus(env: Record<string, string> = {}, option
     startDirectus({
       port,
       dataDir,
-      env: { RATE_LIMITER_ENABLED: "false", RATE_LIMITER_REGISTRATION_ENABLED: "false", ACCESS_TOKEN_TTL: "5s", SESSION_COOKIE_TTL: "5s", ...env, ...overrides },
+      env: { ...TEST_DIRECTUS_DEFAULTS, ...env, ...overrides },
       appUrl: options.appUrl,
       log: (line: string) => process.env.DEBUG_DIRECTUS && console.log(`[test directus] ${line}`),
     });

@@ -9,16 +9,9 @@ export async function untilCodeLasts(seconds: number): Promise<void> {
   if (remaining < seconds) await new Promise((resolve) => setTimeout(resolve, (remaining + 0.2) * 1000));
 }
 
-/**
- * The code an authenticator app shows now; waits for the next step when this one is about to end.
- * `whileWaiting` runs about once a second meanwhile, e.g. to keep a short test session alive.
- */
-export async function currentCode(secret: string, minRemainingSeconds = 6, whileWaiting?: () => Promise<unknown>): Promise<string> {
-  if (!whileWaiting) await untilCodeLasts(minRemainingSeconds);
-  while (authenticator.timeRemaining() < minRemainingSeconds) {
-    await whileWaiting?.();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
+/** The code an authenticator app shows now; waits for the next step when this one is about to end. */
+export async function currentCode(secret: string, minRemainingSeconds = 6): Promise<string> {
+  await untilCodeLasts(minRemainingSeconds);
   return authenticator.generate(secret);
 }
 
@@ -26,11 +19,10 @@ export async function currentCode(secret: string, minRemainingSeconds = 6, while
  * The first code after `used` that lasts `minRemainingSeconds`: the app takes each code once, so a
  * second action in the same 30-second step needs the next one.
  */
-export async function codeAfter(secret: string, used: string, minRemainingSeconds = 6, whileWaiting?: () => Promise<unknown>): Promise<string> {
+export async function codeAfter(secret: string, used: string, minRemainingSeconds = 6): Promise<string> {
   for (;;) {
-    const code = await currentCode(secret, minRemainingSeconds, whileWaiting);
+    const code = await currentCode(secret, minRemainingSeconds);
     if (code !== used) return code;
-    await whileWaiting?.();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }

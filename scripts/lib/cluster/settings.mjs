@@ -27,13 +27,13 @@ export const DIRECTUS_CLUSTER_ENV = readDeployEnv("directus.env");
 export const APP_CLUSTER_ENV = readDeployEnv("app.env");
 
 /**
- * What the cluster tests change on top: the e2e suite's 8-second sessions (auth.spec.ts crosses a
- * renewal and an idle timeout with them); limits no test visitor trips, since every one of them
- * comes from 127.0.0.1; and no pressure limiter, whose 503s (event loop delayed over 500 ms)
- * measure whoever else shares a 2-core test machine.
+ * What the cluster tests change on top: hour-long sessions for the e2e flows, so that none of them
+ * depends on a lifetime (the lifetime specs run after the restart with BURST_DIRECTUS_ENV); limits
+ * no test visitor trips, since every one of them comes from 127.0.0.1; and no pressure limiter,
+ * whose 503s (event loop delayed over 500 ms) measure whoever else shares a 2-core test machine.
  */
 export const TEST_DIRECTUS_ENV = {
-  SESSION_COOKIE_TTL: "8s",
+  SESSION_COOKIE_TTL: "1h",
   RATE_LIMITER_POINTS: "100000",
   RATE_LIMITER_DURATION: "1",
   RATE_LIMITER_REGISTRATION_ENABLED: "false",
@@ -41,8 +41,8 @@ export const TEST_DIRECTUS_ENV = {
 };
 
 /**
- * The burst's sessions (tests/cluster/burst.test.ts), set by restarting Directus after the e2e
- * suite: a renewal is sent at half-life and must reach Directus before the session ends, so half
+ * The burst's sessions (tests/cluster/burst.test.ts) and the e2e lifetime specs', set by restarting
+ * Directus after the e2e flows: a renewal is sent at half-life and must reach Directus before the session ends, so half
  * the lifetime must outlast the slowest request of a busy machine (8 s sessions logged a user out
  * once, under a load of 17 on 2 cores); 12 s still gives five renewals in the burst's 30 s.
  */
