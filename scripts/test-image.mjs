@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBaseImage } from "./lib/image/base-image.mjs";
 import { buildImage, IMAGE, imageSize } from "./lib/image/build.mjs";
-import { ensureTools, podmanEnv } from "./lib/image/podman.mjs";
+import { ensureTools, podmanEnv, removeLeftovers } from "./lib/image/podman.mjs";
 import { assertPinnedNode, root } from "./lib/runtime.mjs";
 import { addVitestReport, createTotals, isGreen, summaryLine } from "./lib/test-totals.mjs";
 
@@ -43,6 +43,9 @@ const dir = await mkdtemp(join(tmpdir(), "test-image-"));
 try {
   await phase("tools", () => ensureTools((line) => console.log(`[image] ${line}`)));
   podmanEnv();
+  // tests/image names every container it starts so; one killed run must not trouble the next.
+  const leftovers = await removeLeftovers("image-test-");
+  if (leftovers.length) console.log(`[image] removed containers an earlier run left: ${leftovers.join(", ")}`);
   const made = await phase("base image", () => ensureBaseImage({ log: (line) => console.log(`[image] ${line}`) }));
   if (!made) console.log("[image] the base image is here already (made before, or the official one)");
   await phase("build", () => buildImage());

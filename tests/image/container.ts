@@ -8,6 +8,8 @@ import { IMAGE } from "../../scripts/lib/image/build.mjs";
 export const image = process.env.IMAGE_UNDER_TEST ?? IMAGE;
 
 const started = new Set<string>();
+/** Every container of these tests is named so (scripts/test-image.mjs removes ones a killed run left). */
+const containerName = () => `image-test-${randomBytes(4).toString("hex")}`;
 
 export type Container = {
   name: string;
@@ -27,7 +29,7 @@ export type Container = {
  * only); `options` go before the image, e.g. ["--read-only", "-e", "X=1"].
  */
 export async function startContainer(options: string[], command: string[] = []): Promise<Container> {
-  const name = `image-test-${randomBytes(4).toString("hex")}`;
+  const name = containerName();
   started.add(name);
   await podman(["run", "-d", "--name", name, "--network", "host", ...options, image, ...command]);
   return {
@@ -47,7 +49,7 @@ export async function startContainer(options: string[], command: string[] = []):
  * would try to set up its timer through systemd, which these machines do not run, and say so on stderr.
  */
 export function runOnce(options: string[], command: string[] = []): Promise<RunResult> {
-  return run("podman", ["run", "--rm", "--network", "host", "--no-healthcheck", ...options, image, ...command]);
+  return run("podman", ["run", "--rm", "--name", containerName(), "--network", "host", "--no-healthcheck", ...options, image, ...command]);
 }
 
 /** Removes every container this file started (forcefully: a test may have left one running). */

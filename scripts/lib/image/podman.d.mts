@@ -10,3 +10,5 @@ export declare function podman(args: string[], options?: RunOptions): Promise<st
 export declare function imageExists(name: string): boolean;
 /** apt-get installs podman, runc, debootstrap and podman-compose when a command is missing. */
 export declare function ensureTools(log?: (line: string) => void): Promise<void>;
+/** Removes the containers whose names start with `prefix` (left behind by a run that was killed). */
+export declare function removeLeftovers(prefix: string): Promise<string[]>;

@@ -70,3 +70,10 @@ export async function ensureTools(log = console.log) {
     if (result.code !== 0) throw new Error(`apt-get ${args.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
   }
 }
+
+/** Removes containers whose names start with `prefix`: ones a run killed too hard to clean up left behind. */
+export async function removeLeftovers(prefix) {
+  const names = (await podman(["ps", "-a", "--format", "{{.Names}}"])).split("\n").filter((name) => name.startsWith(prefix));
+  for (const name of names) await run("podman", ["rm", "--force", "--time", "0", name]);
+  return names;
+}
