@@ -48,6 +48,9 @@ async function waitForHealthz(url: string, timeoutMs = 30_000) {
   for (;;) {
     const status = await fetch(`${url}/healthz`).then((r) => r.status, () => 0);
     if (status === 200) return;
+    // A server that cannot start (a file missing from the image, say) says why at once.
+    const state = await app.inspect("{{.State.Status}}");
+    if (state !== "running") throw new Error(`the container is ${state}:\n${await app.logs()}`);
     if (Date.now() > deadline) throw new Error(`${url}/healthz answered ${status} for ${timeoutMs} ms:\n${await app.logs()}`);
     await sleep(200);
   }

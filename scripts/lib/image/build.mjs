@@ -36,15 +36,26 @@ async function npmMounts(dir) {
   return ["-v", `${dir}:/usr/local/etc:ro`];
 }
 
-/** `podman build` of `dockerfile` (default: the repository's) into IMAGE, layers cached. */
+/** Every image these builds make carries it, so the prune below touches nothing else on the machine. */
+const LABEL = "directus-auth-react-router.test-image=1";
+
+/**
+ * `podman build` of `dockerfile` (default: the repository's) into IMAGE, layers cached. The build
+ * stage is tagged too (`<tag>-build`): untagged, its layers (the full `npm ci`) would count as
+ * dangling and be pruned. Then the images of earlier builds that nothing uses any more are removed,
+ * so repeated runs do not fill the disk.
+ */
 export async function buildImage({ dockerfile = join(root, "Dockerfile"), tag = IMAGE, echo = true } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "image-build-"));
   try {
     const npmrc = join(dir, "npm");
     await mkdir(npmrc);
-    const args = ["build", "--format", "docker", "--network", "host", "--layers", "--pull=never", "-f", dockerfile, "-t", tag, ...(await npmMounts(npmrc)), root];
-    const result = await run("podman", args, { echo, cwd: root });
-    if (result.code !== 0) throw new Error(`podman build exited ${result.code}`);
+    const common = ["--format", "docker", "--network", "host", "--layers", "--pull=never", "--label", LABEL, "-f", dockerfile, ...(await npmMounts(npmrc))];
+    for (const args of [["--target", "build", "-t", `${tag}-build`], ["-t", tag]]) {
+      const result = await run("podman", ["build", ...common, ...args, root], { echo, cwd: root });
+      if (result.code !== 0) throw new Error(`podman build exited ${result.code}`);
+    }
+    await podman(["image", "prune", "--force", "--filter", `label=${LABEL}`]);
     return tag;
   } finally {
     await rm(dir, { recursive: true, force: true });
