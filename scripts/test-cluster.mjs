@@ -85,12 +85,16 @@ async function runPlaywright(settings, tag) {
     E2E_DIRECTUS_ADMIN_EMAIL: settings.directus.adminEmail,
     E2E_DIRECTUS_ADMIN_PASSWORD: settings.directus.adminPassword,
     E2E_MAIL_DIR: settings.mail.dir,
-    E2E_SHORT_SESSIONS_URL: settings.app.url,
-    E2E_SHORT_SESSIONS_MAIL_DIR: settings.mail.dir,
-    E2E_SHORT_SESSIONS_TTL_MS: String(parseSeconds(settings.directus.env.SESSION_COOKIE_TTL) * 1000),
-    E2E_SHORT_SESSIONS_SECRET: settings.app.sessionSecret,
     PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
   };
+  if (tag === "@lifetime") {
+    Object.assign(env, {
+      E2E_SHORT_SESSIONS_URL: settings.app.url,
+      E2E_SHORT_SESSIONS_MAIL_DIR: settings.mail.dir,
+      E2E_SHORT_SESSIONS_TTL_MS: String(parseSeconds(settings.directus.env.SESSION_COOKIE_TTL) * 1000),
+      E2E_SHORT_SESSIONS_SECRET: settings.app.sessionSecret,
+    });
+  }
   addPlaywrightReport(totals, playwrightJson, await run(bin("playwright"), ["test", "--grep", tag], env));
 }
 
