@@ -1,0 +1,95 @@
+// Endpoint /account-sessions: the signed-in user's own Directus sessions (session mode's rows in
+// directus_sessions), which Directus offers no API for (its /items refuses system collections).
+//
+// GET    /account-sessions              200 { data: [{ id, current, last_active, expires, ip, user_agent }] }
+// DELETE /account-sessions/:id          204, or 404 for a handle that is not one of the caller's live sessions
+// POST   /account-sessions/end-others   200 { data: { ended } }: every session of the caller but the one calling
+//
+// Only the caller's own sessions, whoever the caller is (an administrator too: no parameter names a
+// user); 401 without a signed-in user. `id` is an HMAC of the session token (rules.js), never the
+// token; a handle of another user's session is answered exactly as an unknown one. Everything is read
+// from the database on each call, so any number of Directus instances sharing it (and SECRET) agree.
+import { LIMITS, currentChain, handleKey, isHandle, lifetimesFrom, liveSessions, publicSession, sessionHandle } from "./rules.js";
+
+/**
+ * @typedef {{ status: (code: number) => Response, json: (body: unknown) => void, end: () => void }} Response
+ * @typedef {{ params?: Record<string, string>, accountability?: { user?: string | null, session?: string | null } | null }} Request
+ * @typedef {import("./rules.js").SessionRow} SessionRow
+ */
+
+/** Directus's error shape, so clients read these answers as they read Directus's own. @param {Response} res @param {number} status @param {string} code @param {string} message */
+function fail(res, status, code, message) {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * @param {{ get: Function, delete: Function, post: Function }} router
+ * @param {{ env: Record<string, unknown>, database: (table: string) => any, now?: () => number }} context `now` replaces the clock in tests
+ */
+function handler(router, context) {
+  const { env, database } = context;
+  const now = context.now ?? Date.now;
+  const lifetimes = lifetimesFrom(env);
+  const key = handleKey(env["SECRET"]);
+
+  /** The caller's unexpired rows, newest first; bounded, so a user with very many rows costs no more. @param {string} userId @returns {Promise<SessionRow[]>} */
+  const rowsOf = (userId) =>
+    database("directus_sessions")
+      .select("token", "expires", "ip", "user_agent", "next_token")
+      .where({ user: userId })
+      .andWhere("expires", ">", new Date(now()))
+      .orderBy("expires", "desc")
+      .limit(LIMITS.rows);
+
+  /** @param {Request} req */
+  const caller = (req) => {
+    const user = req.accountability?.user;
+    return user ? { user, session: req.accountability?.session ?? null } : null;
+  };
+
+  router.get("/", async (/** @type {Request} */ req, /** @type {Response} */ res, /** @type {Function} */ next) => {
+    try {
+      const me = caller(req);
+      if (!me) return fail(res, 401, "INVALID_CREDENTIALS", "Sign in to see your sessions.");
+      const sessions = liveSessions(await rowsOf(me.user), { now: now(), lifetimes, session: me.session });
+      res.status(200).json({ data: sessions.map((session) => publicSession(session, key)) });
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post("/end-others", async (/** @type {Request} */ req, /** @type {Response} */ res, /** @type {Function} */ next) => {
+    try {
+      const me = caller(req);
+      if (!me) return fail(res, 401, "INVALID_CREDENTIALS", "Sign in to end your sessions.");
+      // The caller's own session is kept with the rows of its renewal (old and new token).
+      const kept = [...currentChain(await rowsOf(me.user), me.session)];
+      const query = database("directus_sessions").where({ user: me.user });
+      const ended = await (kept.length > 0 ? query.whereNotIn("token", kept) : query).delete();
+      res.status(200).json({ data: { ended: Number(ended) || 0 } });
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.delete("/:id", async (/** @type {Request} */ req, /** @type {Response} */ res, /** @type {Function} */ next) => {
+    try {
+      const me = caller(req);
+      if (!me) return fail(res, 401, "INVALID_CREDENTIALS", "Sign in to end your sessions.");
+      const id = req.params?.["id"];
+      const notFound = () => fail(res, 404, "NOT_FOUND", "There is no such session.");
+      if (!isHandle(id)) return notFound();
+      const rows = await rowsOf(me.user);
+      const target = liveSessions(rows, { now: now(), lifetimes, session: null }).find((session) => sessionHandle(key, session.token) === id);
+      if (!target) return notFound();
+      // With the renewed session's old row, whose token still works for the renewal's grace period.
+      const tokens = [...currentChain(rows, target.token)];
+      await database("directus_sessions").where({ user: me.user }).whereIn("token", tokens).delete();
+      res.status(204).end();
+    } catch (error) {
+      next(error);
+    }
+  });
+}
+
+export default { id: "account-sessions", handler };
