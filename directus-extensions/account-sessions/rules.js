@@ -168,6 +168,23 @@ export function liveSessions(rows, { now, lifetimes, session }) {
 }
 
 /**
+ * The session a handle names, among the caller's rows: the live session it is, or has become through
+ * renewals since the handle was shown (a renewed session's old row lasts SESSION_REFRESH_GRACE_PERIOD),
+ * with every token of it, old and new, to delete together. null for any other handle, whoever's it is.
+ * @param {SessionRow[]} rows the caller's unexpired rows
+ * @param {string} handle @param {Buffer} key
+ * @param {{ now: number, lifetimes: Lifetimes, session: string | null | undefined }} context
+ * @returns {{ session: LiveSession, tokens: string[] } | null}
+ */
+export function resolveHandle(rows, handle, key, context) {
+  const named = rows.find((row) => sessionHandle(key, row.token) === handle);
+  if (!named) return null;
+  const chain = currentChain(rows, named.token);
+  const [session] = liveSessions(rows.filter((row) => chain.has(row.token)), context);
+  return session ? { session, tokens: [...chain] } : null;
+}
+
+/**
  * The expiry a sign-in's row gets from expiry.js: its session token's, so that a sign-in never renewed
  * stops being listed (and refreshable) when its token stops working. Never later than Directus's own.
  * @param {number} signedInAt @param {Lifetimes} lifetimes

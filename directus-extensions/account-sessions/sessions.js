@@ -2,14 +2,15 @@
 // directus_sessions), which Directus offers no API for (its /items refuses system collections).
 //
 // GET    /account-sessions              200 { data: [{ id, current, last_active, expires, ip, user_agent }] }
-// DELETE /account-sessions/:id          204, or 404 for a handle that is not one of the caller's live sessions
+// DELETE /account-sessions/:id          200 { data: { current, user_agent } }: the session it ended (a handle
+//                                        shown before a renewal still names it); 404 for any other handle
 // POST   /account-sessions/end-others   200 { data: { ended } }: every session of the caller but the one calling
 //
 // Only the caller's own sessions, whoever the caller is (an administrator too: no parameter names a
 // user); 401 without a signed-in user. `id` is an HMAC of the session token (rules.js), never the
 // token; a handle of another user's session is answered exactly as an unknown one. Everything is read
 // from the database on each call, so any number of Directus instances sharing it (and SECRET) agree.
-import { LIMITS, currentChain, handleKey, isHandle, lifetimesFrom, liveSessions, publicSession, sessionHandle } from "./rules.js";
+import { LIMITS, currentChain, handleKey, isHandle, lifetimesFrom, liveSessions, publicSession, resolveHandle } from "./rules.js";
 
 /**
  * @typedef {{ status: (code: number) => Response, json: (body: unknown) => void, end: () => void }} Response
@@ -79,13 +80,12 @@ function handler(router, context) {
       const id = req.params?.["id"];
       const notFound = () => fail(res, 404, "NOT_FOUND", "There is no such session.");
       if (!isHandle(id)) return notFound();
-      const rows = await rowsOf(me.user);
-      const target = liveSessions(rows, { now: now(), lifetimes, session: null }).find((session) => sessionHandle(key, session.token) === id);
-      if (!target) return notFound();
+      const found = resolveHandle(await rowsOf(me.user), id, key, { now: now(), lifetimes, session: me.session });
+      if (!found) return notFound();
       // With the renewed session's old row, whose token still works for the renewal's grace period.
-      const tokens = [...currentChain(rows, target.token)];
-      await database("directus_sessions").where({ user: me.user }).whereIn("token", tokens).delete();
-      res.status(204).end();
+      await database("directus_sessions").where({ user: me.user }).whereIn("token", found.tokens).delete();
+      // Whether it was the caller's own (then the caller is signed out), and what it was, for the caller to say so.
+      res.status(200).json({ data: { current: found.session.current, user_agent: found.session.userAgent } });
     } catch (error) {
       next(error);
     }

@@ -88,7 +88,9 @@ describe("the account-sessions endpoint", () => {
     const laptop = await signIn(user.email, user.password);
     const phone = await signIn(user.email, user.password, { userAgent: CHROME });
     const target = (await listed(laptop)).find((s) => s.user_agent === CHROME)!;
-    expect((await end(laptop, target.id)).status).toBe(204);
+    const ended = await end(laptop, target.id);
+    expect(ended.status).toBe(200);
+    expect(ended.body.data).toEqual({ current: false, user_agent: CHROME });
     expect(await works(phone)).toBe(false);
     expect(await works(laptop)).toBe(true);
     expect(await works(user.token)).toBe(true);
@@ -154,8 +156,26 @@ describe("the account-sessions endpoint", () => {
     const laptop = await signIn(user.email, user.password);
     const renewed = await renew(laptop);
     const target = (await listed(user.token)).find((s) => !s.current)!;
-    expect((await end(user.token, target.id)).status).toBe(204);
+    expect((await end(user.token, target.id)).status).toBe(200);
     expect(await works(renewed)).toBe(false);
     expect(await works(laptop)).toBe(false);
+  });
+
+  it("ends a session by the handle it had before a renewal, within the renewal's grace period", async () => {
+    const user = await newUser("sessions-stale-handle");
+    const laptop = await signIn(user.email, user.password);
+    const shown = (await listed(user.token)).find((s) => !s.current)!;
+    const renewed = await renew(laptop);
+    expect((await end(user.token, shown.id)).status).toBe(200);
+    expect(await works(renewed)).toBe(false);
+  });
+
+  it("ending the caller's own session says so, and signs the caller out", async () => {
+    const user = await newUser("sessions-self");
+    const [mine] = await listed(user.token);
+    const reply = await end(user.token, mine!.id);
+    expect(reply.status).toBe(200);
+    expect(reply.body.data).toEqual({ current: true, user_agent: expect.any(String) });
+    expect(await works(user.token)).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import {
   liveSessions,
   parseDuration,
   publicSession,
+  resolveHandle,
   sessionHandle,
   signInExpiry,
   toMillis,
@@ -123,6 +124,30 @@ describe("which sessions are live", () => {
     const live = liveSessions(rows.reverse(), { now: NOW, lifetimes, session: null });
     expect(live).toHaveLength(LIMITS.sessions);
     expect(live[0]?.token).toBe("t0");
+  });
+});
+
+describe("a handle, when a session is ended by it", () => {
+  const context = { now: NOW, lifetimes, session: "mine" };
+
+  it("names a live session of the caller's, with its tokens", () => {
+    const rows = [row("mine", NOW + DAY), row("other", NOW + DAY - HOUR)];
+    expect(resolveHandle(rows, sessionHandle(key, "other"), key, context)).toEqual({ session: expect.objectContaining({ token: "other", current: false }), tokens: ["other"] });
+    expect(resolveHandle(rows, sessionHandle(key, "mine"), key, context)?.session.current).toBe(true);
+  });
+
+  it("still names a session renewed since it was shown, and takes its old and new tokens", () => {
+    const rows = [row("shown", NOW + 5 * SECOND, { next_token: "renewed" }), row("renewed", NOW + DAY)];
+    const found = resolveHandle(rows, sessionHandle(key, "shown"), key, context);
+    expect(found?.session.token).toBe("renewed");
+    expect(found?.tokens.sort()).toEqual(["renewed", "shown"]);
+  });
+
+  it("names nothing else: an unknown handle, another user's (not among the caller's rows), a session no longer usable", () => {
+    const signedInLongAgo = row("stale", NOW - 2 * DAY + 7 * DAY);
+    const rows = [row("mine", NOW + DAY), signedInLongAgo];
+    expect(resolveHandle(rows, sessionHandle(key, "someone-elses"), key, context)).toBeNull();
+    expect(resolveHandle(rows, sessionHandle(key, "stale"), key, context)).toBeNull();
   });
 });
 
