@@ -111,6 +111,13 @@ const actions: Action[] = [
         (payload) => payload.label !== "every field empty",
       ),
   },
+  {
+    name: "/profile/sessions",
+    path: () => "/profile/sessions",
+    as: () => user,
+    // A handle of the right shape; every variant breaks it or the intent, so no session ends.
+    payloads: () => variants([["intent", "end"], ["session", "A".repeat(43)]], ["intent", "session"]),
+  },
   // Last: the signed-in user's test session idles out after 5 s, so its actions come first.
   {
     name: "/forgot-password",
