@@ -2,7 +2,7 @@
 // (directus-extensions/account-sessions): each is named by a handle the extension derives from its
 // token, so no token reaches this page. Ending this browser's own session is a logout.
 import { customEndpoint } from "@directus/sdk";
-import { redirect } from "react-router";
+import { data, redirect } from "react-router";
 import { SESSION_HANDLE, type SessionsIntent } from "#app/lib/session-schemas.ts";
 import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "./directus-errors.server";
 import { describeDevice } from "./device-name.server";
@@ -43,9 +43,18 @@ async function readSessions({ directus }: SignedIn): Promise<SessionView[]> {
   return toSessionViews(await directus.request(customEndpoint<unknown>({ path: "/account-sessions", method: "GET" })));
 }
 
-/** For the loader: a Directus failure becomes an error page. */
+export const LIST_UNAVAILABLE = "The list of your sessions is not available right now. Please try again later.";
+
+/**
+ * For the loader: a Directus failure becomes an error page. A 404 means this Directus does not run the
+ * account-sessions extension (provisioning says so): the page says the list is unavailable, not that
+ * something was not found.
+ */
 export function listSessions(signedIn: SignedIn): Promise<SessionView[]> {
-  return readSessions(signedIn).catch(directusFailureResponse);
+  return readSessions(signedIn).catch((error: unknown) => {
+    if (classifyDirectusError(error).kind === "not-found") throw data({ message: LIST_UNAVAILABLE }, { status: 503 });
+    return directusFailureResponse(error);
+  });
 }
 
 export type SessionsFailure = { ok: false; failure: DirectusFailure };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { sessionsSchema } from "#app/lib/session-schemas.ts";
 import { parseForm } from "#app/lib/validation.ts";
-import { endedSession, toSessionViews } from "#app/server/account-sessions.server.ts";
+import { endedSession, LIST_UNAVAILABLE, listSessions, toSessionViews } from "#app/server/account-sessions.server.ts";
+import type { SignedIn } from "#app/server/require-user.server.ts";
 
 const HANDLE = "a".repeat(43);
 const form = (entries: Record<string, string>) => {
@@ -54,5 +55,29 @@ describe("what the extension says it ended", () => {
     expect(endedSession({ current: false, user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0" })).toEqual({ current: false, device: "Firefox 133 on Linux" });
     expect(endedSession({ current: true, user_agent: null })).toEqual({ current: true, device: "Unknown browser" });
     expect(endedSession(undefined)).toEqual({ current: false, device: "Unknown browser" });
+  });
+});
+
+describe("a Directus that cannot list sessions", () => {
+  /** A signed-in user whose Directus answers every call with `status` (the SDK's error shape). */
+  const answering = (status: number, code: string) =>
+    ({
+      directus: {
+        request: async () => {
+          throw { errors: [{ message: "no", extensions: { code } }], response: new Response(null, { status }) };
+        },
+      },
+    }) as unknown as SignedIn;
+
+  /** What the loader throws: React Router's data() with a message and a status. */
+  const thrown = (promise: Promise<unknown>) => promise.then(() => null, (error: { data?: { message?: string }; init?: { status?: number } }) => ({ message: error.data?.message, status: error.init?.status }));
+
+  it("without the extension, says the list is unavailable (a clear page, not a crash)", async () => {
+    expect(await thrown(listSessions(answering(404, "ROUTE_NOT_FOUND")))).toEqual({ message: LIST_UNAVAILABLE, status: 503 });
+  });
+
+  it("down, says so as every page does", async () => {
+    expect(await thrown(listSessions(answering(503, "SERVICE_UNAVAILABLE")))).toMatchObject({ status: 503 });
+    expect(await thrown(listSessions(answering(429, "REQUESTS_EXCEEDED")))).toMatchObject({ status: 429 });
   });
 });
