@@ -9,7 +9,7 @@ const email = `sessions-${randomUUID().slice(0, 8)}@example.com`;
 const password = `pw-${randomUUID()}`;
 let userId = "";
 
-type Listed = { id: string; current: boolean; user_agent: string | null; ip: string | null };
+type Listed = { id: string; current: boolean; user_agent: string | null; ip: string | null; last_active: string; expires: string };
 
 async function signIn(url: string, userAgent: string): Promise<string> {
   const response = await fetch(`${url}/auth/login`, {
@@ -57,6 +57,12 @@ describe("sessions across Directus instances", () => {
     const target = seenByFirst.find((s) => s.user_agent === "Browser/2 (second instance)")!;
     expect(target.current).toBe(false);
     expect(JSON.stringify(seenByFirst)).not.toContain(second);
+    // PostgreSQL's dates read back right, and a sign-in's row ends with its session token (at most a day here).
+    for (const session of seenByFirst) {
+      expect(Math.abs(Date.parse(session.last_active) - Date.now())).toBeLessThan(60_000);
+      expect(Date.parse(session.expires)).toBeGreaterThan(Date.now());
+      expect(Date.parse(session.expires) - Date.now()).toBeLessThanOrEqual(24 * 3600_000);
+    }
 
     expect((await call(directus1!.url, "DELETE", `/account-sessions/${target.id}`, first)).status).toBe(200);
     // Refused by both instances from the next request on.
