@@ -63,11 +63,15 @@ function handler(router, context) {
     try {
       const me = caller(req);
       if (!me) return fail(res, 401, "INVALID_CREDENTIALS", "Sign in to end your sessions.");
-      // The caller's own session is kept with the rows of its renewal (old and new token).
-      const kept = [...currentChain(await rowsOf(me.user), me.session)];
+      const rows = await rowsOf(me.user);
+      // Counted as sessions, not rows (a renewal's old row and a dead sign-in's are no session).
+      const ended = liveSessions(rows, { now: now(), lifetimes, session: me.session }).filter((session) => !session.current).length;
+      // The caller's own session is kept with the rows of its renewal (old and new token); a caller
+      // without one (a static token, a JSON-mode access token) keeps none.
+      const kept = [...currentChain(rows, me.session)];
       const query = database("directus_sessions").where({ user: me.user });
-      const ended = await (kept.length > 0 ? query.whereNotIn("token", kept) : query).delete();
-      res.status(200).json({ data: { ended: Number(ended) || 0 } });
+      await (kept.length > 0 ? query.whereNotIn("token", kept) : query).delete();
+      res.status(200).json({ data: { ended } });
     } catch (error) {
       next(error);
     }
