@@ -6,11 +6,13 @@ import { optionalUser } from "./server/require-user.server";
 import { responseHeadersMiddleware } from "./server/response-headers.server";
 import { serverTimingMiddleware } from "./server/server-timing.server";
 import { sessionMiddleware } from "./server/session-middleware.server";
+import { visitorMiddleware } from "./server/visitor-agent.server";
 import stylesheet from "./styles.css?url";
 
 // Headers outermost, so they reach every response, redirects included; Server-Timing next, so its
-// total includes opening and writing the session.
-export const middleware: Route.MiddlewareFunction[] = [responseHeadersMiddleware, serverTimingMiddleware, sessionMiddleware];
+// total includes opening and writing the session. The visitor's User-Agent is set before the session
+// middleware, whose renewals must carry it too.
+export const middleware: Route.MiddlewareFunction[] = [responseHeadersMiddleware, serverTimingMiddleware, visitorMiddleware, sessionMiddleware];
 
 export const links: Route.LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },

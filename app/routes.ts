@@ -18,6 +18,7 @@ export default [
   route("profile", "routes/profile.tsx"),
   route("profile/password", "routes/profile.password.tsx"),
   route("profile/email", "routes/profile.email.tsx"),
+  route("profile/sessions", "routes/profile.sessions.tsx"),
   route("confirm-email", "routes/confirm-email.tsx"),
   route("profile/two-factor", "routes/profile.two-factor.tsx"),
   route("healthz", "routes/healthz.ts"),

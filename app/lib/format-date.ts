@@ -8,3 +8,12 @@ export function formatDate(iso: string): string {
   if (Number.isNaN(date.getTime())) return "";
   return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
 }
+
+/** "Dec 2, 2026, 09:05 UTC": a moment people compare with their own clock, said in UTC for the same reason. */
+export function formatDateTime(iso: string): string {
+  const day = formatDate(iso);
+  if (!day) return "";
+  const date = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${day}, ${two(date.getUTCHours())}:${two(date.getUTCMinutes())} UTC`;
+}

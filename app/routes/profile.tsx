@@ -43,6 +43,7 @@ export default function Profile({ loaderData, actionData }: Route.ComponentProps
       <p className="actions">
         <Link to="/profile/email">Change email</Link>
         <Link to="/profile/password">Change password</Link>
+        <Link to="/profile/sessions">Where you are signed in</Link>
       </p>
       <FormAlert message={actionData?.saved ? "Profile saved" : null} tone="info" />
       <FormAlert message={actionData?.formError} fieldErrors={errors} />

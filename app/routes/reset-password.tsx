@@ -73,7 +73,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   endStep(state);
   const login = await logIn(pending.email, parsed.data.password, ip);
   if (!login.ok) {
-    flash(state, "Your password has been changed. Log in with the new one.");
+    flash(state, "Your password has been changed and every session of your account has ended. Log in with the new one.");
     throw redirect("/login");
   }
   signIn(state, login.session);

@@ -3,6 +3,7 @@
 import { createDirectus, rest, staticToken, type RestClient } from "@directus/sdk";
 import { config } from "./config.server";
 import type { ServerTiming } from "./server-timing.server";
+import { visitorUserAgent } from "./visitor-agent.server";
 
 export type Post = {
   id: number;
@@ -45,6 +46,10 @@ function fetchWithDeadline({ clientIp, timing, onResponse }: ClientOptions) {
   return async (input: string | URL | Request, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     if (clientIp) headers.set("X-Forwarded-For", clientIp);
+    // The visitor's browser, so Directus's session rows describe it; an empty value when the visitor
+    // sent none, so that Directus records none rather than this server's own.
+    const userAgent = visitorUserAgent();
+    if (userAgent !== undefined) headers.set("User-Agent", userAgent ?? "");
     const started = timing ? performance.now() : 0;
     try {
       const response = await fetch(input, { ...init, headers, signal: AbortSignal.timeout(config.directusTimeoutMs) });

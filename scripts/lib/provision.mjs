@@ -479,6 +479,7 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     await checkAccountLinks(client, appUrl, target.email ?? null, log);
     await checkEmailChangeExtension(client, appUrl, log);
   } else log("APP_URL not given: not checking that Directus accepts the app's account links");
+  await checkSessionsExtension(client, log);
 
   log(changes.length === 0 ? "already provisioned: no changes" : `done: ${changes.length} change(s)`);
   return { changes, version, roleId: role.id, policyIds };
@@ -516,6 +517,23 @@ async function checkAccountLinks(client, appUrl, adminEmail, log) {
     if (response.ok) log(`Directus accepts ${link} (${setting})`);
     else log(`could not check ${setting} for ${link}: HTTP ${response.status} ${describeErrors(reply)}`);
   }
+}
+
+/**
+ * /profile/sessions needs the account-sessions extension (directus-extensions/). The probe lists the
+ * admin's own sessions, which changes nothing.
+ */
+async function checkSessionsExtension(client, log) {
+  if (!client.accessToken) await client.login();
+  const response = await fetch(`${client.url}/account-sessions`, { headers: { authorization: `Bearer ${client.accessToken}` } });
+  await response.body?.cancel();
+  if (response.status === 404) {
+    throw new ProvisionError(
+      "Directus does not run the account-sessions extension, which /profile/sessions needs: put directus-extensions/account-sessions in its EXTENSIONS_PATH and restart it",
+    );
+  }
+  if (response.ok) log("Directus runs the account-sessions extension");
+  else log(`could not check the account-sessions extension: HTTP ${response.status}`);
 }
 
 /**

@@ -147,6 +147,10 @@ test("the profile's pages and a password reset, with and without errors", async 
   await expect(page.getByText("This is already your email address.")).toBeVisible();
   await axe("/profile/email with field errors");
 
+  await page.goto("/profile/sessions");
+  await expect(page.getByRole("list", { name: "Your sessions" }).getByRole("listitem")).toHaveCount(1);
+  await axe("/profile/sessions");
+
   await page.goto("/logout");
   await axe("/logout");
 

@@ -112,6 +112,13 @@ const actions: Action[] = [
       ),
   },
   {
+    name: "/profile/sessions",
+    path: () => "/profile/sessions",
+    as: () => user,
+    // A handle of the right shape; every variant breaks it or the intent, so no session ends.
+    payloads: () => variants([["intent", "end"], ["session", "A".repeat(43)]], ["intent", "session"]),
+  },
+  {
     name: "/forgot-password",
     path: () => "/forgot-password",
     as: () => anonymous,

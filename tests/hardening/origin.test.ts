@@ -8,15 +8,22 @@ const EVIL = "https://evil.example";
 
 let stack: Stack;
 let victim: HttpSession;
+/** The victim signed in on another device: a forged "sign out all other devices" would end it. */
+let victimElsewhere: HttpSession;
 let victimId: string;
 let postId: string;
 
 beforeAll(async () => {
   // Directus checks the session behind every request, so a page that loads after the fake logout
   // proves the session is still open at Directus.
-  stack = await startStack();
+  // Hour-long sessions: this file is about origins, and its last checks need both sessions still open
+  // however long the refusals above took on a busy machine.
+  stack = await startStack({ directusEnv: { SESSION_COOKIE_TTL: "1h" } });
   victim = new HttpSession(stack.app.url);
-  ({ id: victimId } = await victim.register(uniqueEmail("victim")));
+  let email: string;
+  ({ id: victimId, email } = await victim.register(uniqueEmail("victim")));
+  victimElsewhere = new HttpSession(stack.app.url);
+  await victimElsewhere.login(email);
   await victim.post("/profile", { firstName: "Original", lastName: "Name" });
   const created = await victim.post("/posts/new", { title: "Original title", content: "Original content" });
   postId = created.path.match(/^\/posts\/(\d+)$/)?.[1] ?? "";
@@ -50,6 +57,7 @@ const cases: Array<{ name: string; path: () => string; fields: Record<string, st
   { name: "/posts/<id>/edit", path: () => `/posts/${postId}/edit`, fields: { title: "Forged", content: "Forged" }, signedIn: true },
   { name: "/posts/<id>/delete", path: () => `/posts/${postId}/delete`, fields: {}, signedIn: true },
   { name: "/profile", path: () => "/profile", fields: { firstName: "Forged", lastName: "Forged" }, signedIn: true },
+  { name: "/profile/sessions", path: () => "/profile/sessions", fields: { intent: "end-others" }, signedIn: true },
 ];
 
 describe("cross-origin action posts", () => {
@@ -69,11 +77,13 @@ describe("cross-origin action posts", () => {
     }
   }
 
-  it("leaves the victim's session working (its Directus session still open)", async () => {
-    const page = await victim.get("/dashboard");
-    expect(page.status).toBe(200);
-    expect(page.redirects).toEqual([]);
-    expect(page.body).toContain(victimId);
+  it("leaves the victim's sessions working (their Directus sessions still open)", async () => {
+    for (const session of [victim, victimElsewhere]) {
+      const page = await session.get("/dashboard");
+      expect(page.status).toBe(200);
+      expect(page.redirects).toEqual([]);
+      expect(page.body).toContain(victimId);
+    }
   });
 
   it("still accepts the same posts from the app's own origin (the refusal above is about Origin)", async () => {

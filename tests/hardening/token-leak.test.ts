@@ -45,6 +45,7 @@ describe("tokens never leave the cookie", () => {
       "/posts/new",
       "/profile",
       "/profile/two-factor",
+      "/profile/sessions",
       "/login/code",
       "/healthz",
       "/login",
@@ -60,6 +61,7 @@ describe("tokens never leave the cookie", () => {
       "/posts/new.data",
       "/profile.data",
       "/profile/two-factor.data",
+      "/profile/sessions.data",
       "/login.data",
       "/register.data",
     ];

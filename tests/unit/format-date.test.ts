@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate } from "#app/lib/format-date.ts";
+import { formatDate, formatDateTime } from "#app/lib/format-date.ts";
 
 describe("formatDate", () => {
   it("matches Intl's English medium date in UTC, for every month", () => {
@@ -17,5 +17,12 @@ describe("formatDate", () => {
 
   it("shows nothing for a date it cannot read", () => {
     expect(formatDate("not a date")).toBe("");
+  });
+});
+
+describe("formatDateTime", () => {
+  it("adds the UTC time, to the minute", () => {
+    expect(formatDateTime("2026-12-02T09:05:59.000Z")).toBe("Dec 2, 2026, 09:05 UTC");
+    expect(formatDateTime("nope")).toBe("");
   });
 });

@@ -1,0 +1,99 @@
+// Endpoint /account-sessions: the signed-in user's own Directus sessions (session mode's rows in
+// directus_sessions), which Directus offers no API for (its /items refuses system collections).
+//
+// GET    /account-sessions              200 { data: [{ id, current, last_active, expires, ip, user_agent }] }
+// DELETE /account-sessions/:id          200 { data: { current, user_agent } }: the session it ended (a handle
+//                                        shown before a renewal still names it); 404 for any other handle
+// POST   /account-sessions/end-others   200 { data: { ended } }: every session of the caller but the one calling
+//
+// Only the caller's own sessions, whoever the caller is (an administrator too: no parameter names a
+// user); 401 without a signed-in user. `id` is an HMAC of the session token (rules.js), never the
+// token; a handle of another user's session is answered exactly as an unknown one. Everything is read
+// from the database on each call, so any number of Directus instances sharing it (and SECRET) agree.
+import { LIMITS, currentChain, handleKey, isHandle, lifetimesFrom, liveSessions, publicSession, resolveHandle } from "./rules.js";
+
+/**
+ * @typedef {{ status: (code: number) => Response, json: (body: unknown) => void, end: () => void }} Response
+ * @typedef {{ params?: Record<string, string>, accountability?: { user?: string | null, session?: string | null } | null }} Request
+ * @typedef {import("./rules.js").SessionRow} SessionRow
+ */
+
+/** Directus's error shape, so clients read these answers as they read Directus's own. @param {Response} res @param {number} status @param {string} code @param {string} message */
+function fail(res, status, code, message) {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * @param {{ get: Function, delete: Function, post: Function }} router
+ * @param {{ env: Record<string, unknown>, database: (table: string) => any, now?: () => number }} context `now` replaces the clock in tests
+ */
+function handler(router, context) {
+  const { env, database } = context;
+  const now = context.now ?? Date.now;
+  const lifetimes = lifetimesFrom(env);
+  const key = handleKey(env["SECRET"]);
+
+  /** The caller's unexpired rows, newest first; bounded, so a user with very many rows costs no more. @param {string} userId @returns {Promise<SessionRow[]>} */
+  const rowsOf = (userId) =>
+    database("directus_sessions")
+      .select("token", "expires", "ip", "user_agent", "next_token")
+      .where({ user: userId })
+      .andWhere("expires", ">", new Date(now()))
+      .orderBy("expires", "desc")
+      .limit(LIMITS.rows);
+
+  /** @param {Request} req */
+  const caller = (req) => {
+    const user = req.accountability?.user;
+    return user ? { user, session: req.accountability?.session ?? null } : null;
+  };
+
+  router.get("/", async (/** @type {Request} */ req, /** @type {Response} */ res, /** @type {Function} */ next) => {
+    try {
+      const me = caller(req);
+      if (!me) return fail(res, 401, "INVALID_CREDENTIALS", "Sign in to see your sessions.");
+      const sessions = liveSessions(await rowsOf(me.user), { now: now(), lifetimes, session: me.session });
+      res.status(200).json({ data: sessions.map((session) => publicSession(session, key)) });
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post("/end-others", async (/** @type {Request} */ req, /** @type {Response} */ res, /** @type {Function} */ next) => {
+    try {
+      const me = caller(req);
+      if (!me) return fail(res, 401, "INVALID_CREDENTIALS", "Sign in to end your sessions.");
+      const rows = await rowsOf(me.user);
+      // Counted as sessions, not rows (a renewal's old row and a dead sign-in's are no session).
+      const ended = liveSessions(rows, { now: now(), lifetimes, session: me.session }).filter((session) => !session.current).length;
+      // The caller's own session is kept with the rows of its renewal (old and new token); a caller
+      // without one (a static token, a JSON-mode access token) keeps none.
+      const kept = [...currentChain(rows, me.session)];
+      const query = database("directus_sessions").where({ user: me.user });
+      await (kept.length > 0 ? query.whereNotIn("token", kept) : query).delete();
+      res.status(200).json({ data: { ended } });
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.delete("/:id", async (/** @type {Request} */ req, /** @type {Response} */ res, /** @type {Function} */ next) => {
+    try {
+      const me = caller(req);
+      if (!me) return fail(res, 401, "INVALID_CREDENTIALS", "Sign in to end your sessions.");
+      const id = req.params?.["id"];
+      const notFound = () => fail(res, 404, "NOT_FOUND", "There is no such session.");
+      if (!isHandle(id)) return notFound();
+      const found = resolveHandle(await rowsOf(me.user), id, key, { now: now(), lifetimes, session: me.session });
+      if (!found) return notFound();
+      // With the renewed session's old row, whose token still works for the renewal's grace period.
+      await database("directus_sessions").where({ user: me.user }).whereIn("token", found.tokens).delete();
+      // Whether it was the caller's own (then the caller is signed out), and what it was, for the caller to say so.
+      res.status(200).json({ data: { current: found.session.current, user_agent: found.session.userAgent } });
+    } catch (error) {
+      next(error);
+    }
+  });
+}
+
+export default { id: "account-sessions", handler };
