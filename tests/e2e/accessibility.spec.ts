@@ -6,7 +6,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type Page } from "@playwright/test";
 import { emailedLink, SUBJECTS } from "../support/mail.ts";
-import { choosePassword, logOut, mailDir, register, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import { choosePassword, logOut, mailDir, newAccount, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
 
@@ -99,7 +99,7 @@ test("pages for visitors, with and without errors", async ({ page, axe }) => {
 });
 
 test("pages for a signed-in person, with and without errors", async ({ page, axe }) => {
-  await register(page);
+  await newAccount(page);
   await axe("/dashboard");
 
   await page.goto("/posts/new");
@@ -121,7 +121,7 @@ test("pages for a signed-in person, with and without errors", async ({ page, axe
 });
 
 test("the profile's pages and a password reset, with and without errors", async ({ page, axe }) => {
-  const { email } = await register(page);
+  const { email } = await newAccount(page);
   await page.goto("/profile");
   await axe("/profile");
   await page.getByLabel("First name").evaluate((input) => input.removeAttribute("maxlength"));

@@ -4,7 +4,7 @@
 // least 12 characters (global-setup.ts).
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
-import { choosePassword, CLUSTER, logIn, logOut, mailDir, PASSWORD, register, sleep, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import { choosePassword, CLUSTER, logIn, logOut, mailDir, newAccount, PASSWORD, sleep, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
 
 const NEW_PASSWORD = "a brand new passphrase";
 // Long enough for the app (8), too short for Directus's policy (12).
@@ -136,7 +136,7 @@ test.describe("confirming a registration", () => {
 
 test.describe("resetting a forgotten password", () => {
   test("from the login page to a new password: signed in here, every other session ended, the link used up", CLUSTER, async ({ page, browser }) => {
-    const { email } = await register(page);
+    const { email } = await newAccount(page);
     const other = await otherSession(browser, email);
     await logOut(page);
 
@@ -185,7 +185,7 @@ test.describe("resetting a forgotten password", () => {
   });
 
   test("every address gets the same answer, and only an account's address gets a mail", async ({ page }) => {
-    const { email } = await register(page);
+    const { email } = await newAccount(page);
     await logOut(page);
     const unknown = uniqueEmail("nobody");
     const answers: string[] = [];
@@ -203,7 +203,7 @@ test.describe("resetting a forgotten password", () => {
   });
 
   test("a reset link opened while this browser is in the middle of something else asks before replacing it", async ({ page }) => {
-    const { email } = await register(page);
+    const { email } = await newAccount(page);
     await logOut(page);
     const since = Date.now();
     await page.goto("/forgot-password");
@@ -225,7 +225,7 @@ test.describe("resetting a forgotten password", () => {
   });
 
   test("a reset link that was tampered with, or no link at all, says so", async ({ page }) => {
-    const { email } = await register(page);
+    const { email } = await newAccount(page);
     await logOut(page);
     const since = Date.now();
     await page.goto("/forgot-password");
@@ -247,7 +247,7 @@ test.describe("resetting a forgotten password", () => {
 
 test.describe("the profile", () => {
   test("changing the password needs the current one, keeps me signed in here and ends my other sessions", CLUSTER, async ({ page, browser }) => {
-    const { email } = await register(page);
+    const { email } = await newAccount(page);
     const other = await otherSession(browser, email);
 
     await page.goto("/profile");
@@ -276,7 +276,7 @@ test.describe("the profile", () => {
   });
 
   test("changing the email waits for the link sent to the new address; the account keeps its address until it is confirmed", CLUSTER, async ({ page, browser }) => {
-    const { email } = await register(page);
+    const { email } = await newAccount(page);
     const other = await otherSession(browser, email);
     const newEmail = uniqueEmail("moved");
     await page.goto("/profile/email");
@@ -326,7 +326,7 @@ test.describe("the profile", () => {
   });
 
   test("a tampered or malformed email-change link says it does not work, and changes nothing", async ({ page }) => {
-    const { email } = await register(page);
+    const { email } = await newAccount(page);
     const newEmail = uniqueEmail("tamper");
     const since = Date.now();
     await page.goto("/profile/email");

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { emailsTo, SUBJECTS } from "../support/mail.ts";
-import { CLUSTER, dashboardUserId, logIn, logOut, mailDir, register, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import { CLUSTER, dashboardUserId, logIn, logOut, mailDir, newAccount, register, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
 
 // A session's renewal and idle timeout: lifetime.spec.ts.
 
@@ -19,7 +19,7 @@ test("register, see my id, log out, and the dashboard is closed again", CLUSTER,
 });
 
 test("a wrong password shows the error, keeps the email and clears the password", async ({ page }) => {
-  const { email } = await register(page);
+  const { email } = await newAccount(page);
   await logOut(page);
 
   await logIn(page, email, "not the password");
@@ -49,8 +49,8 @@ test("after too many wrong passwords the login page says how long to wait, and k
   await expect(page).toHaveURL(/\/login$/);
 });
 
-test("logging in from a protected page returns to it", CLUSTER, async ({ page }) => {
-  const { email } = await register(page);
+test("logging in from a protected page returns to it", async ({ page }) => {
+  const { email } = await newAccount(page);
   await logOut(page);
 
   await page.goto("/dashboard?page=1");
@@ -60,7 +60,7 @@ test("logging in from a protected page returns to it", CLUSTER, async ({ page })
 });
 
 test("a hostile redirectTo lands on the dashboard instead", async ({ page }) => {
-  const { email } = await register(page);
+  const { email } = await newAccount(page);
   await logOut(page);
   await page.goto("/login?redirectTo=//evil.example/phish");
   await logIn(page, email);
@@ -68,7 +68,7 @@ test("a hostile redirectTo lands on the dashboard instead", async ({ page }) => 
 });
 
 test("signed-in visitors opening /login or /register go to the dashboard", async ({ page }) => {
-  await register(page);
+  await newAccount(page);
   await page.goto("/login");
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/register");
@@ -107,7 +107,7 @@ test("invalid input is answered inline, without a round trip to Directus", async
 });
 
 test("a copy of the session cookie is refused right after logout, long before it would expire", CLUSTER, async ({ page, browser }) => {
-  await register(page);
+  await newAccount(page);
   const stolen = await page.context().cookies();
   expect(stolen.some((cookie) => cookie.httpOnly)).toBe(true);
   await logOut(page);
@@ -120,8 +120,8 @@ test("a copy of the session cookie is refused right after logout, long before it
   await attacker.close();
 });
 
-test("the session cookie is HttpOnly and no token reaches the page", CLUSTER, async ({ page }) => {
-  await register(page);
+test("the session cookie is HttpOnly and no token reaches the page", async ({ page }) => {
+  await newAccount(page);
   const [cookie] = await page.context().cookies();
   expect(cookie?.httpOnly).toBe(true);
   expect(cookie?.sameSite).toBe("Lax");
@@ -132,7 +132,7 @@ test("the session cookie is HttpOnly and no token reaches the page", CLUSTER, as
 });
 
 test("logging in is enhanced with JavaScript and a plain form post without it", async ({ page, javaScriptEnabled }) => {
-  const { email } = await register(page);
+  const { email } = await newAccount(page);
   await logOut(page);
   const documentPosts: string[] = [];
   const dataPosts: string[] = [];
@@ -152,7 +152,7 @@ test("logging in is enhanced with JavaScript and a plain form post without it", 
 });
 
 test("opening /logout asks first, and its button logs out", async ({ page }) => {
-  await register(page);
+  await newAccount(page);
   await page.goto("/logout");
   await expect(page.getByRole("heading", { name: "Log out?" })).toBeVisible();
   // Still signed in: a GET changes nothing.

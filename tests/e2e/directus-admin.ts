@@ -67,6 +67,26 @@ export function adminStaticToken(): Promise<string> {
   return adminToken;
 }
 
+let registeredRole: Promise<string> | null = null;
+
+/**
+ * An active account with this password, made by the admin in the role Directus gives people who
+ * register (its public registration role): what registering and confirming the link leave behind.
+ * Returns its id.
+ */
+export async function createAccount(email: string, password: string): Promise<string> {
+  const token = await adminStaticToken();
+  registeredRole ??= call("/settings?fields=public_registration_role", { token })
+    .then((response) => json<{ public_registration_role: string | null }>(response, "read the registration role"))
+    .then(({ public_registration_role: role }) => {
+      if (!role) throw new Error("Directus has no public registration role: is it provisioned?");
+      return role;
+    });
+  const role = await registeredRole;
+  const body = JSON.stringify({ email, password, role, status: "active" });
+  return (await json<{ id: string }>(await call("/users?fields=id", { method: "POST", token, body }), `create the account ${email}`)).id;
+}
+
 /** A post as Directus stores it, read as the admin; null when it does not exist (any more). */
 export async function readPost(id: number | string): Promise<StoredPost | null> {
   const token = await adminStaticToken();

@@ -9,7 +9,7 @@ import { reserveAppUrl, startTestApp, startTestDirectus } from "../support/servi
 export const PASSWORD_POLICY = "/^.{12,}$/";
 
 /** The lifetime of a session on the lifetime specs' stack: a renewal and an idle timeout in seconds. */
-const SHORT_SESSION_SECONDS = 15;
+const SHORT_SESSION_SECONDS = 12;
 
 /**
  * Directus pads logins and registrations to a minimum duration (the app pads registrations alike),

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, type Page } from "@playwright/test";
 import { emailedLink, SUBJECTS } from "../support/mail.ts";
+import { createAccount } from "./directus-admin.ts";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -42,6 +43,18 @@ export async function register(page: Page, email = uniqueEmail(), password = PAS
   await submitRegistration(page, email);
   await page.goto(await verificationLink(email, since, mail));
   await choosePassword(page, password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return { email, password };
+}
+
+/**
+ * A new account, signed in through the login page, for specs about something else than registering
+ * (register() goes through the mailed link, seconds longer): ends on the dashboard, as register() does.
+ */
+export async function newAccount(page: Page, email = uniqueEmail(), password = PASSWORD) {
+  await createAccount(email, password);
+  await page.goto("/login");
+  await logIn(page, email, password);
   await expect(page).toHaveURL(/\/dashboard$/);
   return { email, password };
 }

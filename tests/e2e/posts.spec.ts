@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { createPostsAs, readPost } from "./directus-admin.ts";
-import { CLUSTER, logOut, PASSWORD, register, sleep } from "./helpers.ts";
+import { CLUSTER, logOut, newAccount, PASSWORD, sleep } from "./helpers.ts";
 
 const tag = () => randomUUID().slice(0, 8);
 
@@ -45,7 +45,7 @@ async function createPost(page: Page, title: string, content: string) {
 }
 
 test("create, list, edit and delete a post, with Directus holding what the pages show", CLUSTER, async ({ page }) => {
-  const { email } = await register(page);
+  const { email } = await newAccount(page);
   const title = `Hello ${tag()}`;
 
   await page.getByRole("link", { name: "New post" }).click();
@@ -118,7 +118,7 @@ function servedPostBody(html: string): string {
 }
 
 async function hostileMarkdownRendersSafely(page: Page, javaScriptEnabled: boolean) {
-  await register(page);
+  await newAccount(page);
   const content = [
     "Before the script.",
     "",
@@ -179,11 +179,11 @@ test.describe("with the browser ignoring the Content-Security-Policy", () => {
 });
 
 test("another user reads the post without Edit or Delete, and crafted writes are refused", async ({ page, baseURL }) => {
-  const owner = await register(page);
+  const owner = await newAccount(page);
   const title = `Owner's post ${tag()}`;
   const [id] = await createPostsAs(owner.email, PASSWORD, [{ title, content: "Mine." }]);
   await logOut(page);
-  await register(page);
+  await newAccount(page);
 
   await page.goto(`/posts/${id}`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
@@ -219,7 +219,7 @@ test("another user reads the post without Edit or Delete, and crafted writes are
 });
 
 test("the dashboard pages through posts newest first with plain links", async ({ page }) => {
-  const { email } = await register(page);
+  const { email } = await newAccount(page);
   const prefix = `Paged ${tag()}`;
   const titles = Array.from({ length: 25 }, (_, i) => `${prefix} #${String(i + 1).padStart(2, "0")}`);
   const ids = await createPostsAs(email, PASSWORD, titles.map((title) => ({ title })));
@@ -270,7 +270,7 @@ test("the dashboard pages through posts newest first with plain links", async ({
 });
 
 test("a missing or malformed post address is a 404 page", async ({ page }) => {
-  await register(page);
+  await newAccount(page);
   for (const path of ["/posts/999999", "/posts/abc"]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
@@ -279,7 +279,7 @@ test("a missing or malformed post address is a 404 page", async ({ page }) => {
 });
 
 test("creating a post shows a pending button with JavaScript and is a plain form post without it", async ({ page, javaScriptEnabled }) => {
-  await register(page);
+  await newAccount(page);
   const documentPosts: string[] = [];
   const dataPosts: string[] = [];
   page.on("request", (request) => {

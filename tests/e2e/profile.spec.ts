@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { limits } from "../../app/lib/limits.ts";
 import { readUser } from "./directus-admin.ts";
-import { CLUSTER, dashboardUserId, register } from "./helpers.ts";
+import { dashboardUserId, newAccount } from "./helpers.ts";
 
-test("changing my name shows it in the header at once, after a reload, and in Directus", CLUSTER, async ({ page }) => {
-  const { email } = await register(page);
+test("changing my name shows it in the header at once, after a reload, and in Directus", async ({ page }) => {
+  const { email } = await newAccount(page);
   const id = await dashboardUserId(page);
   const header = page.getByRole("navigation", { name: "Account" });
   await expect(header.getByRole("link", { name: email })).toBeVisible();
@@ -47,7 +47,7 @@ test("changing my name shows it in the header at once, after a reload, and in Di
 });
 
 test(`a first name over ${limits.nameMax} characters is refused inline and the input keeps it`, async ({ page }) => {
-  await register(page);
+  await newAccount(page);
   const id = await dashboardUserId(page);
   await page.goto("/profile");
   const tooLong = "a".repeat(limits.nameMax + 1);

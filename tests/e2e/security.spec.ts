@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { register } from "./helpers.ts";
+import { newAccount } from "./helpers.ts";
 
 /** The nonce in a document's CSP header, and every <script> tag of its HTML. */
 async function scriptsAndNonce(page: Page, path: string) {
@@ -34,7 +34,7 @@ test("every script a page ships carries that response's CSP nonce, and nothing v
   }
   expect(nonces.size).toBe(3); // a fresh nonce per response
 
-  await register(page);
+  await newAccount(page);
   const dashboard = await scriptsAndNonce(page, "/dashboard");
   for (const tag of dashboard.scripts) expect(tag).toContain(`nonce="${dashboard.nonce}"`);
 

@@ -2,7 +2,7 @@
 // cluster run sends these through its proxy, so sessions opened on one app and Directus instance are
 // listed and ended through the other).
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { CLUSTER, logIn, register } from "./helpers.ts";
+import { CLUSTER, logIn, newAccount } from "./helpers.ts";
 
 const FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const SAFARI_IPHONE =
@@ -24,7 +24,7 @@ test.beforeEach(() => test.slow());
 const sessionList = (page: Page) => page.getByRole("list", { name: "Your sessions" }).getByRole("listitem");
 
 test("the first browser lists both by name, signs the second out, and the second's next request lands on /login", CLUSTER, async ({ page, browser }) => {
-  const { email } = await register(page);
+  const { email } = await newAccount(page);
   const { context, other } = await signedInElsewhere(browser, email, FIREFOX);
 
   await page.goto("/profile");
@@ -58,7 +58,7 @@ test("the first browser lists both by name, signs the second out, and the second
 });
 
 test("signing out all other devices ends every other browser's session and keeps this one", CLUSTER, async ({ page, browser }) => {
-  const { email } = await register(page);
+  const { email } = await newAccount(page);
   const firefox = await signedInElsewhere(browser, email, FIREFOX);
   const iphone = await signedInElsewhere(browser, email, SAFARI_IPHONE);
 

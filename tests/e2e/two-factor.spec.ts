@@ -2,14 +2,14 @@
 // computed as an authenticator app would (otplib, the version Directus checks them with).
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { createRoleRequiringTwoFactor, enableTwoFactorFor, hasTwoFactor, moveUserToRole } from "./directus-admin.ts";
-import { CLUSTER, dashboardUserId, logIn, logOut, PASSWORD, register, sleep } from "./helpers.ts";
+import { CLUSTER, dashboardUserId, logIn, logOut, newAccount, PASSWORD, sleep } from "./helpers.ts";
 import { codeAfter, currentCode, wrongCode } from "../support/totp.ts";
 
 const WRONG_CODE = "That code is not right. Enter the code your authenticator app shows now.";
 
 /** Registers, turns two-factor on through Directus, and logs out: an account as it is once set up. */
 async function accountWithTwoFactor(page: Page) {
-  const { email, password } = await register(page);
+  const { email, password } = await newAccount(page);
   const id = await dashboardUserId(page);
   const secret = await enableTwoFactorFor(email, password);
   await logOut(page);
@@ -39,7 +39,7 @@ async function shownKey(page: Page): Promise<string> {
 }
 
 test("turning two-factor on from the profile: password, QR code and key, one code; my other sessions end", CLUSTER, async ({ page, browser }) => {
-  const { email } = await register(page);
+  const { email } = await newAccount(page);
   const id = await dashboardUserId(page);
 
   await page.goto("/profile");
@@ -124,7 +124,7 @@ test("signing in with a code: the password first, then the code, and back to the
   await expect(page.getByText(email).first()).toBeVisible();
 });
 
-test("a wrong code keeps me on the code step with a message; five wrong codes start over", CLUSTER, async ({ page }) => {
+test("a wrong code keeps me on the code step with a message; five wrong codes start over", async ({ page }) => {
   const { email, password, secret } = await accountWithTwoFactor(page);
   await page.goto("/login");
   await logIn(page, email, password);
@@ -230,7 +230,7 @@ test("turning two-factor off takes a current code", async ({ page }) => {
 });
 
 test("a policy that requires two-factor sends me to set it up, and nowhere else, until I have", async ({ page }) => {
-  const { email, password } = await register(page);
+  const { email, password } = await newAccount(page);
   const id = await dashboardUserId(page);
   await moveUserToRole(id, await createRoleRequiringTwoFactor());
   await logOut(page);
