@@ -11,8 +11,8 @@ import {
   type RouterContextProvider,
 } from "react-router";
 
-import { PRIVATE_CACHE_CONTROL } from "#app/server/response-headers.server.ts";
-import { createNonce, securityHeaders } from "#app/server/security-headers.server.ts";
+import { PRIVATE_CACHE_CONTROL } from "#app/server/http/response-headers.server.ts";
+import { createNonce, securityHeaders } from "#app/server/http/security-headers.server.ts";
 
 export const streamTimeout = 5_000;
 

@@ -2,11 +2,11 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } f
 import type { Route } from "./+types/root";
 import { RouteErrorPage } from "./components/error-page";
 import { SiteHeader } from "./components/site-header";
-import { optionalUser } from "./server/require-user.server";
-import { responseHeadersMiddleware } from "./server/response-headers.server";
-import { serverTimingMiddleware } from "./server/server-timing.server";
-import { sessionMiddleware } from "./server/session-middleware.server";
-import { visitorMiddleware } from "./server/visitor-agent.server";
+import { optionalUser } from "./server/session/require-user.server";
+import { responseHeadersMiddleware } from "./server/http/response-headers.server";
+import { serverTimingMiddleware } from "./server/http/server-timing.server";
+import { sessionMiddleware } from "./server/session/session-middleware.server";
+import { visitorMiddleware } from "./server/http/visitor-agent.server";
 import stylesheet from "./styles.css?url";
 
 // Headers outermost, so they reach every response, redirects included; Server-Timing next, so its

@@ -7,7 +7,7 @@ import { root } from "./lib/runtime.mjs";
 
 const source = process.argv[2] ?? root;
 const counts = (process.argv[3] ?? "40000,80000,270000").split(",").map(Number);
-const { readForm } = await import(pathToFileURL(join(source, "app/server/form.server.ts")).href);
+const { readForm } = await import(pathToFileURL(join(source, "app/server/http/form.server.ts")).href);
 const { parseForm, loginSchema } = await import(pathToFileURL(join(source, "app/lib/validation.ts")).href);
 
 for (const count of counts) {

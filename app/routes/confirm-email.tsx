@@ -2,13 +2,13 @@ import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/confirm-email";
 import { LinkProblemNotice } from "#app/components/link-problem.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
-import { confirmEmailChange } from "#app/server/account-changes.server.ts";
-import { clientIp } from "#app/server/client-ip.server.ts";
-import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { linkProblemStatus, linkTokenProblem, readLinkToken } from "#app/server/link-token.server.ts";
-import { getSessionState, signOut, flash } from "#app/server/session.server.ts";
-import { beginStep } from "#app/server/steps.server.ts";
+import { confirmEmailChange } from "#app/server/account/account-changes.server.ts";
+import { clientIp } from "#app/server/http/client-ip.server.ts";
+import { failureMessage, failureStatus } from "#app/server/directus/failure-messages.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { linkProblemStatus, linkTokenProblem, readLinkToken } from "#app/server/account/link-token.server.ts";
+import { getSessionState, signOut, flash } from "#app/server/session/session.server.ts";
+import { beginStep } from "#app/server/session/steps.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Confirm your new email address" }];
 

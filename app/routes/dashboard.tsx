@@ -4,10 +4,10 @@ import { FormAlert } from "#app/components/field.tsx";
 import { formatDate } from "#app/lib/format-date.ts";
 import { pageParam } from "#app/lib/page-param.ts";
 import { displayName } from "#app/lib/user.ts";
-import { directusFailureResponse } from "#app/server/directus-errors.server.ts";
-import { listPosts } from "#app/server/posts.server.ts";
-import { requireUser } from "#app/server/require-user.server.ts";
-import { takeFlash } from "#app/server/session.server.ts";
+import { directusFailureResponse } from "#app/server/directus/directus-errors.server.ts";
+import { listPosts } from "#app/server/posts/posts.server.ts";
+import { requireUser } from "#app/server/session/require-user.server.ts";
+import { takeFlash } from "#app/server/session/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Dashboard" }];
 

@@ -4,10 +4,10 @@ import { EmailField, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { forgotPasswordSchema, parseForm } from "#app/lib/validation.ts";
-import { clientIp } from "#app/server/client-ip.server.ts";
-import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { requestPasswordReset } from "#app/server/password-reset.server.ts";
+import { clientIp } from "#app/server/http/client-ip.server.ts";
+import { failureMessage, failureStatus } from "#app/server/directus/failure-messages.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { requestPasswordReset } from "#app/server/account/password-reset.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Reset your password" }];
 

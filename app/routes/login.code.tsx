@@ -5,11 +5,11 @@ import { FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { loginCodeSchema } from "#app/lib/two-factor-schemas.ts";
 import { parseForm } from "#app/lib/validation.ts";
-import { clientIp } from "#app/server/client-ip.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { requireCodeStep, signInWithCode, startOver } from "#app/server/login-code.server.ts";
-import { requireAnonymous } from "#app/server/require-user.server.ts";
-import { getSessionState } from "#app/server/session.server.ts";
+import { clientIp } from "#app/server/http/client-ip.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { requireCodeStep, signInWithCode, startOver } from "#app/server/sign-in/login-code.server.ts";
+import { requireAnonymous } from "#app/server/session/require-user.server.ts";
+import { getSessionState } from "#app/server/session/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Enter your sign-in code" }];
 

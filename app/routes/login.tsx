@@ -5,15 +5,15 @@ import { SubmitButton } from "#app/components/submit-button.tsx";
 import { safeRedirect } from "#app/lib/safe-redirect.ts";
 import { limits } from "#app/lib/limits.ts";
 import { loginSchema, parseForm } from "#app/lib/validation.ts";
-import { liveStep } from "#app/server/steps.server.ts";
-import { logIn } from "#app/server/auth.server.ts";
-import { clientIp } from "#app/server/client-ip.server.ts";
-import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { awaitCode } from "#app/server/login-code.server.ts";
-import { requireAnonymous } from "#app/server/require-user.server.ts";
-import { getSessionState, signIn, takeFlash } from "#app/server/session.server.ts";
-import { throttledLogin, waitMessage } from "#app/server/throttle.server.ts";
+import { liveStep } from "#app/server/session/steps.server.ts";
+import { logIn } from "#app/server/sign-in/auth.server.ts";
+import { clientIp } from "#app/server/http/client-ip.server.ts";
+import { failureMessage, failureStatus } from "#app/server/directus/failure-messages.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { awaitCode } from "#app/server/sign-in/login-code.server.ts";
+import { requireAnonymous } from "#app/server/session/require-user.server.ts";
+import { getSessionState, signIn, takeFlash } from "#app/server/session/session.server.ts";
+import { throttledLogin, waitMessage } from "#app/server/limits/throttle.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Log in" }];
 

@@ -1,11 +1,11 @@
 import { Form, redirect } from "react-router";
 import type { Route } from "./+types/logout";
 import { SubmitButton } from "#app/components/submit-button.tsx";
-import { endDirectusSession } from "#app/server/auth.server.ts";
-import { clientIp } from "#app/server/client-ip.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { optionalUser } from "#app/server/require-user.server.ts";
-import { getSessionState, signOut } from "#app/server/session.server.ts";
+import { endDirectusSession } from "#app/server/sign-in/auth.server.ts";
+import { clientIp } from "#app/server/http/client-ip.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { optionalUser } from "#app/server/session/require-user.server.ts";
+import { getSessionState, signOut } from "#app/server/session/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Log out" }];
 

@@ -2,10 +2,10 @@ import { Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/posts.$id.delete";
 import { RouteErrorPage } from "#app/components/error-page.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
-import { readForm } from "#app/server/form.server.ts";
-import { deletePost, getOwnPost, requirePostId } from "#app/server/posts.server.ts";
-import { requireUser } from "#app/server/require-user.server.ts";
-import { flash } from "#app/server/session.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { deletePost, getOwnPost, requirePostId } from "#app/server/posts/posts.server.ts";
+import { requireUser } from "#app/server/session/require-user.server.ts";
+import { flash } from "#app/server/session/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Delete post" }];
 

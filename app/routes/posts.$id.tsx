@@ -2,9 +2,9 @@ import { Link } from "react-router";
 import type { Route } from "./+types/posts.$id";
 import { RouteErrorPage } from "#app/components/error-page.tsx";
 import { formatDate } from "#app/lib/format-date.ts";
-import { postHtml } from "#app/server/post-html.server.ts";
-import { authorName, getPost, requirePostId } from "#app/server/posts.server.ts";
-import { requireUser } from "#app/server/require-user.server.ts";
+import { postHtml } from "#app/server/posts/post-html.server.ts";
+import { authorName, getPost, requirePostId } from "#app/server/posts/posts.server.ts";
+import { requireUser } from "#app/server/session/require-user.server.ts";
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [{ title: loaderData?.title ?? "Post" }];
 

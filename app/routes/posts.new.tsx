@@ -3,9 +3,9 @@ import type { Route } from "./+types/posts.new";
 import { RouteErrorPage } from "#app/components/error-page.tsx";
 import { PostForm } from "#app/components/post-form.tsx";
 import { parseForm, postSchema } from "#app/lib/validation.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { createPost, postFormFailure } from "#app/server/posts.server.ts";
-import { requireUser } from "#app/server/require-user.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { createPost, postFormFailure } from "#app/server/posts/posts.server.ts";
+import { requireUser } from "#app/server/session/require-user.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "New post" }];
 

@@ -5,12 +5,12 @@ import { CurrentPasswordField } from "#app/components/password-fields.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { changeEmailSchema, parseForm } from "#app/lib/validation.ts";
-import { requestEmailChange } from "#app/server/account-changes.server.ts";
-import { accountChangeFailure } from "#app/server/account-change-errors.server.ts";
-import { clientIp } from "#app/server/client-ip.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { requireUser } from "#app/server/require-user.server.ts";
-import { flash } from "#app/server/session.server.ts";
+import { requestEmailChange } from "#app/server/account/account-changes.server.ts";
+import { accountChangeFailure } from "#app/server/account/account-change-errors.server.ts";
+import { clientIp } from "#app/server/http/client-ip.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { requireUser } from "#app/server/session/require-user.server.ts";
+import { flash } from "#app/server/session/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Change your email address" }];
 

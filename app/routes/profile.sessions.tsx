@@ -5,11 +5,11 @@ import { SubmitButton } from "#app/components/submit-button.tsx";
 import { formatDateTime } from "#app/lib/format-date.ts";
 import { sessionsSchema } from "#app/lib/session-schemas.ts";
 import { parseForm } from "#app/lib/validation.ts";
-import { changeSessions, listSessions, type SessionView } from "#app/server/account-sessions.server.ts";
-import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { requireUser } from "#app/server/require-user.server.ts";
-import { takeFlash } from "#app/server/session.server.ts";
+import { changeSessions, listSessions, type SessionView } from "#app/server/account/account-sessions.server.ts";
+import { failureMessage, failureStatus } from "#app/server/directus/failure-messages.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { requireUser } from "#app/server/session/require-user.server.ts";
+import { takeFlash } from "#app/server/session/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Where you are signed in" }];
 

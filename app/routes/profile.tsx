@@ -4,10 +4,10 @@ import { Field, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { parseForm, profileSchema } from "#app/lib/validation.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { getProfile, profileFormFailure, saveProfile } from "#app/server/profile.server.ts";
-import { requireUser } from "#app/server/require-user.server.ts";
-import { takeFlash } from "#app/server/session.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { getProfile, profileFormFailure, saveProfile } from "#app/server/account/profile.server.ts";
+import { requireUser } from "#app/server/session/require-user.server.ts";
+import { takeFlash } from "#app/server/session/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Your profile" }];
 

@@ -6,10 +6,10 @@ import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { twoFactorSchema } from "#app/lib/two-factor-schemas.ts";
 import { parseForm } from "#app/lib/validation.ts";
-import { clientIp } from "#app/server/client-ip.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { requireUser } from "#app/server/require-user.server.ts";
-import { changeTwoFactor, twoFactorView } from "#app/server/two-factor.server.ts";
+import { clientIp } from "#app/server/http/client-ip.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { requireUser } from "#app/server/session/require-user.server.ts";
+import { changeTwoFactor, twoFactorView } from "#app/server/account/two-factor.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Two-factor sign-in" }];
 

@@ -4,15 +4,15 @@ import { CredentialsFields, EmailField, FormAlert } from "#app/components/field.
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { parseForm, registerEmailSchema, registerSchema } from "#app/lib/validation.ts";
-import { beginStep } from "#app/server/steps.server.ts";
-import { clientIp } from "#app/server/client-ip.server.ts";
-import type { DirectusFailure } from "#app/server/directus-errors.server.ts";
-import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { registrationErrors } from "#app/server/registration-errors.server.ts";
-import { registerAndSignIn, registerForConfirmation, registrationMode } from "#app/server/registration.server.ts";
-import { requireAnonymous } from "#app/server/require-user.server.ts";
-import { getSessionState, signIn } from "#app/server/session.server.ts";
+import { beginStep } from "#app/server/session/steps.server.ts";
+import { clientIp } from "#app/server/http/client-ip.server.ts";
+import type { DirectusFailure } from "#app/server/directus/directus-errors.server.ts";
+import { failureMessage, failureStatus } from "#app/server/directus/failure-messages.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { registrationErrors } from "#app/server/account/registration-errors.server.ts";
+import { registerAndSignIn, registerForConfirmation, registrationMode } from "#app/server/account/registration.server.ts";
+import { requireAnonymous } from "#app/server/session/require-user.server.ts";
+import { getSessionState, signIn } from "#app/server/session/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Register" }];
 

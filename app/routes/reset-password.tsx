@@ -5,15 +5,15 @@ import { LinkProblemNotice } from "#app/components/link-problem.tsx";
 import { NewPasswordFields } from "#app/components/password-fields.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { openResetLinkSchema, parseForm, resetPasswordSchema } from "#app/lib/validation.ts";
-import { beginStep, endStep, liveStep, stepInProgress } from "#app/server/steps.server.ts";
-import { logIn } from "#app/server/auth.server.ts";
-import { clientIp } from "#app/server/client-ip.server.ts";
-import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { linkProblemStatus, linkTokenProblem, readLinkToken } from "#app/server/link-token.server.ts";
-import { resetPassword } from "#app/server/password-reset.server.ts";
-import { isPasswordRefusal, PASSWORD_POLICY_MESSAGE } from "#app/server/registration-errors.server.ts";
-import { flash, getSessionState, signIn } from "#app/server/session.server.ts";
+import { beginStep, endStep, liveStep, stepInProgress } from "#app/server/session/steps.server.ts";
+import { logIn } from "#app/server/sign-in/auth.server.ts";
+import { clientIp } from "#app/server/http/client-ip.server.ts";
+import { failureMessage, failureStatus } from "#app/server/directus/failure-messages.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { linkProblemStatus, linkTokenProblem, readLinkToken } from "#app/server/account/link-token.server.ts";
+import { resetPassword } from "#app/server/account/password-reset.server.ts";
+import { isPasswordRefusal, PASSWORD_POLICY_MESSAGE } from "#app/server/account/registration-errors.server.ts";
+import { flash, getSessionState, signIn } from "#app/server/session/session.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Choose a new password" }];
 

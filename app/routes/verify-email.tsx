@@ -5,14 +5,14 @@ import { LinkProblemNotice } from "#app/components/link-problem.tsx";
 import { NewPasswordFields } from "#app/components/password-fields.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { confirmRegistrationSchema, parseForm } from "#app/lib/validation.ts";
-import { beginStep, liveStep } from "#app/server/steps.server.ts";
-import { clientIp } from "#app/server/client-ip.server.ts";
-import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
-import { readForm } from "#app/server/form.server.ts";
-import { linkProblemStatus, linkTokenProblem, readLinkToken } from "#app/server/link-token.server.ts";
-import { PASSWORD_POLICY_MESSAGE } from "#app/server/registration-errors.server.ts";
-import { confirmRegistration, sendVerificationAgain } from "#app/server/registration.server.ts";
-import { flash, getSessionState, signIn, takeFlash } from "#app/server/session.server.ts";
+import { beginStep, liveStep } from "#app/server/session/steps.server.ts";
+import { clientIp } from "#app/server/http/client-ip.server.ts";
+import { failureMessage, failureStatus } from "#app/server/directus/failure-messages.server.ts";
+import { readForm } from "#app/server/http/form.server.ts";
+import { linkProblemStatus, linkTokenProblem, readLinkToken } from "#app/server/account/link-token.server.ts";
+import { PASSWORD_POLICY_MESSAGE } from "#app/server/account/registration-errors.server.ts";
+import { confirmRegistration, sendVerificationAgain } from "#app/server/account/registration.server.ts";
+import { flash, getSessionState, signIn, takeFlash } from "#app/server/session/session.server.ts";
 
 export const meta: Route.MetaFunction = ({ location }) => [
   { title: new URLSearchParams(location.search).has("token") ? "Choose your password" : "Confirm your email address" },

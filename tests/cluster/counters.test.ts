@@ -1,16 +1,16 @@
-// The app's counters (app/server/counters.server.ts) in the cluster's Redis: two copies of the module,
+// The app's counters (app/server/limits/counters.server.ts) in the cluster's Redis: two copies of the module,
 // as two app instances hold them, count one key together, atomically; with Redis unreachable each
 // counts in its own memory instead of failing the request.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { settings } from "./cluster";
 
-type Counters = typeof import("#app/server/counters.server.ts");
+type Counters = typeof import("#app/server/limits/counters.server.ts");
 
 // config.server.ts reads the environment once, at import: fresh modules are another instance.
 async function instance(redisUrl: string): Promise<Counters> {
   vi.stubEnv("REDIS_URL", redisUrl);
   vi.resetModules();
-  const counters = await import("#app/server/counters.server.ts");
+  const counters = await import("#app/server/limits/counters.server.ts");
   vi.unstubAllEnvs();
   return counters;
 }

@@ -3,7 +3,7 @@
 // a GET, such as a mail scanner's prefetch, changes nothing), mail is bounded per address whatever
 // the number of requests or IPs, and a GET never replaces a step the session holds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registrationPassword } from "../../app/server/registration-password.server.ts";
+import { registrationPassword } from "../../app/server/account/registration-password.server.ts";
 import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
 import { TEST_PASSWORD, uniqueEmail } from "../support/http-session.ts";
 import { openSessionCookie } from "../support/session-cookie.ts";

@@ -1,6 +1,6 @@
 // Opens the app's sealed session cookie with the secret a test gave the app, so a test can check
 // what the session holds (and, without the secret, that it shows nothing).
-import { unsealCookieValue } from "../../app/server/sealed-cookie.server.ts";
+import { unsealCookieValue } from "../../app/server/session/sealed-cookie.server.ts";
 
 export type OpenedSession = {
   tokens?: { accessToken: string; expiresAt: number; renewAt: number };

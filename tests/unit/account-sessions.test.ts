@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { sessionsSchema } from "#app/lib/session-schemas.ts";
 import { parseForm } from "#app/lib/validation.ts";
-import { endedSession, LIST_UNAVAILABLE, listSessions, toSessionViews } from "#app/server/account-sessions.server.ts";
-import type { SignedIn } from "#app/server/require-user.server.ts";
+import { endedSession, LIST_UNAVAILABLE, listSessions, toSessionViews } from "#app/server/account/account-sessions.server.ts";
+import type { SignedIn } from "#app/server/session/require-user.server.ts";
 
 const HANDLE = "a".repeat(43);
 const form = (entries: Record<string, string>) => {

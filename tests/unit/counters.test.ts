@@ -5,7 +5,7 @@ async function load(env: Record<string, string | undefined> = {}) {
   vi.stubEnv("REDIS_URL", "");
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
-  return import("#app/server/counters.server.ts");
+  return import("#app/server/limits/counters.server.ts");
 }
 
 afterEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeDevice, DEVICE_UA_MAX } from "#app/server/device-name.server.ts";
+import { describeDevice, DEVICE_UA_MAX } from "#app/server/account/device-name.server.ts";
 
 // Real User-Agent strings of current browsers, as they send them.
 const AGENTS: Array<[string, string]> = [

@@ -1,8 +1,8 @@
 import { createDirectus, readMe, rest } from "@directus/sdk";
 import { isRouteErrorResponse } from "react-router";
 import { describe, expect, it } from "vitest";
-import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "#app/server/directus-errors.server.ts";
-import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
+import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "#app/server/directus/directus-errors.server.ts";
+import { failureMessage, failureStatus } from "#app/server/directus/failure-messages.server.ts";
 
 /** What @directus/sdk rejects with when Directus answers with an error body. */
 function directusError(status: number, code: string, extra: Record<string, unknown> = {}, message = `${code} happened`) {

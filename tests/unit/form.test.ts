@@ -1,7 +1,7 @@
 // Reading a form body: every limit answers with its status before the rest of the body is read,
 // so the work a request causes is bounded by the limits, not by what it sends.
 import { describe, expect, it } from "vitest";
-import { FORM_LIMITS, readForm } from "#app/server/form.server.ts";
+import { FORM_LIMITS, readForm } from "#app/server/http/form.server.ts";
 
 const URLENCODED = "application/x-www-form-urlencoded";
 const encoder = new TextEncoder();

@@ -2,11 +2,11 @@
 // input Directus names: checked with the bodies the real Directus answered with.
 import { createDirectus, createItem, rest } from "@directus/sdk";
 import { describe, expect, it } from "vitest";
-import { classifyDirectusError, type DirectusFailure } from "#app/server/directus-errors.server.ts";
-import { failureMessage, failureStatus } from "#app/server/failure-messages.server.ts";
-import { postFormFailure } from "#app/server/posts.server.ts";
-import { profileFormFailure } from "#app/server/profile.server.ts";
-import { registrationErrors } from "#app/server/registration-errors.server.ts";
+import { classifyDirectusError, type DirectusFailure } from "#app/server/directus/directus-errors.server.ts";
+import { failureMessage, failureStatus } from "#app/server/directus/failure-messages.server.ts";
+import { postFormFailure } from "#app/server/posts/posts.server.ts";
+import { profileFormFailure } from "#app/server/account/profile.server.ts";
+import { registrationErrors } from "#app/server/account/registration-errors.server.ts";
 import { built400s, captured400s, type DirectusErrorBody } from "./fixtures/directus-400-bodies.ts";
 
 /** What the real SDK rejects with when Directus answers 400 with this body. */

@@ -2,7 +2,7 @@
 // verify-email answers a used link with INVALID_PAYLOAD ("Invalid verification code"), a reset with
 // FORBIDDEN (the token's password hash no longer matches); both answer TOKEN_EXPIRED and INVALID_TOKEN.
 import { describe, expect, it } from "vitest";
-import { linkProblem } from "#app/server/registration.server.ts";
+import { linkProblem } from "#app/server/account/registration.server.ts";
 
 function directusError(status: number, code: string, message = "refused") {
   return { message, errors: [{ message, extensions: { code } }], response: new Response(null, { status }) };

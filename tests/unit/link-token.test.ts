@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { linkTokenProblem, readLinkToken } from "#app/server/link-token.server.ts";
+import { linkTokenProblem, readLinkToken } from "#app/server/account/link-token.server.ts";
 
 const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 // Shaped as Directus 11.17.4 signs them (services/users.js): HS256, issuer "directus", exp in seconds.

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 async function load() {
   vi.stubEnv("REDIS_URL", "");
   vi.resetModules();
-  return import("#app/server/mail-limits.server.ts");
+  return import("#app/server/limits/mail-limits.server.ts");
 }
 
 afterEach(() => {

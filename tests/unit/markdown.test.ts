@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { renderMarkdown, sanitizeRenderedHtml } from "#app/server/markdown.server.ts";
+import { renderMarkdown, sanitizeRenderedHtml } from "#app/server/posts/markdown.server.ts";
 
 describe("renderMarkdown", () => {
   it("renders formatting", () => {

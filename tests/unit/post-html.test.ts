@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { createPostHtml, postHtml } from "#app/server/post-html.server.ts";
-import { MAX_WORK, parseMarkdown } from "#app/server/markdown-parser.server.ts";
-import { MAX_SANITIZE_COST, MarkdownTooComplex, renderMarkdown, sanitizeCost } from "#app/server/markdown.server.ts";
+import { createPostHtml, postHtml } from "#app/server/posts/post-html.server.ts";
+import { MAX_WORK, parseMarkdown } from "#app/server/posts/markdown-parser.server.ts";
+import { MAX_SANITIZE_COST, MarkdownTooComplex, renderMarkdown, sanitizeCost } from "#app/server/posts/markdown.server.ts";
 import { buildCorpus, corpus, realisticPosts } from "../../scripts/lib/markdown-corpus.mjs";
 
 describe("postHtml", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registrationPassword } from "#app/server/registration-password.server.ts";
+import { registrationPassword } from "#app/server/account/registration-password.server.ts";
 
 const SECRET = "s".repeat(40);
 

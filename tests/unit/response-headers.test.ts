@@ -1,6 +1,6 @@
 import { redirect, RouterContextProvider } from "react-router";
 import { describe, expect, it } from "vitest";
-import { responseHeadersMiddleware } from "#app/server/response-headers.server.ts";
+import { responseHeadersMiddleware } from "#app/server/http/response-headers.server.ts";
 
 /** Runs the middleware around a handler that answers with `response`. */
 async function through(response: Response): Promise<Response> {

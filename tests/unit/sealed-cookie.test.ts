@@ -1,6 +1,6 @@
 import { createCookie } from "react-router";
 import { describe, expect, it } from "vitest";
-import { createSealedCookie, sealCookieValue } from "#app/server/sealed-cookie.server.ts";
+import { createSealedCookie, sealCookieValue } from "#app/server/session/sealed-cookie.server.ts";
 
 const SECRET = "s".repeat(40);
 const OLDER = "o".repeat(40);

@@ -14,8 +14,8 @@ async function deploy(secrets: string) {
   vi.stubEnv("DIRECTUS_URL", "http://127.0.0.1:9");
   vi.stubEnv("SESSION_SECRET", secrets);
   vi.resetModules();
-  const session = await import("#app/server/session.server.ts");
-  const { sessionMiddleware } = await import("#app/server/session-middleware.server.ts");
+  const session = await import("#app/server/session/session.server.ts");
+  const { sessionMiddleware } = await import("#app/server/session/session-middleware.server.ts");
   return { ...session, sessionMiddleware };
 }
 

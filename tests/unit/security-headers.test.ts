@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, createNonce, securityHeaders } from "#app/server/security-headers.server.ts";
+import { contentSecurityPolicy, createNonce, securityHeaders } from "#app/server/http/security-headers.server.ts";
 
 /** The CSP as a map from directive to its sources. */
 function directives(csp: string): Map<string, string[]> {

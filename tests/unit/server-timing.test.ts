@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { directusMetricName, ServerTiming, timingEntry } from "#app/server/server-timing.server.ts";
+import { directusMetricName, ServerTiming, timingEntry } from "#app/server/http/server-timing.server.ts";
 
 describe("Server-Timing", () => {
   it("names Directus calls by collection or path, within the token grammar", () => {

@@ -7,7 +7,7 @@ const SEVEN_DAYS = 7 * 24 * 60 * 60;
 async function loadSession(env: Record<string, string | undefined>) {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
-  return import("#app/server/session.server.ts");
+  return import("#app/server/session/session.server.ts");
 }
 
 function base64url(bytes: number): string {

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { SessionTokens } from "#app/server/session.server.ts";
+import type { SessionTokens } from "#app/server/session/session.server.ts";
 
-type TokensModule = typeof import("#app/server/tokens.server.ts");
+type TokensModule = typeof import("#app/server/session/tokens.server.ts");
 let singleFlight: TokensModule["singleFlight"];
 
 beforeAll(async () => {
@@ -9,7 +9,7 @@ beforeAll(async () => {
   vi.stubEnv("SESSION_SECRET", "s".repeat(40));
   vi.stubEnv("DIRECTUS_URL", "http://127.0.0.1:9");
   vi.resetModules();
-  ({ singleFlight } = await import("#app/server/tokens.server.ts"));
+  ({ singleFlight } = await import("#app/server/session/tokens.server.ts"));
   vi.unstubAllEnvs();
 });
 

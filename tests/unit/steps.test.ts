@@ -10,8 +10,8 @@ async function load(env: Record<string, string | undefined> = {}) {
   vi.stubEnv("APP_URL", "https://app.example.com");
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
-  const session = await import("#app/server/session.server.ts");
-  const steps = await import("#app/server/steps.server.ts");
+  const session = await import("#app/server/session/session.server.ts");
+  const steps = await import("#app/server/session/steps.server.ts");
   const state = { session: await session.sessionStorage.getSession(), changed: false };
   return { ...session, ...steps, state };
 }

@@ -2,7 +2,7 @@
 // against Directus, is tests/hardening/throttling.test.ts): what is counted, when Directus is not
 // asked, what a right password gives back.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { AuthResult } from "#app/server/auth.server.ts";
+import type { AuthResult } from "#app/server/sign-in/auth.server.ts";
 
 async function load(env: Record<string, string> = {}) {
   vi.stubEnv("REDIS_URL", "");
@@ -11,7 +11,7 @@ async function load(env: Record<string, string> = {}) {
   vi.stubEnv("LOGIN_FAILURES_PER_IP", "8");
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
-  return import("#app/server/throttle.server.ts");
+  return import("#app/server/limits/throttle.server.ts");
 }
 
 // The first import loads the Directus SDK behind auth.server.ts: seconds on a busy machine.

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { boundedUserAgent, USER_AGENT_MAX, visitorUserAgent, withVisitorUserAgent } from "#app/server/visitor-agent.server.ts";
+import { boundedUserAgent, USER_AGENT_MAX, visitorUserAgent, withVisitorUserAgent } from "#app/server/http/visitor-agent.server.ts";
 
 const request = (userAgent?: string) => new Request("http://app.test/", { headers: userAgent === undefined ? {} : { "User-Agent": userAgent } });
 
@@ -36,7 +36,7 @@ describe("the visitor's User-Agent", () => {
     process.env.DIRECTUS_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const { readMe } = await import("@directus/sdk");
-      const { directusClient } = await import("#app/server/directus.server.ts");
+      const { directusClient } = await import("#app/server/directus/directus.server.ts");
       await withVisitorUserAgent(request("Browser/2 (Linux)"), () => directusClient({ clientIp: "203.0.113.9" }).request(readMe()));
       await withVisitorUserAgent(request(), () => directusClient().request(readMe()));
     } finally {

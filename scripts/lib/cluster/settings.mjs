@@ -126,7 +126,7 @@ export function appEnv(settings) {
     ...APP_CLUSTER_ENV,
     DIRECTUS_URL: settings.directus.url,
     SESSION_SECRET: settings.app.sessionSecret,
-    // Both instances count failed logins and mails sent together (app/server/counters.server.ts).
+    // Both instances count failed logins and mails sent together (app/server/limits/counters.server.ts).
     REDIS_URL: `redis://${settings.redis.host}:${settings.redis.port}`,
     // The links in Directus's emails name the public URL: the proxy's.
     APP_URL: settings.app.url,

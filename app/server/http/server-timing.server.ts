@@ -3,7 +3,7 @@
 // so by default in production a call is just `directus`; its path (item ids included) only with
 // SERVER_TIMING_DETAIL=1.
 import { createContext, type MiddlewareFunction, type RouterContextProvider } from "react-router";
-import { config } from "./config.server";
+import { config } from "../config.server";
 
 // RFC 9110 token characters; anything else in a metric name becomes "-".
 const NON_TOKEN = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/g;

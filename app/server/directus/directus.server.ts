@@ -1,9 +1,9 @@
 // The one way the app talks to Directus. Each call builds its own client: a module-level
 // client holding a token would hand one visitor's identity to the next request.
 import { createDirectus, rest, staticToken, type RestClient } from "@directus/sdk";
-import { config } from "./config.server";
-import type { ServerTiming } from "./server-timing.server";
-import { visitorUserAgent } from "./visitor-agent.server";
+import { config } from "../config.server";
+import type { ServerTiming } from "../http/server-timing.server";
+import { visitorUserAgent } from "../http/visitor-agent.server";
 
 export type Post = {
   id: number;

@@ -4,10 +4,10 @@
 import { customEndpoint } from "@directus/sdk";
 import { data, redirect } from "react-router";
 import { SESSION_HANDLE, type SessionsIntent } from "#app/lib/session-schemas.ts";
-import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "./directus-errors.server";
+import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "../directus/directus-errors.server";
 import { describeDevice } from "./device-name.server";
-import type { SignedIn } from "./require-user.server";
-import { flash, signOut } from "./session.server";
+import type { SignedIn } from "../session/require-user.server";
+import { flash, signOut } from "../session/session.server";
 
 export const SESSIONS_PATH = "/profile/sessions";
 /** The extension lists at most 50; the page shows no more whatever it is sent. */

@@ -10,16 +10,16 @@
 // it, and the address changes only when that link is confirmed (confirmEmailChange below).
 import { customEndpoint, updateMe } from "@directus/sdk";
 import { accountLinks } from "#app/lib/account-links.ts";
-import { toSessionUser } from "./auth.server";
-import { config } from "./config.server";
-import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "./directus-errors.server";
-import { closeDirectusSession, openDirectusSession } from "./directus-session.server";
-import { directusClient, type Directus, type DirectusUser } from "./directus.server";
+import { toSessionUser } from "../sign-in/auth.server";
+import { config } from "../config.server";
+import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "../directus/directus-errors.server";
+import { closeDirectusSession, openDirectusSession } from "../directus/directus-session.server";
+import { directusClient, type Directus, type DirectusUser } from "../directus/directus.server";
 import { linkTokenUserId, type LinkProblem } from "./link-token.server";
-import { boundedMail } from "./mail-limits.server";
-import type { SignedIn } from "./require-user.server";
-import { signIn, updateSession } from "./session.server";
-import { beginSecretCheck, endSessionAfterWrongSecrets } from "./throttle.server";
+import { boundedMail } from "../limits/mail-limits.server";
+import type { SignedIn } from "../session/require-user.server";
+import { signIn, updateSession } from "../session/session.server";
+import { beginSecretCheck, endSessionAfterWrongSecrets } from "../limits/throttle.server";
 
 /** `retryAfterSeconds`: the account had too many wrong current passwords; nothing was checked. */
 export type Failure = { ok: false; failure: DirectusFailure; retryAfterSeconds?: number };

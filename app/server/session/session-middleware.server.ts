@@ -1,8 +1,8 @@
 // Opens the session once per request and writes the cookie once on the way out, so loaders,
 // actions and requireUser only change the session and never juggle Set-Cookie themselves.
 import type { MiddlewareFunction } from "react-router";
-import { clientIp } from "./client-ip.server";
-import { config } from "./config.server";
+import { clientIp } from "../http/client-ip.server";
+import { config } from "../config.server";
 import { isSignedWithOlderSecret, sessionContext, sessionStorage, type SessionState } from "./session.server";
 import { stepCookieExpiry } from "./steps.server";
 import { renewSession } from "./tokens.server";

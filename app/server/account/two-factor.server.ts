@@ -6,15 +6,15 @@ import { disableTwoFactor, enableTwoFactor, generateTwoFactorSecret, readMe, rea
 import { redirect } from "react-router";
 import type { TwoFactorIntent } from "#app/lib/two-factor-schemas.ts";
 import type { FieldErrors } from "#app/lib/validation.ts";
-import { classifyDirectusError, directusFailureResponse, isRouteResponse } from "./directus-errors.server";
-import { directusClient } from "./directus.server";
-import { failureMessage, failureStatus } from "./failure-messages.server";
-import { WRONG_CODE } from "./login-code.server";
+import { classifyDirectusError, directusFailureResponse, isRouteResponse } from "../directus/directus-errors.server";
+import { directusClient } from "../directus/directus.server";
+import { failureMessage, failureStatus } from "../directus/failure-messages.server";
+import { WRONG_CODE } from "../sign-in/login-code.server";
 import { qrCodeDataUrl } from "./qr-code.server";
-import { TWO_FACTOR_SETUP_PATH, type SignedIn } from "./require-user.server";
-import { flash, takeFlash, twoFactorSetUp } from "./session.server";
-import { beginStep, currentStep, endStep } from "./steps.server";
-import { beginSecretCheck, claimCode, endSessionAfterWrongSecrets, tooManyWrongMessage } from "./throttle.server";
+import { TWO_FACTOR_SETUP_PATH, type SignedIn } from "../session/require-user.server";
+import { flash, takeFlash, twoFactorSetUp } from "../session/session.server";
+import { beginStep, currentStep, endStep } from "../session/steps.server";
+import { beginSecretCheck, claimCode, endSessionAfterWrongSecrets, tooManyWrongMessage } from "../limits/throttle.server";
 
 export const TURNED_ON = "Two-factor sign-in is on. Your other sessions have been signed out.";
 const TURNED_ON_OTHERS_KEPT =

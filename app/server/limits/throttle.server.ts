@@ -4,10 +4,10 @@
 // session or a half-finished login counts its wrong answers per account; an accepted two-factor code
 // is used once. Why and the numbers: docs/decisions/013-throttling-not-lockout.md.
 import { redirect } from "react-router";
-import { endDirectusSession, type AuthResult } from "./auth.server";
-import { config } from "./config.server";
+import { endDirectusSession, type AuthResult } from "../sign-in/auth.server";
+import { config } from "../config.server";
 import { counterKey, createCounter, type Counted } from "./counters.server";
-import { signOut, type SessionState } from "./session.server";
+import { signOut, type SessionState } from "../session/session.server";
 
 const limits = config.throttle;
 

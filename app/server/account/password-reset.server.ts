@@ -5,11 +5,11 @@
 // (mail-limits.server.ts); a request over that bound waits out the same 500 ms.
 import { passwordRequest, passwordReset } from "@directus/sdk";
 import { accountLinks } from "#app/lib/account-links.ts";
-import { config } from "./config.server";
-import { classifyDirectusError, type DirectusFailure } from "./directus-errors.server";
-import { directusClient } from "./directus.server";
+import { config } from "../config.server";
+import { classifyDirectusError, type DirectusFailure } from "../directus/directus-errors.server";
+import { directusClient } from "../directus/directus.server";
 import type { LinkProblem } from "./link-token.server";
-import { boundedMail } from "./mail-limits.server";
+import { boundedMail } from "../limits/mail-limits.server";
 import { linkProblem } from "./registration.server";
 
 type Failure = { ok: false; failure: DirectusFailure };

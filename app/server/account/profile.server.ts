@@ -1,11 +1,11 @@
 // The signed-in user's own record at Directus: the only user record they may read or change.
 import { readMe, updateMe } from "@directus/sdk";
 import { data } from "react-router";
-import { toSessionUser } from "./auth.server";
-import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "./directus-errors.server";
-import { failureStatus, formFailure } from "./failure-messages.server";
-import type { SignedIn } from "./require-user.server";
-import { updateSession } from "./session.server";
+import { toSessionUser } from "../sign-in/auth.server";
+import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "../directus/directus-errors.server";
+import { failureStatus, formFailure } from "../directus/failure-messages.server";
+import type { SignedIn } from "../session/require-user.server";
+import { updateSession } from "../session/session.server";
 
 const profileFields = ["id", "email", "first_name", "last_name", "tfa_secret"] as const;
 

@@ -1,9 +1,9 @@
 // Log in and log out against Directus (registration: registration.server.ts). Returns plain results; routes decide what to render.
 import { readMe, readPolicyGlobals } from "@directus/sdk";
-import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "./directus-errors.server";
-import { closeDirectusSession, openDirectusSession } from "./directus-session.server";
-import { directusClient } from "./directus.server";
-import type { SessionData, SessionUser } from "./session.server";
+import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "../directus/directus-errors.server";
+import { closeDirectusSession, openDirectusSession } from "../directus/directus-session.server";
+import { directusClient } from "../directus/directus.server";
+import type { SessionData, SessionUser } from "../session/session.server";
 
 export type AuthResult =
   | { ok: true; session: Omit<SessionData, "startedAt" | "step"> }

@@ -3,10 +3,10 @@ import { createItem, deleteItem, readItem, readItems, updateItem } from "@direct
 import { data } from "react-router";
 import { displayName } from "#app/lib/user.ts";
 import { postIdSchema } from "#app/lib/validation.ts";
-import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "./directus-errors.server";
-import type { Directus } from "./directus.server";
-import { failureStatus, formFailure } from "./failure-messages.server";
-import type { SessionUser } from "./session.server";
+import { classifyDirectusError, directusFailureResponse, type DirectusFailure } from "../directus/directus-errors.server";
+import type { Directus } from "../directus/directus.server";
+import { failureStatus, formFailure } from "../directus/failure-messages.server";
+import type { SessionUser } from "../session/session.server";
 
 export const POSTS_PER_PAGE = 10;
 export const CANT_CHANGE_POST = "You can't change this post";

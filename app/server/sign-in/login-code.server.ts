@@ -4,10 +4,10 @@
 import { redirect } from "react-router";
 import { safeRedirect } from "#app/lib/safe-redirect.ts";
 import { logIn } from "./auth.server";
-import { failureMessage, failureStatus } from "./failure-messages.server";
-import { flash, signIn, type SessionState } from "./session.server";
-import { beginStep, currentStep, endStep, type LoginCodeStep } from "./steps.server";
-import { beginSecretCheck, claimCode, tooManyWrongMessage, type SecretCheck } from "./throttle.server";
+import { failureMessage, failureStatus } from "../directus/failure-messages.server";
+import { flash, signIn, type SessionState } from "../session/session.server";
+import { beginStep, currentStep, endStep, type LoginCodeStep } from "../session/steps.server";
+import { beginSecretCheck, claimCode, tooManyWrongMessage, type SecretCheck } from "../limits/throttle.server";
 
 // Longer is no page of ours; it would only crowd the cookie.
 const REDIRECT_MAX = 512;

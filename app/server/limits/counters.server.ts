@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { config } from "./config.server";
+import { config } from "../config.server";
 
 export type CounterOptions = {
   /** Unique per counter: keys of two counters never meet. */

@@ -1,7 +1,7 @@
 // Multi-step flows as named states: the one place that says what the session may hold between two
 // steps and for how long. The session holds at most one step, each with its own lifetime (below),
 // and signing in or out removes it (session.server.ts).
-import { config } from "./config.server";
+import { config } from "../config.server";
 import type { AppSession, SessionState } from "./session.server";
 
 /**

@@ -4,7 +4,7 @@
 // Session mode answers with a cookie rather than a JSON token, so these calls read and send it.
 import { login, logout, refresh, withOptions } from "@directus/sdk";
 import { parseSetCookie } from "cookie-es";
-import { config } from "./config.server";
+import { config } from "../config.server";
 import { directusClient } from "./directus.server";
 
 export type SessionTokens = {

@@ -1,7 +1,7 @@
 // Maps Directus's answers to a registration onto the form field they concern, by code and field
 // only: Directus's own message names its collections and may echo the password. (A taken address
 // is no answer: Directus registers it with the same silent 204, so the app cannot, and does not, say.)
-import type { DirectusFailure } from "./directus-errors.server";
+import type { DirectusFailure } from "../directus/directus-errors.server";
 
 // Directus checks a new password against its auth_password_policy, which it shows no one but admins.
 export const PASSWORD_POLICY_MESSAGE = "Directus's password policy refused this password. Choose a longer one, or mix in capitals, digits and symbols.";

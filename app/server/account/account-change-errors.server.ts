@@ -1,10 +1,10 @@
 // The forms' answer when Directus refuses a change to the account: each refusal under the field it concerns.
 import { data } from "react-router";
-import type { DirectusFailure } from "./directus-errors.server";
-import { failureMessage, failureStatus } from "./failure-messages.server";
+import type { DirectusFailure } from "../directus/directus-errors.server";
+import { failureMessage, failureStatus } from "../directus/failure-messages.server";
 import type { Failure } from "./account-changes.server";
 import { isPasswordRefusal, PASSWORD_POLICY_MESSAGE } from "./registration-errors.server";
-import { tooManyWrongMessage } from "./throttle.server";
+import { tooManyWrongMessage } from "../limits/throttle.server";
 
 function fieldErrors(failure: DirectusFailure): Record<string, string> | null {
   // The current password is checked by logging in with it.

@@ -1,12 +1,12 @@
 // The guard every protected loader and action calls first.
 import { readMe } from "@directus/sdk";
 import { data, redirect, type RouterContextProvider } from "react-router";
-import { clientIp } from "./client-ip.server";
-import { classifyDirectusError } from "./directus-errors.server";
-import { closeDirectusSession } from "./directus-session.server";
-import { directusClient, type Directus } from "./directus.server";
-import { failureMessage, failureStatus } from "./failure-messages.server";
-import { getServerTiming, type ServerTiming } from "./server-timing.server";
+import { clientIp } from "../http/client-ip.server";
+import { classifyDirectusError } from "../directus/directus-errors.server";
+import { closeDirectusSession } from "../directus/directus-session.server";
+import { directusClient, type Directus } from "../directus/directus.server";
+import { failureMessage, failureStatus } from "../directus/failure-messages.server";
+import { getServerTiming, type ServerTiming } from "../http/server-timing.server";
 import {
   getSessionState,
   isPastAbsoluteLifetime,

@@ -8,12 +8,12 @@
 // by the link, so registering someone else's address first gets a stranger nothing (docs/decisions/014).
 import { registerUser, registerUserVerify, serverInfo, updateMe, withOptions } from "@directus/sdk";
 import { accountLinks } from "#app/lib/account-links.ts";
-import { endDirectusSession, logIn, type AuthResult } from "./auth.server";
-import { config } from "./config.server";
-import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "./directus-errors.server";
-import { directusClient } from "./directus.server";
+import { endDirectusSession, logIn, type AuthResult } from "../sign-in/auth.server";
+import { config } from "../config.server";
+import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "../directus/directus-errors.server";
+import { directusClient } from "../directus/directus.server";
 import { linkTokenProblem, readLinkToken, type LinkProblem } from "./link-token.server";
-import { boundedMail } from "./mail-limits.server";
+import { boundedMail } from "../limits/mail-limits.server";
 import { isPasswordRefusal } from "./registration-errors.server";
 import { registrationPassword } from "./registration-password.server";
 

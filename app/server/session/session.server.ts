@@ -2,8 +2,8 @@
 // session began, plus the step of a multi-step flow in progress (steps.server.ts), nothing else.
 // Encrypted and signed (sealed-cookie.server.ts).
 import { createCookieSessionStorage, createContext, type RouterContextProvider, type Session } from "react-router";
-import { config } from "./config.server";
-import type { SessionTokens } from "./directus-session.server";
+import { config } from "../config.server";
+import type { SessionTokens } from "../directus/directus-session.server";
 import { createSealedCookie } from "./sealed-cookie.server";
 import type { Step } from "./steps.server";
 

@@ -1,7 +1,7 @@
 // Session renewal with single-flight: concurrent requests in this process holding the same session
 // token share one call to Directus. Across processes, Directus's SESSION_REFRESH_GRACE_PERIOD gives
 // every caller the same next session, so this only saves calls; it is not what keeps users signed in.
-import { renewDirectusSession, type SessionTokens } from "./directus-session.server";
+import { renewDirectusSession, type SessionTokens } from "../directus/directus-session.server";
 
 type Renewer = (token: string, clientIp: string | null) => Promise<SessionTokens>;
 
