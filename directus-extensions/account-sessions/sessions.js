@@ -42,27 +42,33 @@ function handler(router, context) {
       .orderBy("expires", "desc")
       .limit(LIMITS.rows);
 
-  /** @param {Request} req */
-  const caller = (req) => {
-    const user = req.accountability?.user;
-    return user ? { user, session: req.accountability?.session ?? null } : null;
-  };
-
-  router.get("/", async (/** @type {Request} */ req, /** @type {Response} */ res, /** @type {Function} */ next) => {
+  /**
+   * A route for signed-in callers only: the handler gets the caller; anonymous callers get 401 and
+   * anything thrown goes to Directus's error handler.
+   * @param {string} refusal what an anonymous caller is told
+   * @param {(me: { user: string, session: string | null }, req: Request, res: Response) => Promise<void>} respond
+   */
+  const signedIn = (refusal, respond) => async (/** @type {Request} */ req, /** @type {Response} */ res, /** @type {Function} */ next) => {
     try {
-      const me = caller(req);
-      if (!me) return fail(res, 401, "INVALID_CREDENTIALS", "Sign in to see your sessions.");
-      const sessions = liveSessions(await rowsOf(me.user), { now: now(), lifetimes, session: me.session });
-      res.status(200).json({ data: sessions.map((session) => publicSession(session, key)) });
+      const user = req.accountability?.user;
+      if (!user) return fail(res, 401, "INVALID_CREDENTIALS", refusal);
+      await respond({ user, session: req.accountability?.session ?? null }, req, res);
     } catch (error) {
       next(error);
     }
-  });
+  };
 
-  router.post("/end-others", async (/** @type {Request} */ req, /** @type {Response} */ res, /** @type {Function} */ next) => {
-    try {
-      const me = caller(req);
-      if (!me) return fail(res, 401, "INVALID_CREDENTIALS", "Sign in to end your sessions.");
+  router.get(
+    "/",
+    signedIn("Sign in to see your sessions.", async (me, _req, res) => {
+      const sessions = liveSessions(await rowsOf(me.user), { now: now(), lifetimes, session: me.session });
+      res.status(200).json({ data: sessions.map((session) => publicSession(session, key)) });
+    }),
+  );
+
+  router.post(
+    "/end-others",
+    signedIn("Sign in to end your sessions.", async (me, _req, res) => {
       const rows = await rowsOf(me.user);
       // Counted as sessions, not rows (a renewal's old row and a dead sign-in's are no session).
       const ended = liveSessions(rows, { now: now(), lifetimes, session: me.session }).filter((session) => !session.current).length;
@@ -72,15 +78,12 @@ function handler(router, context) {
       const query = database("directus_sessions").where({ user: me.user });
       await (kept.length > 0 ? query.whereNotIn("token", kept) : query).delete();
       res.status(200).json({ data: { ended } });
-    } catch (error) {
-      next(error);
-    }
-  });
+    }),
+  );
 
-  router.delete("/:id", async (/** @type {Request} */ req, /** @type {Response} */ res, /** @type {Function} */ next) => {
-    try {
-      const me = caller(req);
-      if (!me) return fail(res, 401, "INVALID_CREDENTIALS", "Sign in to end your sessions.");
+  router.delete(
+    "/:id",
+    signedIn("Sign in to end your sessions.", async (me, req, res) => {
       const id = req.params?.["id"];
       const notFound = () => fail(res, 404, "NOT_FOUND", "There is no such session.");
       if (!isHandle(id)) return notFound();
@@ -90,10 +93,8 @@ function handler(router, context) {
       await database("directus_sessions").where({ user: me.user }).whereIn("token", found.tokens).delete();
       // Whether it was the caller's own (then the caller is signed out), and what it was, for the caller to say so.
       res.status(200).json({ data: { current: found.session.current, user_agent: found.session.userAgent } });
-    } catch (error) {
-      next(error);
-    }
-  });
+    }),
+  );
 }
 
 export default { id: "account-sessions", handler };
