@@ -1,7 +1,9 @@
 // bench-chart.svg: the single mode's sides per page at a glance, hand-written SVG from the results
 // (no charting package). Left, CPU per view: the side's own server (dark) and Directus (light) stacked;
 // right, requests per second. One group of bars per page and concurrency. The README embeds a copy.
-import { writeFile } from "node:fs/promises";
+// `node scripts/bench/chart.mjs <bench-results.json> <out.svg>` redraws it from a results file.
+import { readFile, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 
 // Row key in results.load, label, key of its server in cpuMsPerRequest (none for the floor), colour.
 const SIDES = [
@@ -67,7 +69,7 @@ export function chartSvg(results) {
   for (const [, label, , colour] of present) {
     parts.push(`<rect x="${legendX}" y="34" width="10" height="10" fill="${colour}"/>`);
     parts.push(text(legendX + 14, 43, label));
-    legendX += 22 + label.length * 6.6;
+    legendX += 26 + label.length * 6.2;
   }
   parts.push(text(CPU_X, 74, "CPU per view, ms: its server (dark) + Directus (light)", 'font-weight="bold"'));
   parts.push(text(RPS_X, 74, "requests per second", 'font-weight="bold"'));
@@ -111,4 +113,9 @@ export function chartSvg(results) {
 /** Writes the chart of `results` to `file`. */
 export async function writeChart(results, file) {
   await writeFile(file, chartSvg(results));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [resultsFile = "bench-results.json", out = "bench-chart.svg"] = process.argv.slice(2);
+  await writeChart(JSON.parse(await readFile(resultsFile, "utf8")), out);
 }

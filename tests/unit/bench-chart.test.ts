@@ -45,7 +45,7 @@ function assertWellFormed(svg: string) {
     consumed += svg.slice(last, tag.index);
     last = tag.index! + whole.length;
     if (closing) expect(stack.pop()).toBe(name);
-    else if (!selfClosing) stack.push(name);
+    else if (!selfClosing) stack.push(name!);
   }
   consumed += svg.slice(last);
   expect(stack).toEqual([]);
