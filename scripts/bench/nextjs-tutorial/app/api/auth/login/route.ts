@@ -13,7 +13,7 @@ export async function POST(request: NextRequest) {
     }
 
     try {
-        // The tutorial calls client.login(email, password), the SDK's signature before version 18;
+        // The tutorial calls client.login(email, password), an older SDK's signature;
         // the SDK the app uses (26) takes the same two values as one object.
         const response = await client.login({ email, password });
         console.log(response);
