@@ -119,11 +119,11 @@ export async function benchSingle() {
     baseline: BASELINE ?? null,
     node: process.version,
     pages: pages.map(pageSummary),
+    ...(nextjsTutorial ? { nextjsTutorial } : {}),
     load,
     appPeakRssMb: rss.hwmMb,
     firstLoad: { login, bare, ratioGzip: login.jsGzip / bare.jsGzip, ratioRaw: login.jsRaw / bare.jsRaw },
     markdown,
-    ...(nextjsTutorial ? { nextjsTutorial } : {}),
   };
   await writeFile(join(root, "bench-results.json"), JSON.stringify(results, null, 2) + "\n");
   await writeChart(results, join(root, "bench-chart.svg"));
