@@ -6,7 +6,7 @@ import { appLogin } from "./seed.mjs";
 import { startBenchApp } from "./servers.mjs";
 
 /** Logs every request the app makes to Directus, so the floor replays exactly those. */
-async function startRecordingProxy(target) {
+export async function startRecordingProxy(target) {
   const seen = [];
   const targetUrl = new URL(target);
   const server = createServer((req, res) => {

@@ -25,3 +25,5 @@ export const SOURCE = env.BENCH_SOURCE ?? root;
 export const BASELINE = env.BENCH_BASELINE;
 /** Extra Node arguments for the app under load, such as "--cpu-prof". */
 export const APP_NODE_ARGS = env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean);
+/** BENCH_NEXTJS=1: the Next.js tutorial (nextjs-tutorial/, installed on demand) as one more side (single mode). */
+export const NEXTJS = env.BENCH_NEXTJS === "1";

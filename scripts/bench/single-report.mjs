@@ -10,10 +10,11 @@ export function printSingleReport(results, { baselineSide, verbose = false }) {
   console.log("\nDirectus requests per view (proxy count; Server-Timing count):");
   for (const page of results.pages) console.log(`  ${page.name.padEnd(9)} ${page.directusRequestsPerView} ; ${page.serverTimingDirectusCalls}   floor = ${page.floor}`);
   console.log(`\nThroughput and CPU per request (${results.durationSeconds} s per side in alternating 2 s slices, after ${results.warmupSeconds} s warm-up per side and page; latency in ms, CPU in ms per request answered, on ${cpus().length} cores):\n`);
-  const sideRows = ({ page, connections, app: a, baseline: before, bareReactRouter: b, passThrough: p, floor: f }) =>
+  const sideRows = ({ page, connections, app: a, baseline: before, nextjsTutorial: next, bareReactRouter: b, passThrough: p, floor: f }) =>
     [
       ["app", a, a.cpuMsPerRequest.app],
       ...(before ? [[baselineSide, before, before.cpuMsPerRequest[baselineSide]]] : []),
+      ...(next ? [["Next.js tutorial", next, next.cpuMsPerRequest["Next.js tutorial"]]] : []),
       ["bare React Router", b, b.cpuMsPerRequest["bare React Router"]],
       ["pass-through", p, p.cpuMsPerRequest["pass-through"]],
       ["floor", f, NaN],
@@ -34,12 +35,20 @@ export function printSingleReport(results, { baselineSide, verbose = false }) {
     table([
       ["page", "scripts", "JS raw", "JS gzip", "HTML raw", "HTML gzip"],
       ["app /login", login.files.length, fmt.kb(login.jsRaw), fmt.kb(login.jsGzip), fmt.kb(login.htmlRaw), fmt.kb(login.htmlGzip)],
+      ...(results.nextjsTutorial ? [nextLoginRow(results.nextjsTutorial.firstLoad.login)] : []),
       ["bare app /", bare.files.length, fmt.kb(bare.jsRaw), fmt.kb(bare.jsGzip), fmt.kb(bare.htmlRaw), fmt.kb(bare.htmlGzip)],
       ["ratio", "", fmt.n(firstLoad.ratioRaw, 2), fmt.n(firstLoad.ratioGzip, 2), "", ""],
     ]),
   );
   if (verbose) for (const file of login.files) console.log(`  ${file.src}  ${fmt.kb(file.raw)}  ${fmt.kb(file.gzip)} gz`);
   console.log(`\nApp server peak RSS (VmHWM): ${fmt.n(results.appPeakRssMb, 1)} MB`);
+  if (results.nextjsTutorial) {
+    const next = results.nextjsTutorial;
+    console.log(`Next.js tutorial (next ${next.versions.next}) peak RSS (VmHWM): ${fmt.n(next.peakRssMb, 1)} MB`);
+    for (const page of next.pages) console.log(`Next.js tutorial ${page.name}: ${page.directusRequestsPerView} Directus requests per view (${page.directusRequests.join(", ")})`);
+  }
   console.log(formatMarkdownBench(results.markdown));
-  console.log(`Results written to bench-results.json`);
+  console.log(`Results written to bench-results.json, chart to bench-chart.svg`);
 }
+
+const nextLoginRow = (login) => ["Next.js tutorial /login", login.files.length, fmt.kb(login.jsRaw), fmt.kb(login.jsGzip), fmt.kb(login.htmlRaw), fmt.kb(login.htmlGzip)];

@@ -13,7 +13,9 @@ import { peakRss, processCpu } from "./cpu.mjs";
 import { benchPages, discoverDirectusRequests, pageSummary } from "./discover.mjs";
 import { firstLoadJs } from "./first-load.mjs";
 import { measureSides, warmUpPages } from "./load.mjs";
-import { APP_NODE_ARGS, BASELINE, CONCURRENCY, DURATION, PAGES, SOURCE, WARMUP } from "./options.mjs";
+import { writeChart } from "./chart.mjs";
+import { NEXT_SIDE, nextTutorialResults, nextTutorialRow, startNextTutorialSide } from "./nextjs.mjs";
+import { APP_NODE_ARGS, BASELINE, CONCURRENCY, DURATION, NEXTJS, PAGES, SOURCE, WARMUP } from "./options.mjs";
 import { failedRows } from "./report.mjs";
 import { appLogin, directusLogin, seed } from "./seed.mjs";
 import { startBareApp, startBenchApp, startPassThrough } from "./servers.mjs";
@@ -58,6 +60,11 @@ export async function benchSingle() {
     baseline = { url: baselineApp.url, cookie: await appLogin(baselineApp.url, reader) };
     watched[BASELINE_SIDE] = baselineApp.pid;
   }
+  let tutorial = null;
+  if (NEXTJS) {
+    tutorial = await startNextTutorialSide({ directusUrl: directus.url, email: reader, paths: ["/dashboard", postPath], log });
+    watched[NEXT_SIDE] = tutorial.pid;
+  }
   const sampleCpu = processCpu(watched);
 
   const pages = await benchPages({ postPath, discovered, appUrl: app.url, cookie, pagesWanted: PAGES, log });
@@ -69,6 +76,7 @@ export async function benchSingle() {
       floor: { url: `${directus.url}${page.floorPath}`, headers: floorHeaders },
     };
     if (baseline) page.sides[BASELINE_SIDE] = { url: `${baseline.url}${page.path}`, headers: { Cookie: baseline.cookie } };
+    if (tutorial) page.sides[NEXT_SIDE] = { url: `${tutorial.url}${page.path}`, headers: { Cookie: tutorial.cookie } };
   }
 
   await warmUpPages(pages, { seconds: WARMUP, connections: Math.max(...CONCURRENCY), sampleCpu, log });
@@ -89,6 +97,7 @@ export async function benchSingle() {
         bareReactRouterRatio: measured["bare React Router"].rps / measured.floor.rps,
         passThroughRatio: measured["pass-through"].rps / measured.floor.rps,
         ...(baseline ? { baseline: measured[BASELINE_SIDE], baselineRatio: measured[BASELINE_SIDE].rps / measured.floor.rps } : {}),
+        ...(tutorial ? nextTutorialRow(measured) : {}),
       });
     }
   }
@@ -97,6 +106,8 @@ export async function benchSingle() {
   log("first-load JavaScript: the app's login page, then the bare app's form page");
   const login = await firstLoadJs(app.url, "/login");
   const bare = await firstLoadJs(bareApp.url, "/");
+
+  const nextjsTutorial = tutorial ? await nextTutorialResults(tutorial, { pages, log }) : null;
 
   log("Markdown: the slowest post of the hostile corpus at the content limit");
   const markdown = await benchMarkdown(SOURCE);
@@ -108,15 +119,17 @@ export async function benchSingle() {
     baseline: BASELINE ?? null,
     node: process.version,
     pages: pages.map(pageSummary),
+    ...(nextjsTutorial ? { nextjsTutorial } : {}),
     load,
     appPeakRssMb: rss.hwmMb,
     firstLoad: { login, bare, ratioGzip: login.jsGzip / bare.jsGzip, ratioRaw: login.jsRaw / bare.jsRaw },
     markdown,
   };
   await writeFile(join(root, "bench-results.json"), JSON.stringify(results, null, 2) + "\n");
+  await writeChart(results, join(root, "bench-chart.svg"));
   printSingleReport(results, { baselineSide: BASELINE_SIDE, verbose: Boolean(process.env.BENCH_VERBOSE) });
 
-  const failed = failedRows(load, ["app", "baseline", "bareReactRouter", "passThrough", "floor"]);
+  const failed = failedRows(load, ["app", "baseline", "nextjsTutorial", "bareReactRouter", "passThrough", "floor"]);
   if (failed.length) {
     console.error(`\nFAILED: errors under load in ${failed.map((row) => `${row.page} c=${row.connections}`).join(", ")}`);
     if (process.env.DEBUG_APP) console.error(app.output());
