@@ -124,3 +124,19 @@ export function directusIdentityProviderEnv({ appUrl, env = process.env }: { app
   }
   return out;
 }
+
+/**
+ * The origins of the providers' sign-in pages: the "Continue with …" forms redirect there, and a
+ * browser lets a form's redirect leave the site only to the origins CSP's form-action names.
+ */
+export function providerOrigins(env: Env = process.env): string[] {
+  let providers: IdentityProvider[];
+  try {
+    providers = identityProviders(env);
+  } catch {
+    // A bad setting stops the app at start-up (identity-provider.server.ts); no origin is added meanwhile.
+    return [];
+  }
+  const origins = providers.map(({ directus }) => directus.AUTHORIZE_URL ?? directus.ISSUER_URL).filter((url) => url && URL.canParse(url));
+  return [...new Set(origins.map((url) => new URL(url!).origin))];
+}
