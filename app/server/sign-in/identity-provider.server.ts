@@ -161,7 +161,10 @@ export async function finishProviderSignIn(state: SessionState, provider: Identi
 
 function reasonOf(location: string | null): string {
   if (!location || !URL.canParse(location, "http://relay.invalid")) return "";
-  return new URL(location, "http://relay.invalid").searchParams.get("reason") ?? "";
+  const url = new URL(location, "http://relay.invalid");
+  // A code the provider refused (used already, or expired): Directus would start over with prompt=true.
+  if (url.searchParams.get("prompt") === "true") return "INVALID_TOKEN";
+  return url.searchParams.get("reason") ?? "";
 }
 
 function failed(state: SessionState, provider: IdentityProvider, step: IdentityProviderStep, reason: string) {
