@@ -13,7 +13,7 @@ async function continueWithProvider(page: Page, email: string) {
   await page.getByRole("button", { name: "Sign-in" }).click();
 }
 
-test("a new person signs in through the provider, lands on the dashboard, and comes back to the page they asked for", async ({ page }) => {
+test("a new person signs in through the provider, lands on the dashboard, and comes back to the page they asked for @cluster", async ({ page }) => {
   const email = uniqueEmail("sso");
   await page.goto("/login");
   await continueWithProvider(page, email);
