@@ -2,7 +2,7 @@
 // by the app: new user, returning user with redirectTo, cancelling, an address that has a password
 // account. The failures that need no browser are in tests/hardening/identity-provider.test.ts.
 import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD, logOut, uniqueEmail } from "./helpers.ts";
+import { CLUSTER, PASSWORD, logOut, uniqueEmail } from "./helpers.ts";
 import { createAccount } from "./directus-admin.ts";
 
 /** Clicks "Continue with …" and signs in at the local provider as `email` (it checks no password). */
@@ -13,7 +13,7 @@ async function continueWithProvider(page: Page, email: string) {
   await page.getByRole("button", { name: "Sign-in" }).click();
 }
 
-test("a new person signs in through the provider, lands on the dashboard, and comes back to the page they asked for @cluster", async ({ page }) => {
+test("a new person signs in through the provider, lands on the dashboard, and comes back to the page they asked for", CLUSTER, async ({ page }) => {
   const email = uniqueEmail("sso");
   await page.goto("/login");
   await continueWithProvider(page, email);
