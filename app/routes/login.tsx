@@ -14,6 +14,8 @@ import { awaitCode } from "#app/server/sign-in/login-code.server.ts";
 import { requireAnonymous } from "#app/server/session/require-user.server.ts";
 import { getSessionState, signIn, takeFlash } from "#app/server/session/session.server.ts";
 import { throttledLogin, waitMessage } from "#app/server/limits/throttle.server.ts";
+import { ProviderButtons } from "#app/components/provider-buttons.tsx";
+import { providerButtons } from "#app/server/sign-in/identity-provider.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Log in" }];
 
@@ -27,7 +29,7 @@ export function loader({ context }: Route.LoaderArgs) {
   requireAnonymous(context);
   const state = getSessionState(context);
   // Just verified: the form starts with the address the link confirmed.
-  return { notice: takeFlash(state), email: liveStep(state, "email-verified")?.email ?? null };
+  return { notice: takeFlash(state), email: liveStep(state, "email-verified")?.email ?? null, providers: providerButtons() };
 }
 
 export const UNVERIFIED_MESSAGE = "Your email address is not confirmed yet. Open the link we sent you, or send a new one.";
@@ -82,6 +84,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
         <CredentialsFields attempt={actionData?.attempt} email={actionData?.email ?? loaderData.email ?? undefined} errors={errors} />
         <SubmitButton pendingLabel="Logging in…">Log in</SubmitButton>
       </Form>
+      <ProviderButtons providers={loaderData.providers} redirectTo={searchParams.get("redirectTo")} />
       <p>
         <Link to="/forgot-password">Forgot password?</Link>
       </p>

@@ -13,6 +13,8 @@ import { registrationErrors } from "#app/server/account/registration-errors.serv
 import { registerAndSignIn, registerForConfirmation, registrationMode } from "#app/server/account/registration.server.ts";
 import { requireAnonymous } from "#app/server/session/require-user.server.ts";
 import { getSessionState, signIn } from "#app/server/session/session.server.ts";
+import { ProviderButtons } from "#app/components/provider-buttons.tsx";
+import { providerButtons } from "#app/server/sign-in/identity-provider.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Register" }];
 
@@ -21,7 +23,7 @@ export const meta: Route.MetaFunction = () => [{ title: "Register" }];
 export async function loader({ request, context }: Route.LoaderArgs) {
   requireAnonymous(context);
   const mode = await registrationMode(clientIp(request));
-  return { asksPassword: mode.ok && !mode.verifiesEmail };
+  return { asksPassword: mode.ok && !mode.verifiesEmail, providers: providerButtons() };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -79,6 +81,7 @@ export default function Register({ loaderData, actionData }: Route.ComponentProp
         )}
         <SubmitButton pendingLabel="Registering…">Register</SubmitButton>
       </Form>
+      <ProviderButtons providers={loaderData.providers} redirectTo={null} />
       <p>
         Already registered? <Link to="/login">Log in</Link>
       </p>

@@ -21,6 +21,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { accountLinks, DEV_APP_URL } from "../../app/lib/account-links.ts";
+import { directusIdentityProviderEnv } from "../../app/lib/identity-providers.ts";
 import { startMailSink } from "./mail-sink.mjs";
 import { directusBin, root } from "./runtime.mjs";
 
@@ -134,6 +135,8 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
   // An EMAIL_TRANSPORT from the caller means a real mail server; otherwise the sink keeps the mail.
   const sink = given.EMAIL_TRANSPORT ? null : await startMailSink({ dir: join(dataDir, "mail"), onMessage: onMail });
   const accountEnv = directusAccountEnv({ appUrl: appUrl ?? given.APP_URL ?? DEV_APP_URL, smtpPort: sink?.port ?? null });
+  // "Continue with …": Directus's AUTH_* settings from the app's IDENTITY_PROVIDERS (app/lib/identity-providers.ts).
+  const identityEnv = directusIdentityProviderEnv({ appUrl: appUrl ?? given.APP_URL ?? DEV_APP_URL, env: given });
 
   const defaults = {
     DB_CLIENT: "sqlite3",
@@ -154,6 +157,7 @@ export async function startDirectus({ port, dataDir, env = {}, log = defaultLog,
     LOG_LEVEL: "warn",
     LOG_STYLE: "raw",
     ...accountEnv,
+    ...identityEnv,
     STORAGE_LOCAL_ROOT: join(dataDir, "uploads"),
     // The repository's folder itself, read in place: every way of starting Directus here (dev, tests,
     // the cluster) loads the same code, with nothing to copy or keep in step.

@@ -3,6 +3,8 @@ import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { DirectusAdmin } from "../support/http-session.ts";
 import { reserveAppUrl, startTestApp, startTestDirectus } from "../support/services.ts";
+import { callbackPath } from "../../app/lib/identity-providers.ts";
+import { startDevIdentityProvider } from "../../scripts/lib/identity-provider/dev-provider.mjs";
 
 // Directus's password policy (auth_password_policy), which only Directus knows: at least 12 characters,
 // so an 8-character password passes the app's own check and meets Directus's refusal (account.spec.ts).
@@ -37,15 +39,18 @@ export default async function globalSetup() {
   // specs about a lifetime (lifetime.spec.ts) get a stack of their own whose sessions last seconds.
   // The default configuration: registering sends a link, and the specs read it from the mail sink.
   const [appUrl, shortSessionsUrl] = await Promise.all([reserveAppUrl(), reserveAppUrl()]);
+  // The local OpenID Connect provider (development and tests only) behind "Continue with …" on the main stack.
+  const identityProvider = await startDevIdentityProvider({ redirectUris: [`${appUrl.url}${callbackPath("dev")}`] });
+  const identityEnv = { IDENTITY_PROVIDERS: "dev", IDENTITY_PROVIDER_DEV_ISSUER_URL: identityProvider.url };
   const [directus, shortSessionsDirectus] = await Promise.all([
-    startTestDirectus(STALL_TIMES, { appUrl: appUrl.url, verifyEmail: true }),
+    startTestDirectus({ ...STALL_TIMES, ...identityEnv }, { appUrl: appUrl.url, verifyEmail: true }),
     startTestDirectus({ ...STALL_TIMES, SESSION_COOKIE_TTL: `${SHORT_SESSION_SECONDS}s` }, { appUrl: shortSessionsUrl.url, verifyEmail: true }),
   ]);
   await prepare(new DirectusAdmin(directus.url, directus.adminEmail, directus.adminPassword));
   // The lifetime specs read their session's renewal point from the cookie, with the app's secret.
   const shortSessionsSecret = randomBytes(32).toString("hex");
   const [app, shortSteps, shortSessions] = await Promise.all([
-    startTestApp(directus.url, STALL_TIMES, { port: appUrl.port }),
+    startTestApp(directus.url, { ...STALL_TIMES, ...identityEnv }, { port: appUrl.port }),
     // A second app on the same Directus whose two-factor steps end after 3 s, for the expiry test.
     startTestApp(directus.url, { ...STALL_TIMES, TWO_FACTOR_STEP_MAX_AGE: "3" }),
     startTestApp(shortSessionsDirectus.url, { ...STALL_TIMES, SESSION_SECRET: shortSessionsSecret }, { port: shortSessionsUrl.port }),
@@ -65,5 +70,6 @@ export default async function globalSetup() {
     await shortSteps.stop();
     await shortSessions.stop();
     await Promise.all([directus.stop(), shortSessionsDirectus.stop()]);
+    await identityProvider.stop();
   };
 }

@@ -28,6 +28,7 @@ export async function startStack({
   withProxy = false,
   appCount = 1,
   verifyEmail = false,
+  appPort,
 }: {
   directusEnv?: Record<string, string>;
   appEnv?: Record<string, string>;
@@ -35,9 +36,11 @@ export async function startStack({
   appCount?: number;
   /** Email verification at registration (the template has it off, so registering signs in at once). */
   verifyEmail?: boolean;
+  /** The first app's port, when something must know its URL before the stack starts (an identity provider's callback). */
+  appPort?: number;
 } = {}): Promise<Stack> {
   // Every app process sends the first one's URL in its emails, as instances behind one public URL do.
-  const appUrl = await reserveAppUrl();
+  const appUrl = appPort ? { port: appPort, url: `http://localhost:${appPort}` } : await reserveAppUrl();
   const directusSettings = { ...FAST_AUTH, ...directusEnv };
   const directus = await startTestDirectus(directusSettings, { template: inject("directusTemplate"), appUrl: appUrl.url });
   if (verifyEmail) {

@@ -87,9 +87,13 @@ describe("the settings files both read (deploy/*.env)", () => {
     expect(DIRECTUS_CLUSTER_ENV.IP_TRUST_PROXY).toBe("loopback,uniquelocal");
   });
 
+  it("deploy/identity-providers.env offers no provider until generated", () => {
+    expect(parseEnv(read("deploy/identity-providers.env"))).toEqual({});
+  });
+
   it("are what compose.yaml gives Directus and the app", () => {
-    expect(block(["x-directus"])).toContain("  env_file: [deploy/directus.env]");
-    expect(block(["services", "app"])).toContain("    env_file: [deploy/app.env]");
+    expect(block(["x-directus"])).toContain("  env_file: [deploy/directus.env, deploy/identity-providers.env]");
+    expect(block(["services", "app"])).toContain("    env_file: [deploy/app.env, deploy/identity-providers.env]");
   });
 });
 

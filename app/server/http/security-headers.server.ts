@@ -1,5 +1,9 @@
 // The browser-side defences every response carries; a document's CSP is bound to a per-request nonce.
 import { randomBytes } from "node:crypto";
+import { providerOrigins } from "#app/lib/identity-providers.ts";
+
+// "Continue with …" posts a form whose answer redirects to the provider's sign-in page.
+const formTargets = ["'self'", ...providerOrigins()].join(" ");
 
 type Options = {
   /** The nonce the page's inline and module scripts carry; without one, no CSP is produced. */
@@ -23,7 +27,7 @@ export function contentSecurityPolicy({ nonce, production }: Required<Options>):
     production ? "connect-src 'self'" : "connect-src 'self' ws: wss:",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    `form-action ${formTargets}`,
     "frame-ancestors 'none'",
   ];
   return directives.join("; ");

@@ -39,7 +39,36 @@ export type EmailVerifiedStep = { name: "email-verified"; email: string; expires
 /** A password-reset link was opened: its token, kept out of the address bar, the history and the page. */
 export type PasswordResetStep = { name: "password-reset"; email: string; token: string; expiresAt: number };
 
-export type Step = LoginCodeStep | TwoFactorSetupStep | VerificationSentStep | EmailVerifiedStep | PasswordResetStep;
+/**
+ * A sign-in through an identity provider is under way (docs/decisions/018): Directus's own state
+ * cookie for it, kept here so it never reaches the browser, and the `state` the provider must send
+ * back. The callback is refused without this step, so nobody can finish a sign-in this browser
+ * did not start.
+ */
+export type IdentityProviderStep = {
+  name: "identity-provider";
+  provider: string;
+  /** What the provider must return as `state`. */
+  state: string;
+  /** Directus's state cookie as a Cookie header ("openid.<name>=…"). */
+  directusCookie: string;
+  redirectTo: string;
+  /** Started with a two-factor code: a refusal now means the code was wrong. */
+  withCode?: true;
+  expiresAt: number;
+};
+
+/** The provider signed in an account with two-factor sign-in: its code is next, then the provider again. */
+export type IdentityProviderCodeStep = { name: "identity-provider-code"; provider: string; redirectTo: string; expiresAt: number };
+
+export type Step =
+  | LoginCodeStep
+  | TwoFactorSetupStep
+  | VerificationSentStep
+  | EmailVerifiedStep
+  | PasswordResetStep
+  | IdentityProviderStep
+  | IdentityProviderCodeStep;
 type StepName = Step["name"];
 type Named<N extends StepName> = Extract<Step, { name: N }>;
 // Omit over each member of the union, so the fields of every step stay required.
@@ -55,6 +84,9 @@ const lifetimeMs: Record<StepName, () => number> = {
   "verification-sent": () => 24 * 60 * MINUTE,
   "email-verified": () => 15 * MINUTE,
   "password-reset": () => 60 * MINUTE,
+  // Time to sign in at the provider (Directus's own state lasts as long: AUTH_<NAME>_LOGIN_TIMEOUT).
+  "identity-provider": () => 10 * MINUTE,
+  "identity-provider-code": () => config.twoFactorStepSeconds * 1000,
 };
 
 /** Starts a step, replacing whatever step the session held; `notAfter` shortens its life (a link's own expiry). */

@@ -7,6 +7,7 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startApp } from "../app-process.mjs";
 import { startDirectus } from "../directus-process.mjs";
+import { startDevIdentityProvider } from "../identity-provider/dev-provider.mjs";
 import { startMailSink } from "../mail-sink.mjs";
 import { provision } from "../provision.mjs";
 import { ensureBinaries } from "./debian.mjs";
@@ -29,7 +30,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
   await saveSettings(settings);
   const binaries = ensureBinaries(["initdb", "postgres", "redis-server", "haproxy"], log);
 
-  const base = { postgres: null, redis: null, haproxy: null, mail: null };
+  const base = { postgres: null, redis: null, haproxy: null, mail: null, identityProvider: null };
   const directus = settings.directus.instances.map(() => null);
   const apps = settings.app.instances.map(() => null);
 
@@ -53,7 +54,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
 
   const startAppInstance = async (index) => {
     const instance = settings.app.instances[index];
-    const running = await startApp({ directusUrl: settings.directus.url, port: instance.port, env: appEnv(settings), host: "localhost", cwd: appDir, nodeArgs: appNodeArgs });
+    const running = await startApp({ directusUrl: settings.directus.url, port: instance.port, env: { ...appEnv(settings), ...settings.identityProvider?.env }, host: "localhost", cwd: appDir, nodeArgs: appNodeArgs });
     killOnExit(running.process);
     const logFile = join(settings.logDir, `${instance.name}.log`);
     running.process.once("exit", () => writeFile(logFile, running.output(), { flag: "a" }).catch(() => {}));
@@ -98,7 +99,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
     async stop() {
       await Promise.allSettled(apps.map((_, i) => cluster.stopApp(i)));
       await Promise.allSettled(directus.map((_, i) => cluster.stopDirectus(i)));
-      for (const name of ["haproxy", "redis", "postgres", "mail"]) {
+      for (const name of ["haproxy", "redis", "postgres", "mail", "identityProvider"]) {
         await base[name]?.stop().catch(() => {});
         base[name] = null;
       }
@@ -108,6 +109,10 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
   try {
     let started = Date.now();
     base.mail = await startMailSink({ dir: settings.mail.dir, port: settings.mail.port });
+    if (settings.identityProvider) {
+      const { port, callbackUrl } = settings.identityProvider;
+      base.identityProvider = await startDevIdentityProvider({ port, redirectUris: [callbackUrl] });
+    }
     base.postgres = await startPostgres(settings, binaries);
     base.redis = await startRedis(settings, binaries);
     base.haproxy = await startHaproxy(settings, binaries);

@@ -34,6 +34,8 @@ export interface ClusterSettings {
     /** Extra Directus settings (TEST_DIRECTUS_ENV by default; restartDirectus() changes them). */
     env: Record<string, string>;
   };
+  /** The local OpenID Connect provider (development and tests only) behind "Continue with …". */
+  identityProvider?: { port: number; url: string; callbackUrl: string; env: Record<string, string> };
   app: { url: string; instances: Instance[]; sessionSecret: string };
 }
 

@@ -8,6 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
+import { callbackPath } from "../../../app/lib/identity-providers.ts";
 import { directusAccountEnv, getFreePort } from "../directus-process.mjs";
 
 const deployDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "deploy");
@@ -60,6 +61,16 @@ export async function createSettings(dir, { directusEnv = TEST_DIRECTUS_ENV } = 
   const host = "127.0.0.1";
   const directusProxyPort = await port();
   const appProxyPort = await port();
+  const appUrl = `http://localhost:${appProxyPort}`;
+  // The local OpenID Connect provider (development and tests only), which both Directus instances reach.
+  const identityProviderPort = await port();
+  const identityProvider = {
+    port: identityProviderPort,
+    url: `http://${host}:${identityProviderPort}`,
+    callbackUrl: `${appUrl}${callbackPath("dev")}`,
+    /** The app's settings naming it, read by the apps and (derived, app/lib/identity-providers.ts) by Directus. */
+    env: { IDENTITY_PROVIDERS: "dev", IDENTITY_PROVIDER_DEV_ISSUER_URL: `http://${host}:${identityProviderPort}` },
+  };
   const instances = async (prefix) => {
     const list = [];
     for (let i = 1; i <= INSTANCES; i++) {
@@ -85,11 +96,13 @@ export async function createSettings(dir, { directusEnv = TEST_DIRECTUS_ENV } = 
       adminPassword: secret(),
       secret: secret(),
       storageDir: join(dir, "uploads"),
-      env: { ...directusEnv },
+      // APP_URL: the origin Directus's identity-provider callbacks are built on (AUTH_ALLOWED_PUBLIC_URLS).
+      env: { ...directusEnv, ...identityProvider.env, APP_URL: appUrl },
     },
+    identityProvider,
     app: {
       // "localhost", as a person would type it: browsers keep the production __Host- cookie there over http.
-      url: `http://localhost:${appProxyPort}`,
+      url: appUrl,
       instances: await instances("app"),
       sessionSecret: randomBytes(32).toString("hex"),
     },

@@ -1,0 +1,171 @@
+// Signing in through an identity provider (the local development provider, a real OpenID Connect
+// implementation), relayed by the production build: the callback refused without this browser's
+// step, with another sign-in's state, a second time, or with a tampered step cookie (login CSRF);
+// the provider unreachable; two-factor through the provider. Every ending is a page in our words.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callbackPath } from "../../app/lib/identity-providers.ts";
+import { startDevIdentityProvider } from "../../scripts/lib/identity-provider/dev-provider.mjs";
+import { getFreePort } from "../../scripts/lib/directus-process.mjs";
+import { HttpSession, uniqueEmail, type Reply } from "../support/http-session.ts";
+import { ProviderBrowser } from "../support/identity-provider.ts";
+import { openSessionCookie } from "../support/session-cookie.ts";
+import { currentCode, untilCodeLasts } from "../support/totp.ts";
+import { leaksInternals, startStack, type Stack } from "./stack.ts";
+
+let stack: Stack;
+let provider: Awaited<ReturnType<typeof startDevIdentityProvider>>;
+
+beforeAll(async () => {
+  const appPort = await getFreePort();
+  provider = await startDevIdentityProvider({ redirectUris: [`http://localhost:${appPort}${callbackPath("dev")}`] });
+  // "down": a provider nobody answers for.
+  const closedPort = await getFreePort();
+  const env = {
+    IDENTITY_PROVIDERS: "dev,down",
+    IDENTITY_PROVIDER_DEV_ISSUER_URL: provider.url,
+    IDENTITY_PROVIDER_DOWN_ISSUER_URL: `http://127.0.0.1:${closedPort}`,
+    IDENTITY_PROVIDER_DOWN_CLIENT_ID: "nobody",
+    IDENTITY_PROVIDER_DOWN_CLIENT_SECRET: "nothing",
+    IDENTITY_PROVIDER_DOWN_LABEL: "Nowhere",
+  };
+  stack = await startStack({ directusEnv: env, appEnv: env, appPort });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await provider?.stop();
+});
+
+/** Starts the flow as `client`: the app's answer is a redirect to the provider. */
+async function start(client: HttpSession, redirectTo = "") {
+  const reply = await client.post("/auth/login/dev", { redirectTo }, { follow: false });
+  expect(reply.status).toBe(302);
+  const location = reply.headers.get("Location")!;
+  expect(new URL(location).origin).toBe(provider.url);
+  return location;
+}
+
+/** Starts and signs in at the provider as `login`: the callback address the provider sends back. */
+async function callbackFor(client: HttpSession, login: string, options: { cancel?: boolean } = {}) {
+  const url = await new ProviderBrowser().signIn(await start(client), new URL(stack.app.url).origin, { login, ...options });
+  return url.pathname + url.search;
+}
+
+function expectPlainPage(reply: Reply, path: string, words: string | RegExp) {
+  expect([reply.status, reply.path]).toEqual([200, path]);
+  expect(reply.body).toMatch(words);
+  expect(leaksInternals(reply.body)).toBeNull();
+  expect(reply.body).not.toMatch(/INVALID_|SERVICE_UNAVAILABLE|directus_session_token|openid\.dev/);
+}
+
+describe("the relay", () => {
+  it("signs a new person in with a session Directus knows, and keeps Directus's cookies from the browser", async () => {
+    const client = new HttpSession(stack.app.url);
+    const email = uniqueEmail("sso");
+    const reply = await client.get(await callbackFor(client, email));
+    expect([reply.status, reply.path]).toEqual([200, "/dashboard"]);
+    expect(reply.body).toContain(email);
+    expect(client.cookie("openid.dev")).toBeUndefined();
+    expect(client.cookie("directus_session_token")).toBeUndefined();
+    const session = openSessionCookie(client.sessionCookie(), stack.sessionSecret);
+    expect(session?.user?.email).toBe(email);
+    expect(session?.step).toBeUndefined();
+    // Logout ends the Directus session at once.
+    const token = session!.tokens!.accessToken;
+    await client.logout();
+    const me = await fetch(`${stack.directus.url}/users/me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(401);
+  });
+
+  it("refuses a callback without this browser's step: no sign-in into someone else's account", async () => {
+    // The attacker signs in at the provider and keeps the callback address, unused.
+    const attacker = new HttpSession(stack.app.url);
+    const stolen = await callbackFor(attacker, uniqueEmail("attacker"));
+    // A visitor who started nothing opens it.
+    const visitor = new HttpSession(stack.app.url);
+    expectPlainPage(await visitor.get(stolen), "/login", /was not started in this browser/);
+    expect(openSessionCookie(visitor.sessionCookie(), stack.sessionSecret)?.user).toBeUndefined();
+    // A visitor who started a sign-in of their own: the state is not theirs.
+    const started = new HttpSession(stack.app.url);
+    await start(started);
+    expectPlainPage(await started.get(stolen), "/login", /does not belong to the sign-in this browser started/);
+    expect(openSessionCookie(started.sessionCookie(), stack.sessionSecret)?.user).toBeUndefined();
+  });
+
+  it("takes a callback once, and not with a tampered step cookie", async () => {
+    const client = new HttpSession(stack.app.url);
+    const callback = await callbackFor(client, uniqueEmail("replay"));
+    const cookie = client.sessionCookie()!;
+    const tampered = cookie.slice(0, 20) + (cookie[20] === "A" ? "B" : "A") + cookie.slice(21);
+    const name = client.cookie("__Host-session") ? "__Host-session" : "session";
+    expectPlainPage(await client.get(callback, { cookie: `${name}=${tampered}` }), "/login", /was not started in this browser/);
+
+    const again = new HttpSession(stack.app.url);
+    const first = await callbackFor(again, uniqueEmail("replay"));
+    const before = again.sessionCookie()!;
+    expect((await again.get(first)).path).toBe("/dashboard");
+    await again.logout();
+    // The same answer again: the step is gone.
+    expectPlainPage(await again.get(first), "/login", /was not started in this browser, or it has already finished/);
+    // Even with a copy of the cookie the step was in: the provider's code works once.
+    expectPlainPage(await again.get(first, { cookie: `${name}=${before}` }), "/login", /did not sign you in/);
+    expect(openSessionCookie(again.sessionCookie(), stack.sessionSecret)?.user).toBeUndefined();
+  });
+
+  it("says so when the person cancels at the provider", async () => {
+    const client = new HttpSession(stack.app.url);
+    const callback = await callbackFor(client, "", { cancel: true });
+    expectPlainPage(await client.get(callback), "/login", /You cancelled signing in with the development provider/);
+  });
+
+  it("says the provider cannot be reached, without hanging, when it is down", async () => {
+    const client = new HttpSession(stack.app.url);
+    expectPlainPage(await client.post("/auth/login/down", {}), "/login", /We could not reach Nowhere just now/);
+  });
+
+  it("answers 404 for a provider it does not offer, and starts nothing on a GET", async () => {
+    const client = new HttpSession(stack.app.url);
+    expect((await client.post("/auth/login/elsewhere", {}, { follow: false })).status).toBe(404);
+    const reply = await client.get("/auth/login/dev", { follow: false });
+    expect([reply.status, reply.headers.get("Location")]).toEqual([302, "/login"]);
+  });
+});
+
+describe("two-factor through the provider", () => {
+  it("asks for the code, asks the provider again with it, and signs in", async () => {
+    const client = new HttpSession(stack.app.url);
+    const email = uniqueEmail("sso-2fa");
+    const browser = new ProviderBrowser();
+    const origin = new URL(stack.app.url).origin;
+    const first = await browser.signIn(await start(client), origin, { login: email });
+    expect((await client.get(first.pathname + first.search)).path).toBe("/dashboard");
+    // Two-factor on, as the user (a provider's user needs no password for it).
+    const token = openSessionCookie(client.sessionCookie(), stack.sessionSecret)!.tokens!.accessToken;
+    const call = async (path: string, body: unknown) => {
+      const response = await fetch(`${stack.directus.url}${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
+      return text ? JSON.parse(text).data : null;
+    };
+    const { secret } = await call("/users/me/tfa/generate", {});
+    await untilCodeLasts(12);
+    await call("/users/me/tfa/enable", { secret, otp: await currentCode(secret) });
+    await client.logout();
+
+    // Back through the provider (it remembers the person): the code is asked for.
+    const second = await browser.signIn(await start(client), origin, { login: email });
+    const asked = await client.get(second.pathname + second.search);
+    expectPlainPage(asked, "/login/provider-code", /Enter your sign-in code/);
+    await untilCodeLasts(12);
+    const withCode = await client.post("/login/provider-code", { intent: "verify", code: await currentCode(secret) }, { follow: false });
+    expect(withCode.status).toBe(302);
+    const third = await browser.signIn(withCode.headers.get("Location")!, origin, { login: email });
+    const done = await client.get(third.pathname + third.search);
+    expect([done.status, done.path]).toEqual([200, "/dashboard"]);
+    expect(done.body).toContain(email);
+  });
+});
