@@ -9,7 +9,7 @@ import { getFreePort } from "../../scripts/lib/directus-process.mjs";
 import { HttpSession, uniqueEmail, type Reply } from "../support/http-session.ts";
 import { ProviderBrowser } from "../support/identity-provider.ts";
 import { openSessionCookie } from "../support/session-cookie.ts";
-import { currentCode, untilCodeLasts } from "../support/totp.ts";
+import { currentCode, untilCodeLasts, wrongCode } from "../support/totp.ts";
 import { leaksInternals, startStack, type Stack } from "./stack.ts";
 
 let stack: Stack;
@@ -132,12 +132,14 @@ describe("the relay", () => {
 });
 
 describe("two-factor through the provider", () => {
-  it("asks for the code, asks the provider again with it, and signs in", async () => {
+  const origin = () => new URL(stack.app.url).origin;
+
+  /** A person who signed up through the provider and turned two-factor on, signed out again. */
+  async function personWithTwoFactor(label: string) {
     const client = new HttpSession(stack.app.url);
-    const email = uniqueEmail("sso-2fa");
+    const email = uniqueEmail(label);
     const browser = new ProviderBrowser();
-    const origin = new URL(stack.app.url).origin;
-    const first = await browser.signIn(await start(client), origin, { login: email });
+    const first = await browser.signIn(await start(client), origin(), { login: email });
     expect((await client.get(first.pathname + first.search)).path).toBe("/dashboard");
     // Two-factor on, as the user (a provider's user needs no password for it).
     const token = openSessionCookie(client.sessionCookie(), stack.sessionSecret)!.tokens!.accessToken;
@@ -155,17 +157,42 @@ describe("two-factor through the provider", () => {
     await untilCodeLasts(12);
     await call("/users/me/tfa/enable", { secret, otp: await currentCode(secret) });
     await client.logout();
+    return { client, email, browser, secret: secret as string };
+  }
 
-    // Back through the provider (it remembers the person): the code is asked for.
-    const second = await browser.signIn(await start(client), origin, { login: email });
-    const asked = await client.get(second.pathname + second.search);
+  /** Back through the provider (it remembers the person): the answer of the app's callback. */
+  async function throughProvider(person: Awaited<ReturnType<typeof personWithTwoFactor>>, startAt?: string) {
+    const back = await person.browser.signIn(startAt ?? (await start(person.client)), origin(), { login: person.email });
+    return person.client.get(back.pathname + back.search);
+  }
+
+  /** Sends `code` on the code page; the provider's address to go through next. */
+  async function sendCode(person: Awaited<ReturnType<typeof personWithTwoFactor>>, code: string) {
+    const reply = await person.client.post("/login/provider-code", { intent: "verify", code }, { follow: false });
+    expect(reply.status).toBe(302);
+    return reply.headers.get("Location")!;
+  }
+
+  it("asks for the code, asks the provider again with it, and signs in", async () => {
+    const person = await personWithTwoFactor("sso-2fa");
+    const asked = await throughProvider(person);
     expectPlainPage(asked, "/login/provider-code", /Enter your sign-in code/);
     await untilCodeLasts(12);
-    const withCode = await client.post("/login/provider-code", { intent: "verify", code: await currentCode(secret) }, { follow: false });
-    expect(withCode.status).toBe(302);
-    const third = await browser.signIn(withCode.headers.get("Location")!, origin, { login: email });
-    const done = await client.get(third.pathname + third.search);
+    const done = await throughProvider(person, await sendCode(person, await currentCode(person.secret)));
     expect([done.status, done.path]).toEqual([200, "/dashboard"]);
-    expect(done.body).toContain(email);
+    expect(done.body).toContain(person.email);
+  });
+
+  it("counts wrong codes per account: after five, even the right code waits", async () => {
+    const person = await personWithTwoFactor("sso-2fa-guess");
+    expectPlainPage(await throughProvider(person), "/login/provider-code", /Enter your sign-in code/);
+    for (let guess = 0; guess < 5; guess++) {
+      const again = await throughProvider(person, await sendCode(person, wrongCode(person.secret)));
+      expectPlainPage(again, "/login/provider-code", /That code is not right/);
+    }
+    await untilCodeLasts(12);
+    const refused = await throughProvider(person, await sendCode(person, await currentCode(person.secret)));
+    expectPlainPage(refused, "/login", /Too many wrong codes for this account/);
+    expect(openSessionCookie(person.client.sessionCookie(), stack.sessionSecret)?.user).toBeUndefined();
   });
 });

@@ -32,6 +32,8 @@ export const messages = {
   expired: "That sign-in took too long and has expired. Please start again.",
   foreign: "That sign-in answer does not belong to the sign-in this browser started. Please start again.",
   wrongCode: "That code is not right. Enter the code your authenticator app shows now.",
+  // Counted per account at Directus (directus-extensions/identity-provider-accounts/codes.js).
+  tooManyCodes: "Too many wrong codes for this account. Please wait 15 minutes, then sign in again.",
 } as const;
 
 let cached: IdentityProvider[] | null = null;
@@ -174,6 +176,8 @@ function failed(state: SessionState, provider: IdentityProvider, step: IdentityP
       beginStep(state, { name: "identity-provider-code", provider: provider.name, redirectTo: step.redirectTo });
       if (step.withCode) flash(state, messages.wrongCode);
       return redirect("/login/provider-code");
+    case "TOO_MANY_WRONG_CODES":
+      return fail(state, messages.tooManyCodes);
     case "INVALID_PROVIDER":
       return fail(state, messages.addressTaken(provider.label));
     case "INVALID_CREDENTIALS":
