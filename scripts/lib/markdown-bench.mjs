@@ -3,6 +3,7 @@
 // app's own renderMarkdown (imported from the source; Node strips the types). A post over the
 // renderer's budget costs what it took to refuse it; the page then shows it as text.
 // `node scripts/lib/markdown-bench.mjs` runs it alone.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildCorpus, realisticPosts } from "./markdown-corpus.mjs";
@@ -38,8 +39,14 @@ export function timeRender(render, text) {
   return best;
 }
 
+/** The renderer's module in a checkout: under app/server/posts/ since #18, app/server/ before (a baseline). */
+export function markdownModule(source = root) {
+  const grouped = join(source, "app", "server", "posts", "markdown.server.ts");
+  return pathToFileURL(existsSync(grouped) ? grouped : join(source, "app", "server", "markdown.server.ts")).href;
+}
+
 export async function benchMarkdown(source = root) {
-  const { renderMarkdown } = await import(pathToFileURL(join(source, "app", "server", "markdown.server.ts")).href);
+  const { renderMarkdown } = await import(markdownModule(source));
   const realistic = Object.entries(realisticPosts).map(([name, make]) => ({ name, text: make(), realistic: true }));
   const cases = [...realistic, ...buildCorpus()];
   for (let i = 0; i < 5; i++) timeRender(renderMarkdown, realistic[0].text);
