@@ -18,6 +18,7 @@ import { failedRows } from "./report.mjs";
 import { appLogin, directusLogin, seed } from "./seed.mjs";
 import { startBareApp, startBenchApp, startPassThrough } from "./servers.mjs";
 import { printSingleReport } from "./single-report.mjs";
+import { formatStages, measureStages } from "./stages.mjs";
 
 const BASELINE_SIDE = "app (baseline)";
 const log = (line) => console.log(`» ${line}`);
@@ -94,6 +95,8 @@ export async function benchSingle() {
   }
   const rss = await peakRss(app.pid);
 
+  const stages = await measureStages({ appDir, directusUrl: directus.url, sessionSecret, reader, pages, log });
+
   log("first-load JavaScript: the app's login page, then the bare app's form page");
   const login = await firstLoadJs(app.url, "/login");
   const bare = await firstLoadJs(bareApp.url, "/");
@@ -112,9 +115,11 @@ export async function benchSingle() {
     appPeakRssMb: rss.hwmMb,
     firstLoad: { login, bare, ratioGzip: login.jsGzip / bare.jsGzip, ratioRaw: login.jsRaw / bare.jsRaw },
     markdown,
+    stages,
   };
   await writeFile(join(root, "bench-results.json"), JSON.stringify(results, null, 2) + "\n");
   printSingleReport(results, { baselineSide: BASELINE_SIDE, verbose: Boolean(process.env.BENCH_VERBOSE) });
+  console.log(formatStages(stages));
 
   const failed = failedRows(load, ["app", "baseline", "bareReactRouter", "passThrough", "floor"]);
   if (failed.length) {

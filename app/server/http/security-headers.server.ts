@@ -1,5 +1,6 @@
 // The browser-side defences every response carries; a document's CSP is bound to a per-request nonce.
 import { randomBytes } from "node:crypto";
+import { timedSync } from "./stage-timings.server";
 
 type Options = {
   /** The nonce the page's inline and module scripts carry; without one, no CSP is produced. */
@@ -8,7 +9,7 @@ type Options = {
   production: boolean;
 };
 
-export function createNonce(): string {
+function newNonce(): string {
   return randomBytes(16).toString("base64");
 }
 
@@ -32,8 +33,7 @@ export function contentSecurityPolicy({ nonce, production }: Required<Options>):
 // What is not a rendered page (data, JSON, assets, a plain 404) loads nothing and is framed nowhere.
 export const NON_DOCUMENT_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
-/** Headers for a response: pass the nonce for HTML documents, leave it out for everything else. */
-export function securityHeaders({ nonce, production }: Options): Record<string, string> {
+function headersFor({ nonce, production }: Options): Record<string, string> {
   const headers: Record<string, string> = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Content-Type-Options": "nosniff",
@@ -45,3 +45,9 @@ export function securityHeaders({ nonce, production }: Options): Record<string, 
   if (production) headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
   return headers;
 }
+
+// Timed under APP_STAGE_TIMINGS only (stage-timings.server.ts).
+const STAGE = "security headers and the CSP nonce";
+export const createNonce: () => string = timedSync(STAGE, newNonce);
+/** Headers for a response: pass the nonce for HTML documents, leave it out for everything else. */
+export const securityHeaders: (options: Options) => Record<string, string> = timedSync(STAGE, headersFor);
