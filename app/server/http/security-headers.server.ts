@@ -13,7 +13,7 @@ function newNonce(): string {
   return randomBytes(16).toString("base64");
 }
 
-export function contentSecurityPolicy({ nonce, production }: Required<Options>): string {
+function policyAround(nonce: string, production: boolean): string {
   const directives = [
     "default-src 'self'",
     // 'strict-dynamic' lets the nonced entry script load the route chunks it imports, and nothing else.
@@ -28,6 +28,18 @@ export function contentSecurityPolicy({ nonce, production }: Required<Options>):
     "frame-ancestors 'none'",
   ];
   return directives.join("; ");
+}
+
+// The policy is the same text around each request's nonce: split once, joined per request.
+const NONCE_MARK = "\u0000nonce\u0000";
+const policyParts = {
+  production: policyAround(NONCE_MARK, true).split(NONCE_MARK) as [string, string],
+  development: policyAround(NONCE_MARK, false).split(NONCE_MARK) as [string, string],
+};
+
+export function contentSecurityPolicy({ nonce, production }: Required<Options>): string {
+  const [before, after] = production ? policyParts.production : policyParts.development;
+  return before + nonce + after;
 }
 
 // What is not a rendered page (data, JSON, assets, a plain 404) loads nothing and is framed nowhere.
