@@ -13,6 +13,7 @@ import {
 
 import { PRIVATE_CACHE_CONTROL } from "#app/server/http/response-headers.server.ts";
 import { createNonce, securityHeaders } from "#app/server/http/security-headers.server.ts";
+import { timedAsync } from "#app/server/http/stage-timings.server.ts";
 
 export const streamTimeout = 5_000;
 
@@ -23,7 +24,7 @@ function applyHeaders(target: Headers, headers: Record<string, string>) {
   for (const [name, value] of Object.entries(headers)) target.set(name, value);
 }
 
-export default function handleRequest(
+function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -88,6 +89,9 @@ export default function handleRequest(
     );
   });
 }
+
+// Timed under APP_STAGE_TIMINGS only (stage-timings.server.ts).
+export default timedAsync("render: React to HTML", handleRequest);
 
 /**
  * For server.mjs, which answers some requests without a route: built assets, public files, and

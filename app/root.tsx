@@ -7,12 +7,20 @@ import { responseHeadersMiddleware } from "./server/http/response-headers.server
 import { serverTimingMiddleware } from "./server/http/server-timing.server";
 import { sessionMiddleware } from "./server/session/session-middleware.server";
 import { visitorMiddleware } from "./server/http/visitor-agent.server";
+import { timedMiddleware } from "./server/http/stage-timings.server";
 import stylesheet from "./styles.css?url";
 
 // Headers outermost, so they reach every response, redirects included; Server-Timing next, so its
 // total includes opening and writing the session. The visitor's User-Agent is set before the session
 // middleware, whose renewals must carry it too.
-export const middleware: Route.MiddlewareFunction[] = [responseHeadersMiddleware, serverTimingMiddleware, visitorMiddleware, sessionMiddleware];
+// Under APP_STAGE_TIMINGS each is timed on its own (stage-timings.server.ts); otherwise they are the functions themselves.
+const BETWEEN = "React Router between the middlewares";
+export const middleware: Route.MiddlewareFunction[] = [
+  timedMiddleware("response headers (middleware)", responseHeadersMiddleware, BETWEEN),
+  timedMiddleware("Server-Timing (middleware)", serverTimingMiddleware, BETWEEN),
+  timedMiddleware("visitor User-Agent (middleware)", visitorMiddleware, BETWEEN),
+  timedMiddleware("session (middleware, cookie excluded)", sessionMiddleware, "loaders and React Router's data step"),
+];
 
 export const links: Route.LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },

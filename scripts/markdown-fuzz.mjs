@@ -21,7 +21,7 @@ const BUDGET_MS = 50;
 
 /** Loads a renderer by name: a function from Markdown to sanitised HTML. */
 async function loadRenderer(name, from) {
-  const app = await import(pathToFileURL(join(root, "app", "server", "markdown.server.ts")).href);
+  const app = await import(pathToFileURL(join(root, "app", "server", "posts", "markdown.server.ts")).href);
   if (name === "app") {
     // What a post page does with content over the budget: show it as text (post-html.server.ts).
     const { asEscapedText } = await import(pathToFileURL(join(root, "app", "server", "post-html.server.ts")).href);

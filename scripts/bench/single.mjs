@@ -20,6 +20,7 @@ import { failedRows } from "./report.mjs";
 import { appLogin, directusLogin, seed } from "./seed.mjs";
 import { startBareApp, startBenchApp, startPassThrough } from "./servers.mjs";
 import { printSingleReport } from "./single-report.mjs";
+import { formatStages, measureStages } from "./stages.mjs";
 
 const BASELINE_SIDE = "app (baseline)";
 const log = (line) => console.log(`» ${line}`);
@@ -103,6 +104,8 @@ export async function benchSingle() {
   }
   const rss = await peakRss(app.pid);
 
+  const stages = await measureStages({ appDir, directusUrl: directus.url, sessionSecret, reader, pages, log });
+
   log("first-load JavaScript: the app's login page, then the bare app's form page");
   const login = await firstLoadJs(app.url, "/login");
   const bare = await firstLoadJs(bareApp.url, "/");
@@ -124,10 +127,12 @@ export async function benchSingle() {
     appPeakRssMb: rss.hwmMb,
     firstLoad: { login, bare, ratioGzip: login.jsGzip / bare.jsGzip, ratioRaw: login.jsRaw / bare.jsRaw },
     markdown,
+    stages,
   };
   await writeFile(join(root, "bench-results.json"), JSON.stringify(results, null, 2) + "\n");
   await writeChart(results, join(root, "bench-chart.svg"));
   printSingleReport(results, { baselineSide: BASELINE_SIDE, verbose: Boolean(process.env.BENCH_VERBOSE) });
+  console.log(formatStages(stages));
 
   const failed = failedRows(load, ["app", "baseline", "nextjsTutorial", "bareReactRouter", "passThrough", "floor"]);
   if (failed.length) {

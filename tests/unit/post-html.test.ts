@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createPostHtml, postHtml } from "#app/server/posts/post-html.server.ts";
-import { MAX_WORK, parseMarkdown } from "#app/server/posts/markdown-parser.server.ts";
+import { MAX_LINES, MAX_WORK, parseMarkdown } from "#app/server/posts/markdown-parser.server.ts";
 import { MAX_SANITIZE_COST, MarkdownTooComplex, renderMarkdown, sanitizeCost } from "#app/server/posts/markdown.server.ts";
 import { buildCorpus, corpus, realisticPosts } from "../../scripts/lib/markdown-corpus.mjs";
 
@@ -59,10 +59,23 @@ describe("postHtml", () => {
     }
   });
 
+  // markdown-it sets up five arrays of line offsets before any rule runs, so a post of many short or
+  // empty lines cost up to 55 ms before the work budget could see it (issue 21).
+  it("refuses a post of more lines than a person writes before parsing it", () => {
+    for (const name of ["empty lines", "short lines", "setext headings", "hard breaks"]) {
+      const content = corpus[name]!();
+      expect(() => parseMarkdown(content), name).toThrow(/lines/);
+      expect(postHtml(content), name).toMatch(/^<pre class="markdown-as-text">/);
+    }
+    expect(parseMarkdown("a\n".repeat(MAX_LINES - 1)).html).toContain("<p>a");
+    expect(() => parseMarkdown("a\n".repeat(MAX_LINES + 1))).toThrow(MarkdownTooComplex);
+  });
+
   it("keeps its budget a quarter above the heaviest posts a person could write at the limit", () => {
     for (const [name, make] of Object.entries(realisticPosts)) {
       const { html, work, rawHtmlTags } = parseMarkdown(make());
       expect(work, name).toBeLessThan(MAX_WORK * 0.8);
+      expect(make().split("\n").length, name).toBeLessThan(MAX_LINES * 0.8);
       expect(sanitizeCost(html, rawHtmlTags), name).toBeLessThan(MAX_SANITIZE_COST * 0.8);
     }
   });

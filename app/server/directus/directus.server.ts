@@ -3,6 +3,7 @@
 import { createDirectus, rest, staticToken, type RestClient } from "@directus/sdk";
 import { config } from "../config.server";
 import type { ServerTiming } from "../http/server-timing.server";
+import { stageTimingsOn, timedAsync, timedSync } from "../http/stage-timings.server";
 import { visitorUserAgent } from "../http/visitor-agent.server";
 
 export type Post = {
@@ -69,8 +70,14 @@ function directusPath(input: string | URL | Request): string {
   return query === -1 ? path : path.slice(0, query);
 }
 
-/** `token`: the signed-in user's session token; omit it for anonymous calls (login, register, refresh). */
-export function directusClient({ token, ...options }: ClientOptions & { token?: string } = {}): Directus {
-  const base = createDirectus<Schema>(config.directusUrl, { globals: { fetch: fetchWithDeadline(options) } });
-  return token ? base.with(staticToken(token)).with(rest()) : base.with(rest());
+function newClient({ token, ...options }: ClientOptions & { token?: string } = {}): Directus {
+  const base = createDirectus<Schema>(config.directusUrl, { globals: { fetch: timedFetch(fetchWithDeadline(options)) } });
+  const client = token ? base.with(staticToken(token)).with(rest()) : base.with(rest());
+  if (stageTimingsOn) client.request = timedAsync("Directus SDK: request, JSON", client.request.bind(client));
+  return client;
 }
+
+// Under APP_STAGE_TIMINGS only (stage-timings.server.ts); otherwise the functions themselves.
+const timedFetch = (fn: ReturnType<typeof fetchWithDeadline>) => timedAsync("fetch to Directus (undici, headers, deadline)", fn);
+/** `token`: the signed-in user's session token; omit it for anonymous calls (login, register, refresh). */
+export const directusClient: typeof newClient = timedSync("Directus SDK: client per call", newClient);

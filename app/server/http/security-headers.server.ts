@@ -1,6 +1,7 @@
 // The browser-side defences every response carries; a document's CSP is bound to a per-request nonce.
 import { randomBytes } from "node:crypto";
 import { providerOrigins } from "#app/lib/identity-providers.ts";
+import { timedSync } from "./stage-timings.server";
 
 // "Continue with …" posts a form whose answer redirects to the provider's sign-in page.
 const formTargets = ["'self'", ...providerOrigins()].join(" ");
@@ -12,11 +13,11 @@ type Options = {
   production: boolean;
 };
 
-export function createNonce(): string {
+function newNonce(): string {
   return randomBytes(16).toString("base64");
 }
 
-export function contentSecurityPolicy({ nonce, production }: Required<Options>): string {
+function policyAround(nonce: string, production: boolean): string {
   const directives = [
     "default-src 'self'",
     // 'strict-dynamic' lets the nonced entry script load the route chunks it imports, and nothing else.
@@ -33,11 +34,22 @@ export function contentSecurityPolicy({ nonce, production }: Required<Options>):
   return directives.join("; ");
 }
 
+// The policy is the same text around each request's nonce: split once, joined per request.
+const NONCE_MARK = "\u0000nonce\u0000";
+const policyParts = {
+  production: policyAround(NONCE_MARK, true).split(NONCE_MARK) as [string, string],
+  development: policyAround(NONCE_MARK, false).split(NONCE_MARK) as [string, string],
+};
+
+export function contentSecurityPolicy({ nonce, production }: Required<Options>): string {
+  const [before, after] = production ? policyParts.production : policyParts.development;
+  return before + nonce + after;
+}
+
 // What is not a rendered page (data, JSON, assets, a plain 404) loads nothing and is framed nowhere.
 export const NON_DOCUMENT_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
-/** Headers for a response: pass the nonce for HTML documents, leave it out for everything else. */
-export function securityHeaders({ nonce, production }: Options): Record<string, string> {
+function headersFor({ nonce, production }: Options): Record<string, string> {
   const headers: Record<string, string> = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Content-Type-Options": "nosniff",
@@ -49,3 +61,9 @@ export function securityHeaders({ nonce, production }: Options): Record<string, 
   if (production) headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
   return headers;
 }
+
+// Timed under APP_STAGE_TIMINGS only (stage-timings.server.ts).
+const STAGE = "security headers and the CSP nonce";
+export const createNonce: () => string = timedSync(STAGE, newNonce);
+/** Headers for a response: pass the nonce for HTML documents, leave it out for everything else. */
+export const securityHeaders: (options: Options) => Record<string, string> = timedSync(STAGE, headersFor);

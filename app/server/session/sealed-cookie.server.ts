@@ -3,9 +3,10 @@
 // node:crypto. React Router's createCookie only signs, through WebCrypto and per-character
 // escaping on every request; this is the same Cookie interface for createCookieSessionStorage.
 // Wire format: base64url(iv | ciphertext | tag), ".", then the base64 HMAC without padding.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from "node:crypto";
 import { parse, serialize } from "cookie-es";
 import type { Cookie, CookieOptions } from "react-router";
+import { timedAsync } from "../http/stage-timings.server";
 
 type SealedCookieOptions = Omit<CookieOptions, "secrets"> & {
   /** The first seals; every one opens (older secrets keep sessions alive through a rotation). */
@@ -25,9 +26,20 @@ function encryptionKey(secret: string): Buffer {
   return key;
 }
 
+// The signing key as a KeyObject, made once per secret rather than from the string on every request.
+const signingKeyCache = new Map<string, KeyObject>();
+function signingKey(secret: string): KeyObject {
+  let key = signingKeyCache.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, "utf8"));
+    signingKeyCache.set(secret, key);
+  }
+  return key;
+}
+
 /** The signature as the cookie carries it: base64 of the HMAC-SHA256, without "=" padding. */
 function signature(value: string, secret: string): string {
-  return createHmac("sha256", secret).update(value).digest("base64").replace(/=+$/, "");
+  return createHmac("sha256", signingKey(secret)).update(value).digest("base64").replace(/=+$/, "");
 }
 
 /** Encrypts and signs a JSON-able value with the first secret. */
@@ -65,7 +77,7 @@ export function unsealCookieValue(raw: string, secrets: readonly string[]): unkn
 export function createSealedCookie(name: string, { secrets, ...options }: SealedCookieOptions): Cookie {
   if (secrets.length === 0) throw new Error(`The ${name} cookie needs at least one secret`);
   const settings = { path: "/", sameSite: "lax" as const, ...options };
-  return {
+  const cookie: Cookie = {
     name,
     isSigned: true,
     get expires() {
@@ -82,4 +94,8 @@ export function createSealedCookie(name: string, { secrets, ...options }: Sealed
       return serialize(name, encoded, { ...settings, ...serializeOptions });
     },
   };
+  // Under APP_STAGE_TIMINGS only (stage-timings.server.ts); otherwise the same functions.
+  cookie.parse = timedAsync("session cookie: open (HMAC, AES-GCM, JSON)", cookie.parse);
+  cookie.serialize = timedAsync("session cookie: seal", cookie.serialize);
+  return cookie;
 }
