@@ -4,6 +4,7 @@
 // with a login that carries the draft and saves it once the same account is back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpSession, TEST_PASSWORD, uniqueEmail, type Reply } from "../support/http-session.ts";
+import { currentCode, untilCodeLasts } from "../support/totp.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 let stack: Stack;
@@ -46,6 +47,26 @@ async function signedIn(label: string, app = stack.apps[0]!) {
   const client = new HttpSession(app.url);
   const account = await client.register(uniqueEmail(label));
   return { client, ...account };
+}
+
+/** Turns two-factor sign-in on as the user, through Directus's REST API; returns the secret. */
+async function enableTwoFactor(email: string): Promise<string> {
+  const call = async (path: string, body: unknown, token?: string) => {
+    const response = await fetch(`${stack.directus.url}${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text).data : null;
+  };
+  // The code must still be valid, and the token still alive, when Directus checks it.
+  await untilCodeLasts(12);
+  const { access_token: token } = await call("/auth/login", { email, password: TEST_PASSWORD });
+  const { secret } = await call("/users/me/tfa/generate", { password: TEST_PASSWORD }, token);
+  await call("/users/me/tfa/enable", { secret, otp: await currentCode(secret) }, token);
+  return secret;
 }
 
 /** Ends the session behind `client`'s cookie as a logout on another device with a copy of it does. */
@@ -176,6 +197,26 @@ describe("a draft across the end of a session", () => {
     // The same login-and-save sent again still makes one post.
     await postTo(client, `${stack.apps[1]!.url}/posts/new`, { ...hiddenFields(wrong.body), email, password: TEST_PASSWORD });
     expect(await postsTitled(title)).toHaveLength(1);
+  });
+
+  it("with two-factor sign-in: the code is asked on the same page, the draft still carried, then saved once", async () => {
+    const { client, email } = await signedIn("draft-2fa");
+    const secret = await enableTwoFactor(email);
+    const form = hiddenFields((await client.get("/posts/new")).body);
+    await endedElsewhere(client);
+    const title = `Two-factor draft ${crypto.randomUUID()}`;
+    const answer = await client.post("/posts/new", { ...form, title, content: "Kept through the code" }, { follow: false });
+    const codeStep = await client.post("/posts/new", { ...hiddenFields(answer.body), email, password: TEST_PASSWORD }, { follow: false });
+    expect(codeStep.status).toBe(200);
+    expect(codeStep.body).toContain("Enter your sign-in code");
+    expect(hiddenFields(codeStep.body)).toMatchObject({ title, content: "Kept through the code", draftStep: "code" });
+    expect(await postsTitled(title)).toHaveLength(0);
+
+    const saved = await client.post("/posts/new", { ...hiddenFields(codeStep.body), intent: "verify", code: await currentCode(secret) }, { follow: false });
+    expect(saved.status).toBe(302);
+    const posts = await postsTitled(title);
+    expect(posts).toHaveLength(1);
+    expect(postIdOf(saved)).toBe(posts[0]!.id);
   });
 
   it("another account signing in gets the draft shown again, not saved under its name", async () => {
