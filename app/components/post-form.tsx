@@ -10,15 +10,20 @@ type PostFormProps = {
   formError?: string | null;
   /** Changes with every answer, remounting the inputs so they show the values that came back. */
   attempt?: string;
+  /** Fields the page's action needs besides the text (the form's key, the revision it was opened on). */
+  hidden?: Record<string, string | number>;
   submitLabel: string;
   pendingLabel: string;
 };
 
 /** The title-and-Markdown form shared by the new and edit pages. */
-export function PostForm({ values, errors, formError, attempt, submitLabel, pendingLabel }: PostFormProps) {
+export function PostForm({ values, errors, formError, attempt, hidden = {}, submitLabel, pendingLabel }: PostFormProps) {
   return (
     <Form method="post">
       <FormAlert message={formError} fieldErrors={errors} />
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={`${name}-${attempt}-${value}`} type="hidden" name={name} defaultValue={String(value)} />
+      ))}
       <Field
         key={`title-${attempt}`}
         label="Title"

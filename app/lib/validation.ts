@@ -115,6 +115,15 @@ export const postIdSchema = z
   .transform(Number)
   .pipe(z.number().max(2_147_483_647));
 
+/** The new-post form's own id (a UUID from its page): the same form sent twice makes one post. */
+export const formKeySchema = z.uuid();
+
+/** The post's revision when its edit form was opened: a save is refused once the post moved past it. */
+export const revisionSchema = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
+
 export type FieldErrors = Record<string, string | undefined>;
 
 /**

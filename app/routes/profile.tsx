@@ -1,4 +1,4 @@
-import { data, Form, Link } from "react-router";
+import { data, Form, Link, type ShouldRevalidateFunction } from "react-router";
 import type { Route } from "./+types/profile";
 import { Field, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
@@ -8,29 +8,40 @@ import { readForm } from "#app/server/http/form.server.ts";
 import { getProfile, profileFormFailure, saveProfile } from "#app/server/account/profile.server.ts";
 import { requireUser } from "#app/server/session/require-user.server.ts";
 import { takeFlash } from "#app/server/session/session.server.ts";
+import { DRAFT_NOT_SAVED, isDraftAnswer, writeKeepingDraft } from "#app/server/sign-in/draft-sign-in.server.ts";
+import { DraftSignIn } from "#app/components/draft-sign-in.tsx";
+import { keepsDraftAnswer } from "#app/lib/draft.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Your profile" }];
 
 export async function loader(args: Route.LoaderArgs) {
+  // The draft login on this page's answer needs no session.
+  if (isDraftAnswer(args.context)) return { email: "", values: { firstName: "", lastName: "" }, twoFactor: false, notice: null };
   const { directus, session } = await requireUser(args);
   return { ...(await getProfile(directus)), notice: takeFlash(session) };
 }
 
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  !keepsDraftAnswer(actionResult) && defaultShouldRevalidate;
+
 export async function action(args: Route.ActionArgs) {
-  const signedIn = await requireUser(args);
   const form = await readForm(args.request);
   const values = { firstName: String(form.get("firstName") ?? ""), lastName: String(form.get("lastName") ?? "") };
-  // A fresh id per answer remounts the inputs, so they show what came back even without a reload.
-  const attempt = crypto.randomUUID();
-  const parsed = parseForm(profileSchema, form);
-  if (!parsed.ok) return data({ attempt, values, errors: parsed.errors, formError: null, saved: false }, { status: 400 });
+  return writeKeepingDraft(args, form, ["firstName", "lastName"], async (signedIn, { save }) => {
+    // A fresh id per answer remounts the inputs, so they show what came back even without a reload.
+    const attempt = crypto.randomUUID();
+    if (!save) return { attempt, values, errors: {}, formError: DRAFT_NOT_SAVED, saved: false };
+    const parsed = parseForm(profileSchema, form);
+    if (!parsed.ok) return data({ attempt, values, errors: parsed.errors, formError: null, saved: false }, { status: 400 });
 
-  const result = await saveProfile(signedIn, parsed.data);
-  if (!result.ok) return profileFormFailure(result.failure, values, attempt);
-  return { attempt, values: parsed.data, errors: {}, formError: null, saved: true };
+    const result = await saveProfile(signedIn, parsed.data);
+    if (!result.ok) return profileFormFailure(result.failure, values, attempt);
+    return { attempt, values: parsed.data, errors: {}, formError: null, saved: true };
+  });
 }
 
 export default function Profile({ loaderData, actionData }: Route.ComponentProps) {
+  if (actionData && "draftLogin" in actionData) return <DraftSignIn draft={actionData.draftLogin} />;
   const values = actionData?.values ?? loaderData.values;
   const errors = actionData?.errors as Record<string, string | undefined> | undefined;
   return (

@@ -73,6 +73,22 @@ export const POST_FIELDS = [
     schema: {},
     relatedCollection: "directus_users",
   },
+  {
+    // Counts saves: an edit names the revision it started from and is refused when the post moved on
+    // (docs/decisions/019). Kept by the app, not Directus: a timestamp compares badly across databases.
+    field: "revision",
+    type: "integer",
+    meta: { interface: "input", readonly: true, hidden: true, special: null, required: false },
+    schema: { is_nullable: false, default_value: 0 },
+  },
+  {
+    // The id of the new-post form a post came from: the same form sent twice makes one post,
+    // because the database refuses a second row with the same key (docs/decisions/019).
+    field: "form_key",
+    type: "string",
+    meta: { interface: "input", readonly: true, hidden: true, special: null, required: false },
+    schema: { is_nullable: true, is_unique: true, max_length: 64 },
+  },
 ];
 
 /** Wanted policies and their exact permission sets (matched by collection + action). */
@@ -82,15 +98,23 @@ export const POLICIES = [
     icon: "article",
     description: "Read all posts; create posts (author is preset to the creator and cannot be set).",
     permissions: [
-      { collection: POSTS, action: "read", permissions: {}, validation: null, presets: null, fields: ["*"] },
+      // Every field except `form_key`: a form's key is its author's alone.
+      {
+        collection: POSTS,
+        action: "read",
+        permissions: {},
+        validation: null,
+        presets: null,
+        fields: ["id", "user_created", "date_created", "title", "content", "author", "revision"],
+      },
       {
         collection: POSTS,
         action: "create",
         permissions: {},
         validation: null,
         presets: { author: "$CURRENT_USER" },
-        // Every field except `author`.
-        fields: ["id", "user_created", "date_created", "title", "content"],
+        // Every field except `author` and `revision` (a new post starts at 0).
+        fields: ["id", "user_created", "date_created", "title", "content", "form_key"],
       },
     ],
   },
@@ -100,7 +124,10 @@ export const POLICIES = [
     description: "Update and delete the posts the user created.",
     permissions: [
       // Owners may edit the text of their posts, not re-assign them (author / user_created).
-      { collection: POSTS, action: "update", permissions: OWN_POSTS, validation: null, presets: null, fields: ["title", "content"] },
+      // `revision`: the app counts each save (docs/decisions/019); on their own posts only.
+      { collection: POSTS, action: "update", permissions: OWN_POSTS, validation: null, presets: null, fields: ["title", "content", "revision"] },
+      // Authors read back the form key of their own posts, to find the post a form already made.
+      { collection: POSTS, action: "read", permissions: OWN_POSTS, validation: null, presets: null, fields: ["id", "form_key"] },
       { collection: POSTS, action: "delete", permissions: OWN_POSTS, validation: null, presets: null, fields: ["*"] },
     ],
   },
@@ -334,14 +361,17 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     const metaDiff = Object.fromEntries(
       Object.entries(wantedMeta).filter(([key, value]) => !same(existing.meta?.[key] ?? null, value ?? null)),
     );
-    const nullableDiff =
-      wanted.schema.is_nullable !== undefined && existing.schema && existing.schema.is_nullable !== wanted.schema.is_nullable;
-    if (Object.keys(metaDiff).length > 0 || nullableDiff) {
+    const schemaDiff = Object.fromEntries(
+      ["is_nullable", "is_unique"]
+        .filter((key) => wanted.schema[key] !== undefined && existing.schema && Boolean(existing.schema[key]) !== wanted.schema[key])
+        .map((key) => [key, wanted.schema[key]]),
+    );
+    if (Object.keys(metaDiff).length > 0 || Object.keys(schemaDiff).length > 0) {
       await client.request("PATCH", `/fields/${POSTS}/${wanted.field}`, {
         meta: wantedMeta,
-        ...(nullableDiff ? { schema: { is_nullable: wanted.schema.is_nullable } } : {}),
+        ...(Object.keys(schemaDiff).length > 0 ? { schema: schemaDiff } : {}),
       });
-      change(`updated field ${POSTS}.${wanted.field} (${[...Object.keys(metaDiff), ...(nullableDiff ? ["is_nullable"] : [])].join(", ")})`);
+      change(`updated field ${POSTS}.${wanted.field} (${[...Object.keys(metaDiff), ...Object.keys(schemaDiff)].join(", ")})`);
     }
   }
 

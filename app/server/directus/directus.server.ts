@@ -13,6 +13,10 @@ export type Post = {
   date_created: string | null;
   user_created: string | DirectusUser | null;
   author: string | DirectusUser | null;
+  /** Counts saves (docs/decisions/019). */
+  revision: number;
+  /** The new-post form the post came from; readable by its author only. */
+  form_key: string | null;
 };
 
 export type DirectusUser = {

@@ -19,10 +19,15 @@ export const CODE_STEP_ENDED = "That sign-in has expired. Please log in again.";
 const PASSWORD_NO_LONGER_WORKS = "Please log in again.";
 
 /** After a right password for an account with two-factor sign-in: keep what the code step needs. */
-export function awaitCode(state: SessionState, { email, password, redirectTo }: { email: string; password: string; redirectTo?: string }) {
+export function awaitCode(state: SessionState, credentials: { email: string; password: string; redirectTo?: string }) {
+  keepCodeStep(state, credentials);
+  return redirect("/login/code");
+}
+
+/** The code step's state without the redirect: for a login that asks for the code on its own page (a draft's). */
+export function keepCodeStep(state: SessionState, { email, password, redirectTo }: { email: string; password: string; redirectTo?: string }) {
   const target = safeRedirect(redirectTo);
   beginStep(state, { name: "login-code", email, password, redirectTo: target.length <= REDIRECT_MAX ? target : "/dashboard" });
-  return redirect("/login/code");
 }
 
 /** The live code step, or a redirect back to the password with a message. */

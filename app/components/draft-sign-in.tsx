@@ -1,0 +1,36 @@
+import { Form } from "react-router";
+import type { DraftLogin } from "#app/lib/draft.ts";
+import { CodeField } from "./code-field";
+import { CredentialsFields, FormAlert } from "./field";
+import { SubmitButton } from "./submit-button";
+
+/**
+ * The login a write gets when its session has ended: what was written rides along in hidden fields
+ * of this form, back to the same page, which saves it once the same account has signed in again.
+ */
+export function DraftSignIn({ draft }: { draft: DraftLogin }) {
+  const code = draft.step === "code";
+  return (
+    <section className="card" aria-labelledby="draft-login-title">
+      <h1 id="draft-login-title">{code ? "Enter your sign-in code" : "Log in to save your work"}</h1>
+      <FormAlert message={draft.notice} tone="info" />
+      <FormAlert message={draft.formError} fieldErrors={draft.errors} />
+      {code ? <p>Your account has two-factor sign-in. Open your authenticator app and enter the code it shows.</p> : null}
+      <Form method="post">
+        {Object.entries(draft.fields).map(([name, value]) => (
+          <input key={`${name}-${draft.attempt}`} type="hidden" name={name} defaultValue={value} />
+        ))}
+        <input key={`owner-${draft.attempt}`} type="hidden" name="draftOwner" defaultValue={draft.owner} />
+        <input key={`step-${draft.attempt}`} type="hidden" name="draftStep" defaultValue={draft.step} />
+        {code ? (
+          <CodeField attempt={draft.attempt} error={draft.errors.code} autoFocus />
+        ) : (
+          <CredentialsFields attempt={draft.attempt} email={draft.email || undefined} errors={draft.errors} />
+        )}
+        <SubmitButton intent={code ? "verify" : undefined} pendingLabel="Logging in…">
+          Log in and save
+        </SubmitButton>
+      </Form>
+    </section>
+  );
+}
