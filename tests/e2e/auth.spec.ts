@@ -98,7 +98,8 @@ test("invalid input is answered inline, without a round trip to Directus", async
   await expect(page.getByLabel("Password")).toHaveCount(0);
   await page.getByLabel("Email").fill("not-an-email");
   // Bypass the browser's own checks to see the server's answer.
-  await page.locator("form").evaluate((form) => form.setAttribute("novalidate", ""));
+  // The registration form, not a "Continue with …" button's.
+  await page.locator("form", { has: page.getByLabel("Email") }).evaluate((form) => form.setAttribute("novalidate", ""));
   await page.getByRole("button", { name: "Register" }).click();
   await expect(page.getByText("Enter a valid email address")).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveValue("not-an-email");
