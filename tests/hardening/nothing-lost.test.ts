@@ -4,7 +4,8 @@
 // with a login that carries the draft and saves it once the same account is back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpSession, TEST_PASSWORD, uniqueEmail, type Reply } from "../support/http-session.ts";
-import { currentCode, untilCodeLasts } from "../support/totp.ts";
+import { directusRest } from "../support/directus-rest.ts";
+import { currentCode } from "../support/totp.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 let stack: Stack;
@@ -50,24 +51,7 @@ async function signedIn(label: string, app = stack.apps[0]!) {
 }
 
 /** Turns two-factor sign-in on as the user, through Directus's REST API; returns the secret. */
-async function enableTwoFactor(email: string): Promise<string> {
-  const call = async (path: string, body: unknown, token?: string) => {
-    const response = await fetch(`${stack.directus.url}${path}`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text).data : null;
-  };
-  // The code must still be valid, and the token still alive, when Directus checks it.
-  await untilCodeLasts(12);
-  const { access_token: token } = await call("/auth/login", { email, password: TEST_PASSWORD });
-  const { secret } = await call("/users/me/tfa/generate", { password: TEST_PASSWORD }, token);
-  await call("/users/me/tfa/enable", { secret, otp: await currentCode(secret) }, token);
-  return secret;
-}
+const enableTwoFactor = (email: string) => directusRest(stack.directus.url).enableTwoFactor(email, TEST_PASSWORD);
 
 /** Ends the session behind `client`'s cookie as a logout on another device with a copy of it does. */
 async function endedElsewhere(client: HttpSession) {

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpSession, TEST_PASSWORD, uniqueEmail } from "../support/http-session.ts";
 import { openSessionCookie } from "../support/session-cookie.ts";
-import { currentCode, untilCodeLasts, wrongCode } from "../support/totp.ts";
+import { directusRest } from "../support/directus-rest.ts";
+import { currentCode, wrongCode } from "../support/totp.ts";
 import { NUL, postPayload, problem, urlencoded, variants } from "./bad-payloads.ts";
 import { startStack, type Stack } from "./stack.ts";
 
@@ -14,24 +15,7 @@ let userId: string;
 let secret: string;
 
 /** Turns two-factor on as the user, through Directus's REST API; returns the secret. */
-async function enableAsUser(address: string): Promise<string> {
-  const call = async (path: string, body: unknown, token?: string) => {
-    const response = await fetch(`${stack.directus.url}${path}`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text).data : null;
-  };
-  // The code must still be valid, and the 5-second token still alive, when Directus checks it.
-  await untilCodeLasts(12);
-  const { access_token: token } = await call("/auth/login", { email: address, password: TEST_PASSWORD });
-  const { secret: generated } = await call("/users/me/tfa/generate", { password: TEST_PASSWORD }, token);
-  await call("/users/me/tfa/enable", { secret: generated, otp: await currentCode(generated) }, token);
-  return generated;
-}
+const enableAsUser = (address: string) => directusRest(stack.directus.url).enableTwoFactor(address, TEST_PASSWORD);
 
 /** A visitor who gave the right password and is now asked for the code. */
 async function atCodeStep(address = email): Promise<HttpSession> {
