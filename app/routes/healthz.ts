@@ -1,11 +1,11 @@
 import { config } from "#app/server/config.server.ts";
+import { directusRequest } from "#app/server/directus/directus-transport.server.ts";
 
 // A resource route: JSON for monitors, 503 when Directus does not answer its ping.
 export async function loader() {
   let directus: "ok" | "unavailable" = "unavailable";
   try {
-    const response = await fetch(`${config.directusUrl}/server/ping`, { signal: AbortSignal.timeout(config.directusTimeoutMs) });
-    if (response.ok) directus = "ok";
+    if ((await directusRequest(`${config.directusUrl}/server/ping`)).ok) directus = "ok";
   } catch {
     // Unreachable or timed out: reported below.
   }

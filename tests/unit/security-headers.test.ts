@@ -76,8 +76,9 @@ describe("securityHeaders for anything but a document", () => {
 
 describe("createNonce", () => {
   it("gives 16 random bytes in base64, different every time", () => {
-    const nonces = new Set(Array.from({ length: 100 }, () => createNonce()));
-    expect(nonces.size).toBe(100);
+    // More than one pool's worth (256), so the refill is crossed.
+    const nonces = new Set(Array.from({ length: 1000 }, () => createNonce()));
+    expect(nonces.size).toBe(1000);
     for (const nonce of nonces) {
       expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
       expect(Buffer.from(nonce, "base64")).toHaveLength(16);

