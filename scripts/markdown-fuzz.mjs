@@ -24,7 +24,7 @@ async function loadRenderer(name, from) {
   const app = await import(pathToFileURL(join(root, "app", "server", "posts", "markdown.server.ts")).href);
   if (name === "app") {
     // What a post page does with content over the budget: show it as text (post-html.server.ts).
-    const { asEscapedText } = await import(pathToFileURL(join(root, "app", "server", "post-html.server.ts")).href);
+    const { asEscapedText } = await import(pathToFileURL(join(root, "app", "server", "posts", "post-html.server.ts")).href);
     return (text) => {
       try {
         return app.renderMarkdown(text);

@@ -40,7 +40,8 @@ function spend(units = 1) {
 // maxNesting bounds the depth of quotes, lists and inline markup (deeper content is dropped), and so
 // the recursion and the depth of the HTML. Bare URLs stay text (linkify): finding them cost the most
 // time per character of any rule. (maxNesting is missing from the type definitions, hence the variable.)
-const options = { html: true, linkify: false, maxNesting: 20 };
+// xhtmlOut: void elements written as sanitize-html writes them (`<br />`), so both paths give the same HTML.
+const options = { html: true, linkify: false, maxNesting: 20, xhtmlOut: true };
 const markdown = new MarkdownIt(options);
 
 class BlockState extends markdown.block.State {
@@ -85,14 +86,40 @@ markdown.inline.ruler.at("html_inline", (state, silent) => {
 });
 
 // Raw HTML the sanitiser will read: its tags cost sanitize-html about twice what markdown-it's own do.
+// Without any, the caller skips the sanitiser (markdown.server.ts), so nested children are counted too.
 let rawHtmlTags = 0;
 markdown.core.ruler.push("count_raw_html", (state) => {
   const count = (html: string) => html.split("<").length - 1;
-  for (const token of state.tokens) {
-    if (token.type === "html_block") rawHtmlTags += count(token.content);
-    for (const child of token.children ?? []) if (child.type === "html_inline") rawHtmlTags += count(child.content);
-  }
+  const visit = (tokens: typeof state.tokens) => {
+    for (const token of tokens) {
+      if (token.type === "html_block" || token.type === "html_inline") rawHtmlTags += Math.max(1, count(token.content));
+      if (token.children) visit(token.children);
+    }
+  };
+  visit(state.tokens);
 });
+
+// The allow-list's rules for links and images (markdown.server.ts), applied by the renderer itself so
+// that markdown-it's own HTML already keeps them. A link keeps its href only with an allowed scheme or
+// none (and not protocol-relative), tested as sanitize-html tests it (its `launder` dependency): after
+// dropping the characters browsers ignore in URLs.
+const LINK_SCHEMES = new Set(["http", "https", "mailto"]);
+export function allowedHref(href: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  const clean = href.replace(/[\x00-\x20]+/g, "");
+  const scheme = /^([a-zA-Z][a-zA-Z0-9.\-+]*):/.exec(clean)?.[1];
+  return scheme ? LINK_SCHEMES.has(scheme.toLowerCase()) : !/^[/\\]{2}/.test(clean);
+}
+markdown.renderer.rules.link_open = (tokens, index, opts, _env, self) => {
+  const token = tokens[index]!;
+  if (!allowedHref(token.attrGet("href") ?? "")) token.attrs = (token.attrs ?? []).filter(([name]) => name !== "href");
+  return self.renderToken(tokens, index, opts);
+};
+// Only absolute http(s) images load: a relative one would make every reader's browser request a URL on
+// this site. Any other image is left out, alt text and all, as the sanitiser leaves it out.
+const renderImage = markdown.renderer.rules.image!;
+markdown.renderer.rules.image = (tokens, index, opts, env, self) =>
+  /^https?:\/\//i.test(tokens[index]!.attrGet("src") ?? "") ? renderImage(tokens, index, opts, env, self) : "";
 
 // markdown-it aligns table cells with a style attribute, which the CSP would block; the allow-list keeps align.
 markdown.core.ruler.push("table_align", (state) => {
