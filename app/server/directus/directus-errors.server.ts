@@ -44,7 +44,7 @@ function inputProblem(entry: { extensions?: Record<string, unknown> } | undefine
 function isNetworkOrTimeout(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error instanceof DirectusUnreachable) return true;
-  // fetch (the health check) rejects with TypeError on refused connections, and AbortSignal.timeout with TimeoutError/AbortError.
+  // What fetch and AbortSignal.timeout reject with (a TypeError, TimeoutError or AbortError), from callers outside the transport.
   return error.name === "TimeoutError" || error.name === "AbortError" || error instanceof TypeError;
 }
 

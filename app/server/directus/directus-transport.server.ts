@@ -10,8 +10,9 @@ export class DirectusUnreachable extends Error {
   override name = "DirectusUnreachable";
 }
 
-// Keep-alive with undici's defaults (it honours Directus's Keep-Alive hint and closes idle sockets first).
-const pool = new Agent({ headersTimeout: config.directusTimeoutMs, bodyTimeout: config.directusTimeoutMs });
+// Keep-alive with undici's defaults (it honours Directus's Keep-Alive hint and closes idle sockets
+// first); the deadline below bounds each call, so the pool needs no timeouts of its own.
+const pool = new Agent();
 
 type Headers = Record<string, string | string[] | undefined>;
 

@@ -103,12 +103,15 @@ markdown.core.ruler.push("count_raw_html", (state) => {
 // that markdown-it's own HTML already keeps them. A link keeps its href only with an allowed scheme or
 // none (and not protocol-relative), tested as sanitize-html tests it (its `launder` dependency): after
 // dropping the characters browsers ignore in URLs.
-const LINK_SCHEMES = new Set(["http", "https", "mailto"]);
-export function allowedHref(href: string): boolean {
+/** The schemes a link may have; sanitize-html's allow-list uses the same (markdown.server.ts). */
+export const LINK_SCHEMES = ["http", "https", "mailto"];
+/** An image loads only from an absolute http(s) URL, in both paths. */
+export const isAbsoluteHttpUrl = (url: string) => /^https?:\/\//i.test(url);
+function allowedHref(href: string): boolean {
   // eslint-disable-next-line no-control-regex
   const clean = href.replace(/[\x00-\x20]+/g, "");
   const scheme = /^([a-zA-Z][a-zA-Z0-9.\-+]*):/.exec(clean)?.[1];
-  return scheme ? LINK_SCHEMES.has(scheme.toLowerCase()) : !/^[/\\]{2}/.test(clean);
+  return scheme ? LINK_SCHEMES.includes(scheme.toLowerCase()) : !/^[/\\]{2}/.test(clean);
 }
 markdown.renderer.rules.link_open = (tokens, index, opts, _env, self) => {
   const token = tokens[index]!;
@@ -119,7 +122,7 @@ markdown.renderer.rules.link_open = (tokens, index, opts, _env, self) => {
 // this site. Any other image is left out, alt text and all, as the sanitiser leaves it out.
 const renderImage = markdown.renderer.rules.image!;
 markdown.renderer.rules.image = (tokens, index, opts, env, self) =>
-  /^https?:\/\//i.test(tokens[index]!.attrGet("src") ?? "") ? renderImage(tokens, index, opts, env, self) : "";
+  isAbsoluteHttpUrl(tokens[index]!.attrGet("src") ?? "") ? renderImage(tokens, index, opts, env, self) : "";
 
 // markdown-it aligns table cells with a style attribute, which the CSP would block; the allow-list keeps align.
 markdown.core.ruler.push("table_align", (state) => {

@@ -3,7 +3,7 @@
 // included) is filtered again by sanitize-html. Why markdown-it and these numbers:
 // docs/decisions/007-bounded-markdown.md.
 import sanitizeHtml from "sanitize-html";
-import { MarkdownTooComplex, parseMarkdown } from "./markdown-parser.server.ts";
+import { isAbsoluteHttpUrl, LINK_SCHEMES, MarkdownTooComplex, parseMarkdown } from "./markdown-parser.server.ts";
 
 export { MarkdownTooComplex };
 
@@ -40,7 +40,7 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   },
   // Keeps the language hint of fenced code blocks and nothing else.
   allowedClasses: { code: ["language-*"] },
-  allowedSchemes: ["http", "https", "mailto"],
+  allowedSchemes: LINK_SCHEMES,
   allowedSchemesByTag: { img: ["http", "https"] },
   allowProtocolRelative: false,
   disallowedTagsMode: "discard",
@@ -48,7 +48,7 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   transformTags: {
     img: (tagName, attribs) => {
       const { src, ...rest } = attribs;
-      return { tagName, attribs: src && /^https?:\/\//i.test(src) ? { src, ...rest } : rest };
+      return { tagName, attribs: src && isAbsoluteHttpUrl(src) ? { src, ...rest } : rest };
     },
   },
   exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
