@@ -11,10 +11,18 @@ if (!["single", "cluster"].includes(TARGET)) {
 }
 const cluster = TARGET === "cluster";
 
-/** Seconds per side and cell, in alternating 2-second slices. */
-export const DURATION = Number(env.BENCH_DURATION ?? 10);
-/** Seconds of warm-up per side and page. */
-export const WARMUP = Number(env.BENCH_WARMUP ?? 15);
+/**
+ * Seconds per side and cell, in alternating 2-second slices. At concurrency 1 one slice in five
+ * could cost a side 1.5 times its others (a collection landing in it): ten slices per side keep such
+ * a slice from moving the ratio between two sides by more than a few percent.
+ */
+export const DURATION = Number(env.BENCH_DURATION ?? 20);
+/**
+ * Seconds of warm-up per side and page, in alternating slices (load.mjs). Measured slice by slice,
+ * the app's CPU per request kept falling for about 25 s of load (JIT tiers, the heap's young
+ * generation growing): 15 s left its first measured slices up to 1.9 times its later ones.
+ */
+export const WARMUP = Number(env.BENCH_WARMUP ?? 40);
 // The cluster is measured where one app instance should run out: 8 connections and twice that.
 export const CONCURRENCY = (env.BENCH_CONCURRENCY ?? (cluster ? "8,16" : "1,8")).split(",").map(Number);
 /** Page names (dashboard, post); the cluster measures the dashboard unless told otherwise. */
