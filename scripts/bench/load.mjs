@@ -43,7 +43,7 @@ export async function measureSides(sides, connections, { duration, sampleCpu }) 
 // Node's JIT (in the app and in Directus) takes thousands of requests to settle; a short warm-up
 // measures a cold app. Production servers run warm, so each side is warmed before it is measured, in
 // the same alternating slices as the measurement: a side warmed alone and then left idle while the
-// others warm up was measured cooling down (its first 2-second slices cost up to twice the later ones).
+// others warm up was measured still settling (its first 2-second slices cost up to twice the later ones).
 export async function warmUpPages(pages, { seconds, connections, sampleCpu, log }) {
   if (seconds <= 0) return;
   for (const page of pages) {
