@@ -17,6 +17,8 @@ export interface Slice extends Counts {
 export interface SideResult extends Counts {
   /** CPU milliseconds each sampled name spent per request answered. */
   cpuMsPerRequest: Record<string, number>;
+  /** The same for each slice, in the order they ran (NaN where a slice answered nothing). */
+  cpuMsPerRequestBySlice: Record<string, number[]>;
 }
 
 export interface Side {

@@ -67,5 +67,9 @@ export function combine(slices) {
     cpuMsPerRequest: Object.fromEntries(
       Object.keys(slices[0].cpu).map((name) => [name, (1000 * slices.reduce((sum, slice) => sum + slice.cpu[name], 0)) / (requests || 1)]),
     ),
+    // The same, slice by slice (NaN for a slice that answered nothing), for how much one run spreads.
+    cpuMsPerRequestBySlice: Object.fromEntries(
+      Object.keys(slices[0].cpu).map((name) => [name, slices.map((slice) => (slice.requests ? (1000 * slice.cpu[name]) / slice.requests : NaN))]),
+    ),
   };
 }

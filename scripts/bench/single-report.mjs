@@ -1,7 +1,7 @@
 // The single mode's report on the terminal.
 import { cpus } from "node:os";
 import { formatMarkdownBench } from "../lib/markdown-bench.mjs";
-import { fmt, table } from "./report.mjs";
+import { cpuRatio, fmt, table } from "./report.mjs";
 
 /** Prints what the single mode measured (results as written to bench-results.json). */
 export function printSingleReport(results, { baselineSide, verbose = false }) {
@@ -30,6 +30,11 @@ export function printSingleReport(results, { baselineSide, verbose = false }) {
       ...load.flatMap(sideRows),
     ]),
   );
+  console.log(`\nServer CPU per view, app ÷ bare React Router (over the whole run; in brackets, the median and middle half of the ratios of slices run one after the other):\n`);
+  for (const { page, connections, app, bareReactRouter } of load) {
+    const ratio = cpuRatio(app, "app", bareReactRouter, "bare React Router");
+    console.log(`  ${page.padEnd(9)} c=${String(connections).padEnd(3)} ${fmt.n(ratio.total, 2)}  (${ratio.slices} slices: ${fmt.n(ratio.median, 2)}, ${fmt.n(ratio.low, 2)}–${fmt.n(ratio.high, 2)})`);
+  }
   console.log(`\nFirst-load JavaScript:\n`);
   console.log(
     table([
