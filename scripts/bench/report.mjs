@@ -21,7 +21,7 @@ export function failedRows(load, sides) {
   return load.filter((row) => sides.some((side) => row[side] && (row[side].non2xx || row[side].errors)));
 }
 
-/** The value a fraction `q` of the way through sorted `values`, between neighbours as need be. */
+/** The value a fraction `q` of the way through `sorted` (ascending), between neighbours as need be. */
 function quantile(sorted, q) {
   const at = (sorted.length - 1) * q;
   const below = Math.floor(at);
