@@ -6,10 +6,15 @@
 //   when the password changes (profile or reset), when two-factor sign-in is turned off, and, to the
 //   OLD address, when the email changes. No secrets, no links that act.
 // - to the signed-in user only (401 for anonymous callers): POST /account-security/email-change
-//   { email, url } mails a confirmation link to the new address; the email itself does not change.
-// - to anyone holding such a link: POST /account-security/email-change/confirm { token } writes the
-//   new address, once, if the account still has the address the link was made for and the new one is
-//   free (email-change.js). Directus then ends the user's sessions, as on any email change.
+//   { email, url } mails a confirmation link to the new address and a notice with a cancel link to the
+//   current one, at most three times an hour per account; the email itself does not change.
+// - to that same account, signed in, holding the link: POST /account-security/email-change/confirm
+//   { token } writes the new address, once, if the change is still pending, the account still has the
+//   address the link was made for and the new one is free (email-change.js). Directus then ends the
+//   user's sessions, as on any email change. The bare link (no session, or another account's) is refused.
+// - to anyone holding the cancel link: POST /account-security/email-change/cancel { token } voids the
+//   pending change it names.
+// The pending changes live in the extension's own table (pending-changes.js), created on first use.
 // Settings it reads: SECRET (signs the links), ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST (the pages the
 // links may open, compared as Directus compares its own allow lists).
 import emailChange from "./email-change.js";

@@ -7,11 +7,14 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 export const LIMITS = { email: 128, token: 2048, url: 2048 };
 
 export const EMAIL_CHANGE_SCOPE = "email-change";
+export const EMAIL_CHANGE_CANCEL_SCOPE = "email-change-cancel";
 // Not "directus": Directus's own token checks require issuer "directus", so neither side ever takes
 // the other's tokens (a session token is no email-change link, and this link is no session).
 export const TOKEN_ISSUER = "account-security";
-/** How long an email-change link works. */
+/** How long an email-change link (and its cancel link) works. */
 export const EMAIL_CHANGE_TTL_SECONDS = 60 * 60;
+/** Email-change requests that mail anything, per account in any hour: a script with a session cannot flood inboxes. */
+export const EMAIL_CHANGES_PER_HOUR = 3;
 
 /** @param {unknown} value */
 const encode = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -35,40 +38,22 @@ export function emailBinding(secret, email) {
   return mac(secret, `email-change-binding:${email.toLowerCase()}`).slice(0, 22);
 }
 
-/**
- * A JWT (HS256, Directus's SECRET) naming the user, the new address and the current one's binding.
- * @param {{ userId: string, newEmail: string, currentEmail: string }} claims
- * @param {unknown} secret
- * @param {number} [now] epoch ms
- */
-export function signEmailChangeToken({ userId, newEmail, currentEmail }, secret, now = Date.now()) {
+/** @param {unknown} secret @param {Record<string, unknown>} claims @param {number} now epoch ms */
+function signToken(secret, claims, now) {
   const iat = Math.floor(now / 1000);
   const header = encode({ alg: "HS256", typ: "JWT" });
-  const payload = encode({
-    scope: EMAIL_CHANGE_SCOPE,
-    id: userId,
-    email: newEmail,
-    bound: emailBinding(secret, currentEmail),
-    iat,
-    exp: iat + EMAIL_CHANGE_TTL_SECONDS,
-    iss: TOKEN_ISSUER,
-  });
+  const payload = encode({ ...claims, iat, exp: iat + EMAIL_CHANGE_TTL_SECONDS, iss: TOKEN_ISSUER });
   return `${header}.${payload}.${mac(secret, `${header}.${payload}`)}`;
 }
 
 /**
- * @typedef {{ userId: string, newEmail: string, bound: string }} EmailChangeClaims
- * @typedef {{ ok: true, claims: EmailChangeClaims } | { ok: false, problem: "invalid" | "expired" }} TokenCheck
+ * Checks signature, issuer, scope and expiry, in that order (an expired link is only called expired
+ * once it is known to be ours), and returns the claims.
+ * @param {unknown} token @param {unknown} secret @param {string} scope @param {number} now epoch ms
+ * @returns {{ ok: true, claims: Record<string, unknown> } | { ok: false, problem: "invalid" | "expired" }}
  */
-
-/**
- * Checks signature, issuer, scope and expiry, in that order: an expired link is only called expired
- * once it is known to be ours.
- * @param {unknown} token @param {unknown} secret @param {number} [now] epoch ms
- * @returns {TokenCheck}
- */
-export function verifyEmailChangeToken(token, secret, now = Date.now()) {
-  /** @type {TokenCheck} */
+function verifyToken(token, secret, scope, now) {
+  /** @type {{ ok: false, problem: "invalid" }} */
   const invalid = { ok: false, problem: "invalid" };
   if (typeof token !== "string" || token.length > LIMITS.token) return invalid;
   const parts = token.split(".");
@@ -83,10 +68,53 @@ export function verifyEmailChangeToken(token, secret, now = Date.now()) {
   } catch {
     return invalid;
   }
-  if (head?.alg !== "HS256" || claims?.iss !== TOKEN_ISSUER || claims.scope !== EMAIL_CHANGE_SCOPE) return invalid;
-  if (typeof claims.id !== "string" || typeof claims.email !== "string" || typeof claims.bound !== "string" || typeof claims.exp !== "number") return invalid;
+  if (head?.alg !== "HS256" || claims?.iss !== TOKEN_ISSUER || claims.scope !== scope) return invalid;
+  if (typeof claims.id !== "string" || typeof claims.cid !== "string" || typeof claims.exp !== "number") return invalid;
   if (claims.exp * 1000 <= now) return { ok: false, problem: "expired" };
-  return { ok: true, claims: { userId: claims.id, newEmail: claims.email, bound: claims.bound } };
+  return { ok: true, claims };
+}
+
+/**
+ * The confirmation link's token: a JWT (HS256, Directus's SECRET) naming the user, the pending change
+ * (`cid`, a row of the change store), the new address and the current one's binding.
+ * @param {{ userId: string, changeId: string, newEmail: string, currentEmail: string }} claims
+ * @param {unknown} secret
+ * @param {number} [now] epoch ms
+ */
+export function signEmailChangeToken({ userId, changeId, newEmail, currentEmail }, secret, now = Date.now()) {
+  return signToken(secret, { scope: EMAIL_CHANGE_SCOPE, id: userId, cid: changeId, email: newEmail, bound: emailBinding(secret, currentEmail) }, now);
+}
+
+/**
+ * @typedef {{ userId: string, changeId: string, newEmail: string, bound: string }} EmailChangeClaims
+ * @typedef {{ ok: true, claims: EmailChangeClaims } | { ok: false, problem: "invalid" | "expired" }} TokenCheck
+ */
+
+/** @param {unknown} token @param {unknown} secret @param {number} [now] epoch ms @returns {TokenCheck} */
+export function verifyEmailChangeToken(token, secret, now = Date.now()) {
+  const checked = verifyToken(token, secret, EMAIL_CHANGE_SCOPE, now);
+  if (!checked.ok) return checked;
+  const { id, cid, email, bound } = checked.claims;
+  if (typeof email !== "string" || typeof bound !== "string") return { ok: false, problem: "invalid" };
+  return { ok: true, claims: { userId: String(id), changeId: String(cid), newEmail: email, bound } };
+}
+
+/**
+ * The cancel link's token, mailed to the account's current address: it names the same pending change
+ * and can only void it. It carries that current address (its holder got it there), not the new one.
+ * @param {{ userId: string, changeId: string, currentEmail: string }} claims @param {unknown} secret @param {number} [now] epoch ms
+ */
+export function signCancelToken({ userId, changeId, currentEmail }, secret, now = Date.now()) {
+  return signToken(secret, { scope: EMAIL_CHANGE_CANCEL_SCOPE, id: userId, cid: changeId, email: currentEmail }, now);
+}
+
+/**
+ * @param {unknown} token @param {unknown} secret @param {number} [now] epoch ms
+ * @returns {{ ok: true, claims: { userId: string, changeId: string } } | { ok: false, problem: "invalid" | "expired" }}
+ */
+export function verifyCancelToken(token, secret, now = Date.now()) {
+  const checked = verifyToken(token, secret, EMAIL_CHANGE_CANCEL_SCOPE, now);
+  return checked.ok ? { ok: true, claims: { userId: String(checked.claims.id), changeId: String(checked.claims.cid) } } : checked;
 }
 
 /** Whether a link's binding matches the account's address now. @param {string} bound @param {unknown} secret @param {string} currentEmail */
@@ -135,6 +163,13 @@ export function confirmationLink(base, token) {
   return url.toString();
 }
 
+/** The same page with the cancel token as `?cancel=` (so it needs no allow list of its own). @param {string} base @param {string} token */
+export function cancelLink(base, token) {
+  const url = new URL(base);
+  url.searchParams.set("cancel", token);
+  return url.toString();
+}
+
 /**
  * The body of POST /email-change, bounded before anything else looks at it.
  * @param {unknown} body
@@ -148,7 +183,7 @@ export function readEmailChangeRequest(body) {
 }
 
 /**
- * The body of POST /email-change/confirm.
+ * The body of POST /email-change/confirm and /email-change/cancel.
  * @param {unknown} body
  * @returns {{ ok: true, token: string } | { ok: false, reason: string }}
  */
@@ -243,17 +278,37 @@ export function noticeMail(notice, when = new Date()) {
 
 export const CONFIRM_SUBJECT = "Confirm your new email address";
 
-/** The link to the new address. @param {string} to @param {string} link */
+/** The link to the new address: it works only for the account that asked, signed in. @param {string} to @param {string} link */
 export function confirmationMail(to, link) {
   const hours = EMAIL_CHANGE_TTL_SECONDS / 3600;
   return mail(
     to,
     CONFIRM_SUBJECT,
     [
-      `Someone asked to use this address (${to}) for their account. Open the link below and confirm to make the change; until then the account keeps its old address.`,
-      `The link works once, for ${hours} hour${hours === 1 ? "" : "s"}. If you did not ask for this, ignore this email: nothing changes.`,
+      `Someone asked to use this address (${to}) for their account. To make the change, open the link below, sign in to that account if asked, and confirm; until then the account keeps its old address.`,
+      `The link works once, for ${hours} hour${hours === 1 ? "" : "s"}, and only for the account that asked. If you did not ask for this, ignore this email: nothing changes.`,
     ],
     { href: link, label: "Confirm the new address" },
+  );
+}
+
+export const CHANGE_ASKED_SUBJECT = "Your email address is about to change";
+
+/**
+ * To the account's current address when a change is asked for: what, when, and a link that cancels
+ * it (the only link in a notice, and it can only protect the owner).
+ * @param {string} to @param {string} newEmail @param {string} link @param {Date} [when]
+ */
+export function changeAskedMail(to, newEmail, link, when = new Date()) {
+  const at = `${when.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return mail(
+    to,
+    CHANGE_ASKED_SUBJECT,
+    [
+      `At ${at} your account (${to}) asked to use ${maskEmail(newEmail)} instead. Nothing changes until that address's link is confirmed by your account, signed in.`,
+      "If this was you, there is nothing to do. If it was not, cancel the change with the link below, then reset your password from the login page: whoever asked was signed in to your account.",
+    ],
+    { href: link, label: "Cancel the change" },
   );
 }
 

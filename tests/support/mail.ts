@@ -6,6 +6,7 @@ export const SUBJECTS = {
   reset: "Password Reset Request",
   // The account-security extension's (directus-extensions/account-security/rules.js).
   confirmEmailChange: "Confirm your new email address",
+  emailChangeAsked: "Your email address is about to change",
   passwordChanged: "Your password was changed",
   emailChanged: "Your email address was changed",
   twoFactorOff: "Two-factor sign-in was turned off",

@@ -90,6 +90,20 @@ describe("steps between two requests", () => {
     expect(currentStep(state, "two-factor-setup")).toBe("missing");
   });
 
+  it("a sign-in keeps an email-change link waiting for it (its confirmation only), and signing out still drops it", async () => {
+    const { beginStep, currentStep, signIn, signOut, state } = await load();
+    const tokens = { accessToken: "t", expiresAt: Date.now() + 60_000, renewAt: Date.now() + 30_000 };
+    const user = { id: "u", email: "a@b.c", firstName: null, lastName: null };
+    beginStep(state, { name: "email-change-link", purpose: "confirm", email: "new@b.c", token: "a.b.c" });
+    signIn(state, { tokens, user });
+    expect(currentStep(state, "email-change-link")).toMatchObject({ purpose: "confirm", token: "a.b.c" });
+    signOut(state, "bye");
+    expect(currentStep(state, "email-change-link")).toBe("missing");
+    beginStep(state, { name: "email-change-link", purpose: "cancel", email: "old@b.c", token: "a.b.c" });
+    signIn(state, { tokens, user });
+    expect(currentStep(state, "email-change-link")).toBe("missing");
+  });
+
   it("gives an anonymous session holding a step a cookie that expires with the step", async () => {
     const { beginStep, stepCookieExpiry, state } = await load();
     const now = Date.now();

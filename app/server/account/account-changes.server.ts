@@ -15,8 +15,8 @@ import { config } from "../config.server";
 import { classifyDirectusError, isDirectusErrorWithCode, type DirectusFailure } from "../directus/directus-errors.server";
 import { closeDirectusSession, openDirectusSession } from "../directus/directus-session.server";
 import { directusClient, type Directus, type DirectusUser } from "../directus/directus.server";
-import { linkTokenUserId, type LinkProblem } from "./link-token.server";
-import { boundedMail } from "../limits/mail-limits.server";
+import type { LinkProblem } from "./link-token.server";
+import { boundedEmailChangeMail } from "../limits/mail-limits.server";
 import type { SignedIn } from "../session/require-user.server";
 import { signIn, updateSession } from "../session/session.server";
 import { beginSecretCheck, endSessionAfterWrongSecrets } from "../limits/throttle.server";
@@ -103,8 +103,8 @@ export async function requestEmailChange(signedIn: SignedIn, newEmail: string, c
   await checked.confirmed.abandon();
   try {
     const body = JSON.stringify({ email: newEmail, url: accountLinks(config.appUrl).confirmEmail });
-    // One link to an address in five minutes, as for every mail a visitor can trigger (the last one stays good for an hour).
-    await boundedMail("verification", newEmail, 0, () =>
+    // A few links an hour per account and per IP, one to an address in five minutes; over that, the same answer.
+    await boundedEmailChangeMail({ userId: signedIn.user.id, clientIp, newEmail }, () =>
       signedIn.directus.request(customEndpoint<void>({ path: "/account-security/email-change", method: "POST", body })),
     );
     return { ok: true };
@@ -113,33 +113,51 @@ export async function requestEmailChange(signedIn: SignedIn, newEmail: string, c
   }
 }
 
-/** Why a confirmation link cannot be used: a link problem, or the new address found an owner meanwhile. */
-export type EmailChangeProblem = LinkProblem | "taken";
+/**
+ * Why an email-change link cannot be used: a link problem; the new address found an owner meanwhile;
+ * the change was cancelled (its confirmation link) or already confirmed (its cancel link); the link is
+ * for another account than the one signed in.
+ */
+export type EmailChangeProblem = LinkProblem | "taken" | "cancelled" | "confirmed" | "other-account";
 
 /**
- * Confirms an email change with the token from the link (anyone holding the link may: it went to the
- * new address). Directus then ends every session of the account; the extension tells the old address.
+ * Confirms an email change with the token from the link, through this browser's own session: the
+ * extension takes it only from the account the link was made for, so a link that reached the wrong
+ * inbox changes nothing. Directus then ends every session of the account; the extension tells the
+ * old address.
  */
 export async function confirmEmailChange(
+  signedIn: SignedIn,
   token: string,
-  clientIp: string | null,
-): Promise<{ ok: true; email: string; userId: string | null } | { ok: false; problem: EmailChangeProblem } | Failure> {
+): Promise<{ ok: true; email: string } | { ok: false; problem: EmailChangeProblem } | Failure> {
   try {
     const body = JSON.stringify({ token });
     // The SDK hands back the body's `data`: { email }.
-    const answer = await directusClient({ clientIp }).request(
-      customEndpoint<{ email: string }>({ path: "/account-security/email-change/confirm", method: "POST", body }),
-    );
-    return { ok: true, email: answer.email, userId: linkTokenUserId(token) };
+    const answer = await signedIn.directus.request(customEndpoint<{ email: string }>({ path: "/account-security/email-change/confirm", method: "POST", body }));
+    return { ok: true, email: answer.email };
   } catch (error) {
     const problem = emailChangeProblem(error);
     return problem ? { ok: false, problem } : { ok: false, failure: classifyDirectusError(error) };
   }
 }
 
+/** Voids the pending change a cancel link names (mailed to the old address; no sign-in needed: it can only protect the owner). */
+export async function cancelEmailChange(token: string, clientIp: string | null): Promise<{ ok: true } | { ok: false; problem: EmailChangeProblem } | Failure> {
+  try {
+    const body = JSON.stringify({ token });
+    await directusClient({ clientIp }).request(customEndpoint<unknown>({ path: "/account-security/email-change/cancel", method: "POST", body }));
+    return { ok: true };
+  } catch (error) {
+    const problem = emailChangeProblem(error);
+    return problem ? { ok: false, problem } : { ok: false, failure: classifyDirectusError(error) };
+  }
+}
+
+const emailChangeProblems: readonly EmailChangeProblem[] = ["invalid", "expired", "used", "taken", "cancelled", "confirmed", "other-account"];
+
 // The extension names the problem in its error's extensions (directus-extensions/account-security/email-change.js).
 function emailChangeProblem(error: unknown): EmailChangeProblem | null {
   const errors = typeof error === "object" && error !== null && "errors" in error ? (error as { errors: unknown }).errors : null;
   const problem = Array.isArray(errors) ? (errors[0] as { extensions?: { problem?: unknown } } | undefined)?.extensions?.problem : null;
-  return problem === "invalid" || problem === "expired" || problem === "used" || problem === "taken" ? problem : null;
+  return emailChangeProblems.find((known) => known === problem) ?? null;
 }

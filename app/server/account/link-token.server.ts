@@ -2,7 +2,7 @@
 // them when they come back (the email-change link's, its account-security extension); the app only
 // reads them, without the key, to turn away a malformed or expired link before asking Directus, and
 // to know which address a password reset or an email change is for.
-export type LinkScope = "pending-registration" | "password-reset" | "email-change";
+export type LinkScope = "pending-registration" | "password-reset" | "email-change" | "email-change-cancel";
 export type LinkToken = { email: string; scope: string; expiresAt: number };
 
 // Beyond what any link's form limits allow, and far beyond a real token (a few hundred characters).
@@ -24,7 +24,7 @@ export function readLinkToken(token: string): LinkToken | null {
   }
 }
 
-/** The account an email-change link is for (its `id`), or null. */
+/** The account an email-change link says it is for (its `id`, unchecked: only to word the page; the extension decides), or null. */
 export function linkTokenUserId(token: string): string | null {
   if (!readLinkToken(token)) return null;
   const payload = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;

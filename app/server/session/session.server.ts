@@ -18,7 +18,7 @@ export type SessionData = {
   startedAt: number;
   /** A policy requires two-factor sign-in and the user has none yet: set at login, cleared once set up. */
   twoFactorRequired?: true;
-  /** The step of a multi-step flow in progress: set and read through steps.server.ts only; signing in or out drops it. */
+  /** The step of a multi-step flow in progress: set and read through steps.server.ts only; signing in or out drops it (a sign-in keeps an email-change link waiting for it). */
   step?: Step;
 };
 export type SessionFlash = { message: string };
@@ -99,8 +99,10 @@ export function updateSession(state: SessionState, patch: Partial<Pick<SessionDa
 export function signIn(state: SessionState, { twoFactorRequired, ...data }: Omit<SessionData, "startedAt" | "step">) {
   updateSession(state, data);
   state.session.set("startedAt", Date.now());
-  // Whatever step of a flow was pending, logging in completes it.
-  state.session.unset("step");
+  // Whatever step of a flow was pending, logging in completes it; but an email-change link waits for
+  // this very sign-in (only its own account can confirm it: the extension checks).
+  const step = state.session.get("step");
+  if (step?.name !== "email-change-link" || step.purpose !== "confirm") state.session.unset("step");
   if (twoFactorRequired) state.session.set("twoFactorRequired", true);
   else state.session.unset("twoFactorRequired");
 }

@@ -1,6 +1,6 @@
 // Multi-step flows as named states: the one place that says what the session may hold between two
 // steps and for how long. The session holds at most one step, each with its own lifetime (below),
-// and signing in or out removes it (session.server.ts).
+// and signing in or out removes it (session.server.ts; a sign-in keeps an email-change link that waits for it).
 import { config } from "../config.server";
 import type { AppSession, SessionState } from "./session.server";
 
@@ -40,6 +40,13 @@ export type EmailVerifiedStep = { name: "email-verified"; email: string; expires
 export type PasswordResetStep = { name: "password-reset"; email: string; token: string; expiresAt: number };
 
 /**
+ * An email-change link was opened (docs/decisions/015): its token, kept out of the address bar, the
+ * history and the page. "confirm" waits for the account that asked to be signed in here, so it is the
+ * one step a sign-in keeps (session.server.ts); "cancel" (the old address's link) needs no sign-in.
+ */
+export type EmailChangeLinkStep = { name: "email-change-link"; purpose: "confirm" | "cancel"; email: string; token: string; expiresAt: number };
+
+/**
  * A sign-in through an identity provider is under way (docs/decisions/018): Directus's own state
  * cookie for it, kept here so it never reaches the browser, and the `state` the provider must send
  * back. The callback is refused without this step, so nobody can finish a sign-in this browser
@@ -67,6 +74,7 @@ export type Step =
   | VerificationSentStep
   | EmailVerifiedStep
   | PasswordResetStep
+  | EmailChangeLinkStep
   | IdentityProviderStep
   | IdentityProviderCodeStep;
 type StepName = Step["name"];
@@ -77,13 +85,15 @@ type Beginning<S> = S extends Step ? Omit<S, "expiresAt"> : never;
 const MINUTE = 60_000;
 // Two-factor steps hold a password or a fresh secret: TWO_FACTOR_STEP_MAX_AGE, at most five minutes.
 // The account steps: a day to come back for a verification mail, a few minutes between verifying and
-// logging in, an hour to choose a new password (never past the link's own end, see `notAfter`).
+// logging in, an hour to choose a new password or to sign in and confirm an email change (never past
+// the link's own end, see `notAfter`).
 const lifetimeMs: Record<StepName, () => number> = {
   "login-code": () => config.twoFactorStepSeconds * 1000,
   "two-factor-setup": () => config.twoFactorStepSeconds * 1000,
   "verification-sent": () => 24 * 60 * MINUTE,
   "email-verified": () => 15 * MINUTE,
   "password-reset": () => 60 * MINUTE,
+  "email-change-link": () => 60 * MINUTE,
   // Time to sign in at the provider (Directus's own state lasts as long: AUTH_<NAME>_LOGIN_TIMEOUT).
   "identity-provider": () => 10 * MINUTE,
   "identity-provider-code": () => config.twoFactorStepSeconds * 1000,

@@ -2,7 +2,10 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  cancelLink,
+  changeAskedMail,
   confirmationLink,
+  confirmationMail,
   emailBinding,
   EMAIL_CHANGE_TTL_SECONDS,
   isBoundTo,
@@ -15,25 +18,27 @@ import {
   readAllowList,
   readConfirmRequest,
   readEmailChangeRequest,
+  signCancelToken,
   signEmailChangeToken,
+  verifyCancelToken,
   verifyEmailChangeToken,
 } from "../rules.js";
 
 const SECRET = "a-secret-of-directus";
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
-const claims = { userId: "u-1", newEmail: "new@example.com", currentEmail: "Old@Example.com" };
+const claims = { userId: "u-1", changeId: "c-1", newEmail: "new@example.com", currentEmail: "Old@Example.com" };
 const payloadOf = (/** @type {string} */ token) => JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
 
 describe("the email-change token", () => {
   it("carries the user, the new address, a binding to the current one, an hour's expiry and its own issuer; not the old address", () => {
     const token = signEmailChangeToken(claims, SECRET, NOW);
     const payload = payloadOf(token);
-    expect(payload).toMatchObject({ scope: "email-change", id: "u-1", email: "new@example.com", iss: "account-security" });
+    expect(payload).toMatchObject({ scope: "email-change", id: "u-1", cid: "c-1", email: "new@example.com", iss: "account-security" });
     expect(payload.exp - payload.iat).toBe(EMAIL_CHANGE_TTL_SECONDS);
     expect(EMAIL_CHANGE_TTL_SECONDS).toBe(3600);
     expect(token.toLowerCase()).not.toContain("old@example.com");
     expect(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()).not.toMatch(/old@/i);
-    expect(verifyEmailChangeToken(token, SECRET, NOW + 1000)).toEqual({ ok: true, claims: { userId: "u-1", newEmail: "new@example.com", bound: payload.bound } });
+    expect(verifyEmailChangeToken(token, SECRET, NOW + 1000)).toEqual({ ok: true, claims: { userId: "u-1", changeId: "c-1", newEmail: "new@example.com", bound: payload.bound } });
   });
 
   it("is expired from its expiry on, and only then", () => {
@@ -67,6 +72,7 @@ describe("the email-change token", () => {
       { ...payloadOf(signEmailChangeToken(claims, SECRET, NOW)), scope: "password-reset" },
       { ...payloadOf(signEmailChangeToken(claims, SECRET, NOW)), iss: "directus" },
       { ...payloadOf(signEmailChangeToken(claims, SECRET, NOW)), id: 7 },
+      { ...payloadOf(signEmailChangeToken(claims, SECRET, NOW)), cid: undefined },
     ]) {
       const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
       const signature = createHmac("sha256", SECRET).update(`${header}.${body}`).digest("base64url");
@@ -80,6 +86,23 @@ describe("the email-change token", () => {
     expect(isBoundTo(bound, SECRET, "new@example.com")).toBe(false);
     expect(isBoundTo(bound, "another-secret", "old@example.com")).toBe(false);
     expect(emailBinding(SECRET, "a@example.com")).not.toBe(emailBinding(SECRET, "b@example.com"));
+  });
+});
+
+describe("the cancel token", () => {
+  const cancelClaims = { userId: "u-1", changeId: "c-1", currentEmail: "old@example.com" };
+
+  it("names the user and the pending change, carries the current address (where it is mailed), never the new one", () => {
+    const token = signCancelToken(cancelClaims, SECRET, NOW);
+    expect(payloadOf(token)).toMatchObject({ scope: "email-change-cancel", id: "u-1", cid: "c-1", email: "old@example.com", iss: "account-security" });
+    expect(verifyCancelToken(token, SECRET, NOW + 1000)).toEqual({ ok: true, claims: { userId: "u-1", changeId: "c-1" } });
+    expect(verifyCancelToken(token, SECRET, NOW + EMAIL_CHANGE_TTL_SECONDS * 1000)).toEqual({ ok: false, problem: "expired" });
+    expect(verifyCancelToken(signCancelToken(cancelClaims, "another-secret", NOW), SECRET, NOW)).toEqual({ ok: false, problem: "invalid" });
+  });
+
+  it("and the confirmation token are not interchangeable", () => {
+    expect(verifyCancelToken(signEmailChangeToken(claims, SECRET, NOW), SECRET, NOW)).toEqual({ ok: false, problem: "invalid" });
+    expect(verifyEmailChangeToken(signCancelToken(cancelClaims, SECRET, NOW), SECRET, NOW)).toEqual({ ok: false, problem: "invalid" });
   });
 });
 
@@ -115,8 +138,9 @@ describe("the confirmation page's URL", () => {
     expect(isUrlAllowed("http://localhost:3000/confirm-email", [])).toBe(false);
   });
 
-  it("carries the token as ?token=", () => {
+  it("carries the token as ?token=, and the cancel token as ?cancel= on the same page", () => {
     expect(confirmationLink("http://localhost:3000/confirm-email", "a.b.c")).toBe("http://localhost:3000/confirm-email?token=a.b.c");
+    expect(cancelLink("http://localhost:3000/confirm-email", "a.b.c")).toBe("http://localhost:3000/confirm-email?cancel=a.b.c");
   });
 });
 
@@ -174,6 +198,21 @@ describe("the messages", () => {
     }
     expect(noticeMail({ kind: "email", to: "a@example.com", newEmail: "someone.new@example.org" }, when).text).toContain("s…@example.org");
     expect(noticeMail({ kind: "email", to: "a@example.com", newEmail: "someone.new@example.org" }, when).text).not.toContain("someone.new");
+  });
+
+  it("the link to the new address says it works only for the account that asked, signed in", () => {
+    const mail = confirmationMail("new@example.com", "http://localhost:3000/confirm-email?token=a.b.c");
+    expect(mail.text).toContain("only for the account that asked");
+    expect(mail.text).toContain("sign in to that account");
+  });
+
+  it("the notice of a change asked for goes to the current address, masks the new one and links to cancelling it", () => {
+    const mail = changeAskedMail("a@example.com", "someone.new@example.org", "http://localhost:3000/confirm-email?cancel=a.b.c", when);
+    expect(mail.to).toBe("a@example.com");
+    expect(mail.text).toContain("2026-01-01 12:00 UTC");
+    expect(mail.text).toContain("s…@example.org");
+    expect(mail.text).not.toContain("someone.new");
+    expect(mail.html).toContain('<a href="http://localhost:3000/confirm-email?cancel=a.b.c">Cancel the change</a>');
   });
 
   it("escape what they quote", () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import emailChange from "../email-change.js";
 import extension from "../index.js";
 import notices from "../notices.js";
-import { signEmailChangeToken } from "../rules.js";
+import { CHANGE_ASKED_SUBJECT, CONFIRM_SUBJECT, signCancelToken, signEmailChangeToken } from "../rules.js";
 
 const SECRET = "a-secret-of-directus";
 const logger = { warn: () => {}, error: () => {} };
@@ -122,8 +122,30 @@ describe("notices", () => {
   });
 });
 
+/** The change store (pending-changes.js) in memory, with its atomic move. @returns {import("../pending-changes.js").ChangeStore & { rows: import("../pending-changes.js").Change[] }} */
+function memoryStore() {
+  /** @type {import("../pending-changes.js").Change[]} */
+  const rows = [];
+  return {
+    rows,
+    add: async (change) => void rows.push({ ...change }),
+    countSince: async (userId, since) => rows.filter((r) => r.userId === userId && r.state !== "dropped" && r.createdAt > since).length,
+    move: async (id, from, to) => {
+      const row = rows.find((r) => r.id === id && r.state === from);
+      if (row) row.state = to;
+      return Boolean(row);
+    },
+    find: async (id) => {
+      const row = rows.find((r) => r.id === id);
+      return row && { userId: row.userId, state: row.state };
+    },
+  };
+}
+
 /** Runs the endpoint's routes with fake req/res. @param {Array<Record<string, any>>} users */
 function endpointHarness(users, { now = Date.UTC(2026, 0, 1) } = {}) {
+  const clock = { now };
+  const changes = memoryStore();
   /** @type {Record<string, Function>} */
   const routes = {};
   /** @type {Array<Record<string, any>>} */
@@ -154,7 +176,8 @@ function endpointHarness(users, { now = Date.UTC(2026, 0, 1) } = {}) {
       getSchema: async () => ({}),
       logger,
       send: async (/** @type {Record<string, any>} */ mail) => void sent.push(mail),
-      now: () => now,
+      now: () => clock.now,
+      changes,
     }),
   );
   /** @param {string} path @param {unknown} body @param {string | null} [user] */
@@ -177,7 +200,7 @@ function endpointHarness(users, { now = Date.UTC(2026, 0, 1) } = {}) {
     await new Promise((resolve) => setImmediate(resolve));
     return answer;
   };
-  return { call, sent, updates };
+  return { call, sent, updates, clock, changes };
 }
 
 describe("POST /email-change", () => {
@@ -197,8 +220,10 @@ describe("POST /email-change", () => {
     const { call, sent, updates } = endpointHarness(people());
     expect((await call("/email-change", { email: "ann.new@example.com", url }, "u-1")).status).toBe(204);
     expect(updates).toEqual([]);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]?.to).toBe("ann.new@example.com");
+    expect(sent.map((m) => [m.to, m.subject])).toEqual([
+      ["ann.new@example.com", CONFIRM_SUBJECT],
+      ["ann@example.com", CHANGE_ASKED_SUBJECT],
+    ]);
     expect(sent[0]?.html).toMatch(/href="http:\/\/localhost:3000\/confirm-email\?token=[\w-]+\.[\w-]+\.[\w-]+"/);
   });
 
@@ -236,9 +261,9 @@ describe("POST /email-change/confirm", () => {
     const { call, sent, updates } = endpointHarness(people());
     await call("/email-change", { email: "ann.new@example.com", url }, "u-1");
     const token = tokenFrom(sent[0] ?? {});
-    expect(await call("/email-change/confirm", { token })).toEqual({ status: 200, body: { data: { email: "ann.new@example.com" } } });
+    expect(await call("/email-change/confirm", { token }, "u-1")).toEqual({ status: 200, body: { data: { email: "ann.new@example.com" } } });
     expect(updates).toEqual([["u-1", { email: "ann.new@example.com" }]]);
-    const again = await call("/email-change/confirm", { token });
+    const again = await call("/email-change/confirm", { token }, "u-1");
     expect(again.status).toBe(409);
     expect(again.body.errors[0].extensions.problem).toBe("used");
   });
@@ -248,19 +273,108 @@ describe("POST /email-change/confirm", () => {
     const { call, sent, updates } = endpointHarness(users);
     await call("/email-change", { email: "later@example.com", url }, "u-1");
     users.push({ id: "u-3", email: "later@example.com", status: "active" });
-    const answer = await call("/email-change/confirm", { token: tokenFrom(sent[0] ?? {}) });
+    const answer = await call("/email-change/confirm", { token: tokenFrom(sent[0] ?? {}) }, "u-1");
     expect([answer.status, answer.body.errors[0].extensions.problem]).toEqual([409, "taken"]);
     expect(updates).toEqual([]);
   });
 
   it("says 'expired' after an hour and 'invalid' for a tampered or oversized token", async () => {
-    const token = signEmailChangeToken({ userId: "u-1", newEmail: "n@example.com", currentEmail: "ann@example.com" }, SECRET, Date.UTC(2026, 0, 1) - 3600_000);
+    const token = signEmailChangeToken({ userId: "u-1", changeId: "c-1", newEmail: "n@example.com", currentEmail: "ann@example.com" }, SECRET, Date.UTC(2026, 0, 1) - 3600_000);
     const { call, updates } = endpointHarness(people());
-    const expired = await call("/email-change/confirm", { token });
+    const expired = await call("/email-change/confirm", { token }, "u-1");
     expect([expired.status, expired.body.errors[0].extensions.problem]).toEqual([410, "expired"]);
-    const tampered = await call("/email-change/confirm", { token: `${token.slice(0, -2)}xx` });
+    const tampered = await call("/email-change/confirm", { token: `${token.slice(0, -2)}xx` }, "u-1");
     expect([tampered.status, tampered.body.errors[0].extensions.problem]).toEqual([400, "invalid"]);
-    expect((await call("/email-change/confirm", { token: "x".repeat(5000) })).status).toBe(400);
+    expect((await call("/email-change/confirm", { token: "x".repeat(5000) }, "u-1")).status).toBe(400);
     expect(updates).toEqual([]);
+  });
+});
+
+describe("only the account that asked confirms; the old address can cancel", () => {
+  const url = "http://localhost:3000/confirm-email";
+  const people = () => [
+    { id: "u-1", email: "ann@example.com", status: "active" },
+    { id: "u-2", email: "bob@example.com", status: "active" },
+  ];
+  const linkIn = (/** @type {Array<Record<string, any>>} */ sent, /** @type {string} */ subject) =>
+    new URL(/href="([^"]+)"/.exec(sent.find((m) => m.subject === subject)?.html ?? "")?.[1]?.replaceAll("&#38;", "&") ?? "http://x/");
+  /** Asks for a change of u-1 to ann.new@: the confirmation token and the cancel token. */
+  async function asked() {
+    const harness = endpointHarness(people());
+    expect((await harness.call("/email-change", { email: "ann.new@example.com", url }, "u-1")).status).toBe(204);
+    const confirm = linkIn(harness.sent, CONFIRM_SUBJECT).searchParams.get("token") ?? "";
+    const cancel = linkIn(harness.sent, CHANGE_ASKED_SUBJECT);
+    return { ...harness, confirm, cancelUrl: cancel, cancel: cancel.searchParams.get("cancel") ?? "" };
+  }
+
+  it("the bare link confirms nothing: an anonymous caller is 401, before the token is even read", async () => {
+    const { call, confirm, updates } = await asked();
+    const answer = await call("/email-change/confirm", { token: confirm });
+    expect([answer.status, answer.body.errors[0].extensions.code, answer.body.errors[0].extensions.problem]).toEqual([401, "INVALID_CREDENTIALS", "sign-in"]);
+    expect(updates).toEqual([]);
+  });
+
+  it("another signed-in account is refused (403 other-account), and the owner can still confirm after", async () => {
+    const { call, confirm, updates } = await asked();
+    const answer = await call("/email-change/confirm", { token: confirm }, "u-2");
+    expect([answer.status, answer.body.errors[0].extensions.problem]).toEqual([403, "other-account"]);
+    expect(updates).toEqual([]);
+    expect((await call("/email-change/confirm", { token: confirm }, "u-1")).status).toBe(200);
+  });
+
+  it("the old address gets a cancel link on the same page, which voids the change once, without signing in", async () => {
+    const { call, confirm, cancel, cancelUrl, sent, updates } = await asked();
+    expect(cancelUrl.origin + cancelUrl.pathname).toBe(url);
+    expect(sent.find((m) => m.subject === CHANGE_ASKED_SUBJECT)?.text).not.toContain("ann.new@");
+    // Neither token does the other's job.
+    expect((await call("/email-change/cancel", { token: confirm })).status).toBe(400);
+    expect((await call("/email-change/confirm", { token: cancel }, "u-1")).status).toBe(400);
+
+    expect(await call("/email-change/cancel", { token: cancel })).toEqual({ status: 200, body: { data: { cancelled: true } } });
+    const again = await call("/email-change/cancel", { token: cancel });
+    expect([again.status, again.body.errors[0].extensions.problem]).toEqual([409, "used"]);
+    const confirmed = await call("/email-change/confirm", { token: confirm }, "u-1");
+    expect([confirmed.status, confirmed.body.errors[0].extensions.problem]).toEqual([409, "cancelled"]);
+    expect(updates).toEqual([]);
+  });
+
+  it("a cancel link after the change was confirmed says so, and undoes nothing", async () => {
+    const { call, confirm, cancel, updates } = await asked();
+    expect((await call("/email-change/confirm", { token: confirm }, "u-1")).status).toBe(200);
+    const late = await call("/email-change/cancel", { token: cancel });
+    expect([late.status, late.body.errors[0].extensions.problem]).toEqual([409, "confirmed"]);
+    expect(updates).toEqual([["u-1", { email: "ann.new@example.com" }]]);
+  });
+
+  it("a forged cancel token (another key) is invalid", async () => {
+    const { call, changes } = await asked();
+    const forged = signCancelToken({ userId: "u-1", changeId: changes.rows[0]?.id ?? "", currentEmail: "ann@example.com" }, "not-the-secret", Date.UTC(2026, 0, 1));
+    expect((await call("/email-change/cancel", { token: forged })).status).toBe(400);
+    expect(changes.rows[0]?.state).toBe("pending");
+  });
+});
+
+describe("the hourly bound per account", () => {
+  const url = "http://localhost:3000/confirm-email";
+  const people = () => [
+    { id: "u-1", email: "ann@example.com", status: "active" },
+    { id: "u-2", email: "bob@example.com", status: "active" },
+  ];
+
+  it("answers every request alike but mails for three an hour per account (taken addresses count too); others are not held back", async () => {
+    const { call, sent, clock } = endpointHarness(people());
+    const answers = [];
+    answers.push(await call("/email-change", { email: "bob@example.com", url }, "u-1"));
+    for (let i = 1; i <= 6; i++) answers.push(await call("/email-change", { email: `ann+${i}@example.com`, url }, "u-1"));
+    expect(answers.map((a) => a.status)).toEqual([204, 204, 204, 204, 204, 204, 204]);
+    expect(sent.filter((m) => m.subject === CONFIRM_SUBJECT).map((m) => m.to)).toEqual(["bob@example.com", "ann+1@example.com", "ann+2@example.com"]);
+    expect(sent.filter((m) => m.subject === CHANGE_ASKED_SUBJECT)).toHaveLength(2);
+    expect((await call("/email-change", { email: "bob.new@example.com", url }, "u-2")).status).toBe(204);
+    expect(sent.at(-2)?.to).toBe("bob.new@example.com");
+
+    clock.now += 3600_000;
+    sent.length = 0;
+    await call("/email-change", { email: "ann+7@example.com", url }, "u-1");
+    expect(sent.map((m) => m.to)).toEqual(["ann+7@example.com", "ann@example.com"]);
   });
 });
