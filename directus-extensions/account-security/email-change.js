@@ -164,11 +164,15 @@ function handler(router, context) {
   });
 }
 
-/** @param {Response} res @param {"invalid" | "expired"} problem */
+/**
+ * Not Directus's INVALID_TOKEN / TOKEN_EXPIRED: the confirm call carries the caller's session, and
+ * those codes would say that session (not the link) is bad.
+ * @param {Response} res @param {"invalid" | "expired"} problem
+ */
 function tokenProblem(res, problem) {
   return problem === "expired"
-    ? fail(res, 410, "TOKEN_EXPIRED", "This link has expired.", { problem: "expired" })
-    : fail(res, 400, "INVALID_TOKEN", "This link is not valid.", { problem: "invalid" });
+    ? fail(res, 410, "INVALID_PAYLOAD", "This link has expired.", { problem: "expired" })
+    : fail(res, 400, "INVALID_PAYLOAD", "This link is not valid.", { problem: "invalid" });
 }
 
 /** @param {Response} res */

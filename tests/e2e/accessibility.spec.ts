@@ -6,7 +6,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type Page } from "@playwright/test";
 import { emailedLink, SUBJECTS } from "../support/mail.ts";
-import { choosePassword, logOut, mailDir, newAccount, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import { choosePassword, dashboardUserId, logOut, mailDir, newAccount, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
 
@@ -86,14 +86,27 @@ test("pages for visitors, with and without errors", async ({ page, axe }) => {
   await page.goto("/reset-password?token=not-a-token");
   await axe("/reset-password with a bad link");
 
-  // An email-change link as the app reads it (unexpired, its scope) but not signed by Directus.
+  // An email-change link as the app reads it (unexpired, its scope, for account `id`) but not signed by Directus.
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  const claims = { scope: "email-change", id: "x", email: uniqueEmail("a11y-new"), exp: Math.floor(Date.now() / 1000) + 3600 };
-  await page.goto(`/confirm-email?token=${part({ alg: "HS256" })}.${part(claims)}.bm90LXNpZ25lZA`);
+  const forged = (id: string) =>
+    `/confirm-email?token=${part({ alg: "HS256" })}.${part({ scope: "email-change", id, email: uniqueEmail("a11y-new"), exp: Math.floor(Date.now() / 1000) + 3600 })}.bm90LXNpZ25lZA`;
+  await newAccount(page);
+  const id = await dashboardUserId(page);
+  await page.goto(forged("another-account"));
+  await axe("/confirm-email for another account");
+  // A second link while the first waits: the page asks before replacing it.
+  await page.goto(forged(id));
+  await axe("/confirm-email asking before it replaces another link");
+  await page.getByRole("button", { name: "Continue" }).click();
   await axe("/confirm-email");
   await page.getByRole("button", { name: "Confirm the new address" }).click();
   await expect(page.getByRole("heading", { name: "This link does not work" })).toBeVisible();
   await axe("/confirm-email with a link Directus refuses");
+  await page.goto("/dashboard");
+  await logOut(page);
+  await page.goto(forged(id));
+  await expect(page.getByRole("link", { name: "Log in to confirm" })).toBeVisible();
+  await axe("/confirm-email signed out");
   await page.goto("/confirm-email?token=not.a.token");
   await axe("/confirm-email with a bad link");
 });

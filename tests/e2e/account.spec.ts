@@ -325,6 +325,70 @@ test.describe("the profile", () => {
     await expect(page.getByRole("heading", { name: "This link has already been used" })).toBeVisible();
   });
 
+  test("an email-change link confirms nothing without its account: signed out it asks for the sign-in and comes back; another account is refused", async ({ page, browser }) => {
+    // Two accounts and two mails: more steps than most tests.
+    test.slow();
+    const { email } = await newAccount(page);
+    const newEmail = uniqueEmail("typo");
+    const requested = Date.now();
+    await page.goto("/profile/email");
+    await page.getByLabel("New email").fill(newEmail);
+    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Change email" }).click();
+    await expect(page).toHaveURL(/\/profile$/);
+    const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
+
+    // Another account, signed in, holding the link: refused, and nothing changes.
+    const stranger = await browser.newPage();
+    await newAccount(stranger);
+    await stranger.goto(link);
+    await expect(stranger).toHaveURL(/\/confirm-email$/);
+    await expect(stranger.getByRole("heading", { name: "This link is for another account" })).toBeVisible();
+    await expect(stranger.getByRole("button", { name: "Confirm the new address" })).toHaveCount(0);
+    await stranger.close();
+
+    // Signed out, the link (its token out of the address bar) asks for the account's sign-in, which comes back here.
+    await logOut(page);
+    await page.goto(link);
+    await expect(page).toHaveURL(/\/confirm-email$/);
+    await expect(page.getByText("Only the account that asked for this change can confirm it.")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Confirm the new address" })).toHaveCount(0);
+    await page.getByRole("link", { name: "Log in to confirm" }).click();
+    await logIn(page, email);
+    await expect(page).toHaveURL(/\/confirm-email$/);
+    await page.getByRole("button", { name: "Confirm the new address" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole("status")).toHaveText(`Your email address is now ${newEmail}. Log in with it: every session of your account has ended.`);
+  });
+
+  test("the old address's notice cancels a pending email change, without signing in; the link to the new address then changes nothing", async ({ page, browser }) => {
+    // Two accounts and two mails: more steps than most tests.
+    test.slow();
+    const { email } = await newAccount(page);
+    const newEmail = uniqueEmail("unwanted");
+    const requested = Date.now();
+    await page.goto("/profile/email");
+    await page.getByLabel("New email").fill(newEmail);
+    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Change email" }).click();
+    await expect(page).toHaveURL(/\/profile$/);
+    const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
+    const cancel = await emailedLink(mailDir(), { to: email, subject: SUBJECTS.emailChangeAsked, since: requested, path: "/confirm-email" });
+
+    const anyone = await browser.newPage();
+    await anyone.goto(cancel);
+    await expect(anyone).toHaveURL(/\/confirm-email$/);
+    await anyone.getByRole("button", { name: "Cancel the change" }).click();
+    await expect(anyone.getByRole("status")).toContainText("The change is cancelled");
+    await anyone.close();
+
+    await page.goto(link);
+    await page.getByRole("button", { name: "Confirm the new address" }).click();
+    await expect(page.getByRole("heading", { name: "This change was cancelled" })).toBeVisible();
+    await page.goto("/profile");
+    await expect(page.getByRole("main").getByText(email)).toBeVisible();
+  });
+
   test("a tampered or malformed email-change link says it does not work, and changes nothing", async ({ page }) => {
     const { email } = await newAccount(page);
     const newEmail = uniqueEmail("tamper");

@@ -285,6 +285,8 @@ describe("POST /email-change/confirm", () => {
     expect([expired.status, expired.body.errors[0].extensions.problem]).toEqual([410, "expired"]);
     const tampered = await call("/email-change/confirm", { token: `${token.slice(0, -2)}xx` }, "u-1");
     expect([tampered.status, tampered.body.errors[0].extensions.problem]).toEqual([400, "invalid"]);
+    // Not codes that would tell the app the caller's own session is bad.
+    expect([expired.body.errors[0].extensions.code, tampered.body.errors[0].extensions.code]).toEqual(["INVALID_PAYLOAD", "INVALID_PAYLOAD"]);
     expect((await call("/email-change/confirm", { token: "x".repeat(5000) }, "u-1")).status).toBe(400);
     expect(updates).toEqual([]);
   });
