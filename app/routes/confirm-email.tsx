@@ -63,7 +63,8 @@ export async function action(args: Route.ActionArgs) {
     const token = String(form.get("token") ?? "");
     const problem = linkTokenProblem(token, scopeOf[purpose]);
     if (problem) return data({ view: "problem" as const, problem }, { status: linkProblemStatus(problem) });
-    beginStep(state, { name: "email-change-link", purpose, email: readLinkToken(token)!.email, token }, { notAfter: readLinkToken(token)!.expiresAt });
+    const { email, expiresAt } = readLinkToken(token)!;
+    beginStep(state, { name: "email-change-link", purpose, email, token }, { notAfter: expiresAt });
     throw redirect("/confirm-email");
   }
   const pending = liveStep(state, "email-change-link");
