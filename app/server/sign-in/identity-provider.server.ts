@@ -47,6 +47,8 @@ export function providers(): IdentityProvider[] {
   }
   return cached;
 }
+// Read as the app starts: a bad setting, or the development provider in production, stops it before it serves.
+providers();
 
 /** What the sign-in pages show: the buttons. */
 export function providerButtons() {

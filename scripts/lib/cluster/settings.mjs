@@ -69,7 +69,8 @@ export async function createSettings(dir, { directusEnv = TEST_DIRECTUS_ENV } = 
     url: `http://${host}:${identityProviderPort}`,
     callbackUrl: `${appUrl}${callbackPath("dev")}`,
     /** The app's settings naming it, read by the apps and (derived, app/lib/identity-providers.ts) by Directus. */
-    env: { IDENTITY_PROVIDERS: "dev", IDENTITY_PROVIDER_DEV_ISSUER_URL: `http://${host}:${identityProviderPort}` },
+    // IDENTITY_PROVIDER_DEV_FOR_TESTS: the production build refuses the development provider otherwise.
+    env: { IDENTITY_PROVIDERS: "dev", IDENTITY_PROVIDER_DEV_ISSUER_URL: `http://${host}:${identityProviderPort}`, IDENTITY_PROVIDER_DEV_FOR_TESTS: "1" },
   };
   const instances = async (prefix) => {
     const list = [];
