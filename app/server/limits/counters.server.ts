@@ -41,7 +41,8 @@ let redis: { client: Redis; firstAttempt: Promise<void> } | null | undefined;
 function redisConnection() {
   if (redis !== undefined) return redis;
   if (!config.redisUrl) return (redis = null);
-  const client = new Redis(config.redisUrl, { commandTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  // Named, so Redis's CLIENT LIST tells the app's connections from Directus's.
+  const client = new Redis(config.redisUrl, { commandTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: "app-counters" });
   const firstAttempt = new Promise<void>((resolve) => {
     client.once("ready", resolve);
     client.once("error", () => resolve());
