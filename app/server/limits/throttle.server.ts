@@ -8,6 +8,7 @@ import { endDirectusSession, type AuthResult } from "../sign-in/auth.server";
 import { config } from "../config.server";
 import { counterKey, createCounter, type Counted } from "./counters.server";
 import { signOut, type SessionState } from "../session/session.server";
+import { ipCounterKey } from "../http/client-ip.server";
 
 const limits = config.throttle;
 
@@ -46,7 +47,7 @@ export type ThrottledLogin = { throttled: true; retryAfterSeconds: number };
  */
 export async function throttledLogin(email: string, clientIp: string | null, attempt: () => Promise<AuthResult>): Promise<AuthResult | ThrottledLogin> {
   const account = email.toLowerCase();
-  const ip = clientIp ?? "unknown";
+  const ip = clientIp === null ? "unknown" : ipCounterKey(clientIp);
   const pair = { counter: perAccountAndIp, key: counterKey(account, ip) };
   const counters = [pair, { counter: perAccount, key: counterKey(account) }, { counter: perIp, key: counterKey(ip) }];
   // Over already: one more hit starts (or reads) the block, and nothing else is counted.

@@ -53,8 +53,8 @@ export type IdentityProviderStep = {
   /** Directus's state cookie as a Cookie header ("openid.<name>=…"). */
   directusCookie: string;
   redirectTo: string;
-  /** Started with a two-factor code: a refusal now means the code was wrong. */
-  withCode?: true;
+  /** The two-factor code it was started with: a refusal now means it was wrong; a sign-in uses it up. */
+  code?: string;
   expiresAt: number;
 };
 

@@ -12,7 +12,8 @@ import { finishAtDirectus, RelayUnavailable, startAtDirectus, type RelayAnswer }
 import { directusClient } from "../directus/directus.server";
 import { flash, signIn, type SessionState } from "../session/session.server";
 import { beginStep, currentStep, endStep, type IdentityProviderStep } from "../session/steps.server";
-import { toSessionUser } from "./auth.server";
+import { claimCode } from "../limits/throttle.server";
+import { endDirectusSession, toSessionUser } from "./auth.server";
 
 const REDIRECT_MAX = 512;
 // A provider's `state` and `code` are short; anything longer is no answer of theirs.
@@ -47,6 +48,8 @@ export function providers(): IdentityProvider[] {
   }
   return cached;
 }
+// Read as the app starts: a bad setting, or the development provider in production, stops it before it serves.
+providers();
 
 /** What the sign-in pages show: the buttons. */
 export function providerButtons() {
@@ -94,7 +97,7 @@ export async function startProviderSignIn(
     state: target.searchParams.get("state") ?? "",
     directusCookie: `${cookieName}=${directusState}`,
     redirectTo: keptRedirect(redirectTo),
-    ...(otp ? { withCode: true as const } : {}),
+    ...(otp ? { code: otp } : {}),
   });
   return redirect(target.href);
 }
@@ -117,15 +120,17 @@ function sameText(a: string, b: string) {
 /**
  * The provider sent the person back. Refused without this browser's step (login CSRF), with a
  * `state` other than the step's, after the step's lifetime, and a second time (the step ends here).
+ * An answer with another `state` leaves the step alone: a stray request (a link or an image on
+ * another page) must not cancel the sign-in in progress.
  */
 export async function finishProviderSignIn(state: SessionState, provider: IdentityProvider, url: URL, clientIp: string | null) {
   const step = currentStep(state, "identity-provider");
   if (step === "expired") return fail(state, messages.expired);
   if (step === "missing" || step.provider !== provider.name) return fail(state, messages.missing);
-  endStep(state);
   const params = url.searchParams;
   const returned = params.get("state") ?? "";
   if (returned.length > PARAM_MAX || !step.state || !sameText(returned, step.state)) return fail(state, messages.foreign);
+  endStep(state);
   const error = params.get("error");
   if (error) return fail(state, error === "access_denied" ? messages.cancelled(provider.label) : messages.refused(provider.label));
   const code = params.get("code");
@@ -154,6 +159,12 @@ export async function finishProviderSignIn(state: SessionState, provider: Identi
       client.request(readMe({ fields: ["id", "email", "first_name", "last_name"] })),
       client.request(readPolicyGlobals()),
     ]);
+    // Directus checked the code; the app takes each code once per account, as on the password path.
+    // Keyed as the password path keys it (the address); an account without one, by its id.
+    if (step.code && !(await claimCode(me.email ?? me.id, step.code))) {
+      await endDirectusSession(tokens.accessToken, clientIp);
+      return failed(state, provider, step, "INVALID_OTP");
+    }
     signIn(state, { tokens, user: toSessionUser(me), ...(globals?.enforce_tfa ? { twoFactorRequired: true } : {}) });
   } catch {
     return fail(state, messages.unavailable(provider.label));
@@ -174,7 +185,7 @@ function failed(state: SessionState, provider: IdentityProvider, step: IdentityP
     case "INVALID_OTP":
       // Directus checks the code only with the start; the provider is asked again once it is typed.
       beginStep(state, { name: "identity-provider-code", provider: provider.name, redirectTo: step.redirectTo });
-      if (step.withCode) flash(state, messages.wrongCode);
+      if (step.code) flash(state, messages.wrongCode);
       return redirect("/login/provider-code");
     case "TOO_MANY_WRONG_CODES":
       return fail(state, messages.tooManyCodes);
