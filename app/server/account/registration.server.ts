@@ -48,14 +48,19 @@ export async function registerForConfirmation(email: string, clientIp: string | 
   }
 }
 
-/** Without verification: the new account is signed in at once (whoever registers an address first owns it). */
-export async function registerAndSignIn(email: string, password: string, clientIp: string | null): Promise<AuthResult> {
+/**
+ * Without verification: asks Directus for an active account with this password (whoever registers an
+ * address first owns it). Nothing signs in here: Directus answers a taken address with the same 204
+ * and checks no password against it, and logging in with the submitted one would (outside the login
+ * throttle, telling whether the address has an account). The new account logs in through /login.
+ */
+export async function registerWithPassword(email: string, password: string, clientIp: string | null): Promise<{ ok: true } | Failure> {
   try {
     await directusClient({ clientIp }).request(registerUser(email, password));
+    return { ok: true };
   } catch (error) {
     return { ok: false, failure: classifyDirectusError(error) };
   }
-  return logIn(email, password, clientIp);
 }
 
 // Registering an address mails the link: for a new address, and again for one that waits. Directus
