@@ -12,17 +12,17 @@
 //   free (email-change.js). Directus then ends the user's sessions, as on any email change.
 // - to everyone, before Directus's own GET /users/register/verify-email: a verification link works
 //   only for the registration it was mailed for, not a later one of the same address
-//   (registration-links.js; GraphQL's users_register_verify is refused).
+//   (registration.js; GraphQL's users_register_verify is refused).
 // Settings it reads: SECRET (signs the links), ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST (the pages the
 // links may open, compared as Directus compares its own allow lists).
 import emailChange from "./email-change.js";
 import notices from "./notices.js";
-import registrationLinks from "./registration-links.js";
+import registration from "./registration.js";
 
 export default {
   hooks: [
     { name: "account-security-notices", config: notices },
-    { name: "account-security-registration-links", config: registrationLinks },
+    { name: "account-security-registration", config: registration },
   ],
   endpoints: [{ name: "account-security", config: emailChange }],
   operations: [],

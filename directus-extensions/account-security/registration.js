@@ -1,4 +1,10 @@
-// Hook: a verification link confirms only the registration it was mailed for.
+// Hook: registration answers alike for every address, and a verification link confirms only the
+// registration it was mailed for.
+//
+// Directus 11.17.4 checks its password policy (auth_password_policy) only when a registration creates
+// an account, so a password the policy refuses was refused for a new address and taken (204) for one
+// that has an account. Before Directus's own POST /users/register, the policy is checked for every
+// registration, with Directus's own check (UsersService.checkPasswordPolicy) and its own refusal.
 //
 // Directus 11.17.4's registration token names only the address (services/users.js: { email, scope }),
 // and verifying it activates whichever account waits at that address now. So a link kept from an
@@ -21,6 +27,7 @@ import { createHash } from "node:crypto";
 export const TABLE = "account_security_registration_links";
 /** Directus's template for the verification mail (services/users.js, registerUser). */
 export const REGISTRATION_TEMPLATE = "user-registration";
+export const REGISTER_PATH = "/users/register";
 export const VERIFY_PATH = "/users/register/verify-email";
 export const GRAPHQL_VERIFY = "users_register_verify";
 const MAX_TOKEN_LENGTH = 2048;
@@ -142,11 +149,28 @@ export function databaseStore(database) {
 }
 
 /**
- * @param {{ filter: Function, init: Function }} events
- * @param {{ database: any, store?: LinkStore, now?: () => number }} context `store` and `now` replace the database and the clock in tests
+ * @typedef {(password: string, schema: unknown) => Promise<void>} PolicyCheck
  */
-export default function registrationLinks({ filter, init }, context) {
+
+/**
+ * Directus's own policy check, which throws its own refusal (FAILED_VALIDATION on "password").
+ * @param {{ services: { UsersService: new (options: object) => { checkPasswordPolicy: (passwords: string[]) => Promise<void> } }, database: any, getSchema: () => Promise<unknown> }} context
+ * @returns {PolicyCheck}
+ */
+function directusPolicy({ services, database, getSchema }) {
+  return async (password, schema) => {
+    await new services.UsersService({ schema: schema ?? (await getSchema()), knex: database }).checkPasswordPolicy([password]);
+  };
+}
+
+/**
+ * @param {{ filter: Function, init: Function }} events
+ * @param {{ database: any, services?: any, getSchema?: () => Promise<unknown>, store?: LinkStore, checkPolicy?: PolicyCheck, now?: () => number }} context
+ *   `store`, `checkPolicy` and `now` replace the database, Directus's policy check and the clock in tests
+ */
+export default function registration({ filter, init }, context) {
   const store = context.store ?? databaseStore(context.database);
+  const checkPolicy = context.checkPolicy ?? directusPolicy(/** @type {any} */ (context));
   const now = context.now ?? Date.now;
 
   filter("email.send", async (/** @type {unknown} */ mail) => {
@@ -160,6 +184,16 @@ export default function registrationLinks({ filter, init }, context) {
   });
 
   init("routes.before", (/** @type {{ app: any }} */ { app }) => {
+    // Directus validates the rest of the body after this; only a password it would check is checked here.
+    app.post(REGISTER_PATH, async (/** @type {any} */ req, /** @type {unknown} */ _res, /** @type {Function} */ next) => {
+      try {
+        const password = req.body?.password;
+        if (typeof password === "string") await checkPolicy(password, req.schema);
+        next();
+      } catch (error) {
+        next(error);
+      }
+    });
     app.get(VERIFY_PATH, async (/** @type {any} */ req, /** @type {unknown} */ _res, /** @type {Function} */ next) => {
       try {
         const token = req.query?.token;

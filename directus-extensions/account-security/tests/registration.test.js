@@ -1,7 +1,8 @@
-// The registration-links hook with fakes of what Directus hands it (its emitter, an Express app and
-// the store over its database): which verification links go on to Directus's own handler.
+// The registration hook with fakes of what Directus hands it (its emitter, an Express app, the store
+// over its database and its policy check): which registrations and verification links go on to
+// Directus's own handlers.
 import { describe, expect, it } from "vitest";
-import registrationLinks, { linkKey, linkStanding, mailedToken, readRegistrationToken, VERIFY_PATH } from "../registration-links.js";
+import registration, { linkKey, linkStanding, mailedToken, readRegistrationToken, REGISTER_PATH, VERIFY_PATH } from "../registration.js";
 
 const NOW = Date.UTC(2026, 0, 1);
 const part = (/** @type {unknown} */ value) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -26,11 +27,14 @@ function harness({ failRecord = false } = {}) {
   const filters = {};
   /** @type {Record<string, Function>} */
   const routes = {};
+  /** @type {Array<[string, unknown]>} */
+  const policyChecks = [];
   const app = {
     get: (/** @type {string} */ path, /** @type {Function} */ fn) => (routes[`GET ${path}`] = fn),
+    post: (/** @type {string} */ path, /** @type {Function} */ fn) => (routes[`POST ${path}`] = fn),
     use: (/** @type {string} */ path, /** @type {Function} */ fn) => (routes[`USE ${path}`] = fn),
   };
-  registrationLinks(
+  registration(
     {
       filter: (/** @type {string} */ event, /** @type {Function} */ fn) => (filters[event] = fn),
       init: (/** @type {string} */ event, /** @type {Function} */ fn) => event === "routes.before" && fn({ app }),
@@ -38,6 +42,11 @@ function harness({ failRecord = false } = {}) {
     {
       database: null,
       now: () => NOW,
+      // Directus's check with a policy of at least 20 characters: it throws its FAILED_VALIDATION.
+      checkPolicy: async (password, schema) => {
+        policyChecks.push([password, schema]);
+        if (password.length < 20) throw Object.assign(new Error("Provided password doesn't match password policy"), { name: "DirectusError", status: 400, code: "FAILED_VALIDATION", extensions: { field: "password" } });
+      },
       store: {
         async record(key, user, expiresAt) {
           if (failRecord) throw new Error("database down");
@@ -56,6 +65,9 @@ function harness({ failRecord = false } = {}) {
   return {
     holders,
     records,
+    policyChecks,
+    /** POST /users/register with this body. @param {unknown} body */
+    register: (body) => run(`POST ${REGISTER_PATH}`, { method: "POST", body, query: {}, schema: "the request's schema" }),
     /** Directus mails a link. @param {object} mail */
     mail: (mail) => filters["email.send"]?.(mail, {}, {}),
     /** GET /users/register/verify-email?token=… @param {unknown} link */
@@ -174,5 +186,29 @@ describe("GraphQL", () => {
     expect(await hook.graphql("POST", { query: [mutation] })).toMatchObject({ status: 403 });
     expect(await hook.graphql("POST", { query: "query { users_me { id } }" })).toBeUndefined();
     expect(await hook.graphql("POST", {})).toBeUndefined();
+  });
+});
+
+describe("Directus's password policy, for every registration", () => {
+  it("is checked before Directus's handler whatever the address, with Directus's own check and refusal", async () => {
+    const hook = harness();
+    hook.holders["taken@example.com"] = "u-1";
+    const refused = { name: "DirectusError", status: 400, code: "FAILED_VALIDATION", extensions: { field: "password" } };
+    expect(await hook.register({ email: "taken@example.com", password: "short" })).toMatchObject(refused);
+    expect(await hook.register({ email: "new@example.com", password: "short" })).toMatchObject(refused);
+    expect(await hook.register({ email: "new@example.com", password: "long enough for the policy" })).toBeUndefined();
+    expect(hook.policyChecks).toEqual([
+      ["short", "the request's schema"],
+      ["short", "the request's schema"],
+      ["long enough for the policy", "the request's schema"],
+    ]);
+  });
+
+  it("leaves a body without a password string to Directus's own validation", async () => {
+    const hook = harness();
+    expect(await hook.register({ email: "new@example.com" })).toBeUndefined();
+    expect(await hook.register({ email: "new@example.com", password: ["short"] })).toBeUndefined();
+    expect(await hook.register(undefined)).toBeUndefined();
+    expect(hook.policyChecks).toEqual([]);
   });
 });
