@@ -12,7 +12,8 @@
 //   free (email-change.js). Directus then ends the user's sessions, as on any email change.
 // - to everyone, before Directus's own GET /users/register/verify-email: a verification link works
 //   only for the registration it was mailed for, not a later one of the same address
-//   (registration.js; GraphQL's users_register_verify is refused).
+//   (registration.js), and Directus's password policy is checked for every registration, whatever
+//   the address (GraphQL's users_register and users_register_verify are refused).
 // Settings it reads: SECRET (signs the links), ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST (the pages the
 // links may open, compared as Directus compares its own allow lists).
 import emailChange from "./email-change.js";

@@ -18,8 +18,8 @@
 //   the account that holds its address now: otherwise it is refused, as one for an earlier
 //   registration (LINK_SUPERSEDED, 409) or as one this Directus never mailed (INVALID_TOKEN, 403).
 //   Expired and malformed tokens go on to Directus, which refuses them in its own words.
-// - GraphQL's users_register_verify, which would skip that check, is refused: registrations are
-//   confirmed through the REST endpoint.
+// - GraphQL's users_register and users_register_verify, which would skip these checks, are refused:
+//   registrations are made and confirmed through the REST endpoints.
 // Sending a link again (registering a waiting address again) mails a new token for the same account,
 // recorded like the first, so every link mailed for the waiting account keeps working.
 import { createHash } from "node:crypto";
@@ -29,7 +29,8 @@ export const TABLE = "account_security_registration_links";
 export const REGISTRATION_TEMPLATE = "user-registration";
 export const REGISTER_PATH = "/users/register";
 export const VERIFY_PATH = "/users/register/verify-email";
-export const GRAPHQL_VERIFY = "users_register_verify";
+/** GraphQL's users_register and users_register_verify, which both begin so. */
+export const GRAPHQL_REGISTRATION = "users_register";
 const MAX_TOKEN_LENGTH = 2048;
 
 /** The key a link is recorded under: its token's SHA-256 (the token itself is a secret). @param {string} token */
@@ -91,8 +92,8 @@ function directusError(status, code, message) {
 export const supersededLink = () =>
   directusError(409, "LINK_SUPERSEDED", "This link was mailed for an earlier registration of this address.");
 export const unknownLink = () => directusError(403, "INVALID_TOKEN", "Invalid token.");
-export const graphqlVerifyRefused = () =>
-  directusError(403, "FORBIDDEN", `Confirm a registration through GET ${VERIFY_PATH}, where its link is checked.`);
+export const graphqlRegistrationRefused = () =>
+  directusError(403, "FORBIDDEN", `Register through POST ${REGISTER_PATH} and confirm through GET ${VERIFY_PATH}, where both are checked.`);
 
 /**
  * @typedef {{
@@ -208,7 +209,7 @@ export default function registration({ filter, init }, context) {
     });
     app.use("/graphql", (/** @type {any} */ req, /** @type {unknown} */ _res, /** @type {Function} */ next) => {
       const query = req.method === "GET" ? req.query?.query : req.body?.query;
-      if (JSON.stringify(query ?? "").includes(GRAPHQL_VERIFY)) return next(graphqlVerifyRefused());
+      if (JSON.stringify(query ?? "").includes(GRAPHQL_REGISTRATION)) return next(graphqlRegistrationRefused());
       next();
     });
   });

@@ -119,6 +119,14 @@ describe("Directus's password policy answers every address alike", () => {
       return { status: response.status, problems: body.errors?.map((error) => [error.extensions?.code, error.extensions?.field]) };
     };
     expect(await atDirectus(taken)).toEqual(await atDirectus(uniqueEmail("fresh-short")));
+    // Directus's GraphQL registration would skip the check: it is refused for every address.
+    const graphql = await fetch(`${stack.directus.url}/graphql/system`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ query: "mutation Register($email: String!, $password: String!) { users_register(email: $email, password: $password) }", variables: { email: taken, password: SHORT } }),
+    });
+    await graphql.text();
+    expect(graphql.status).toBe(403);
   });
 });
 

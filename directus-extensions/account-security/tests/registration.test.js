@@ -178,12 +178,13 @@ describe("a verification link confirms only the registration it was mailed for",
 });
 
 describe("GraphQL", () => {
-  it("refuses users_register_verify, by POST or GET, and lets everything else through", async () => {
+  it("refuses users_register_verify and users_register, by POST or GET, and lets everything else through", async () => {
     const hook = harness();
     const mutation = `mutation { users_register_verify(token: "${token()}") }`;
     expect(await hook.graphql("POST", { query: mutation })).toMatchObject({ name: "DirectusError", status: 403, code: "FORBIDDEN" });
     expect(await hook.graphql("GET", { query: mutation })).toMatchObject({ status: 403 });
     expect(await hook.graphql("POST", { query: [mutation] })).toMatchObject({ status: 403 });
+    expect(await hook.graphql("POST", { query: 'mutation { users_register(email: "a@example.com", password: "short") }' })).toMatchObject({ status: 403 });
     expect(await hook.graphql("POST", { query: "query { users_me { id } }" })).toBeUndefined();
     expect(await hook.graphql("POST", {})).toBeUndefined();
   });
