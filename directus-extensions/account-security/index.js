@@ -10,13 +10,21 @@
 // - to anyone holding such a link: POST /account-security/email-change/confirm { token } writes the
 //   new address, once, if the account still has the address the link was made for and the new one is
 //   free (email-change.js). Directus then ends the user's sessions, as on any email change.
+// - to everyone, before Directus's own GET /users/register/verify-email: a verification link works
+//   only for the registration it was mailed for, not a later one of the same address
+//   (registration.js), and Directus's password policy is checked for every registration, whatever
+//   the address (GraphQL's users_register and users_register_verify are refused).
 // Settings it reads: SECRET (signs the links), ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST (the pages the
 // links may open, compared as Directus compares its own allow lists).
 import emailChange from "./email-change.js";
 import notices from "./notices.js";
+import registration from "./registration.js";
 
 export default {
-  hooks: [{ name: "account-security-notices", config: notices }],
+  hooks: [
+    { name: "account-security-notices", config: notices },
+    { name: "account-security-registration", config: registration },
+  ],
   endpoints: [{ name: "account-security", config: emailChange }],
   operations: [],
 };

@@ -139,6 +139,8 @@ export class HttpSession {
       const token = link.searchParams.get("token") ?? "";
       reply = await this.post(link.pathname + link.search, { intent: "confirm", token, password, confirmPassword: password });
     }
+    // Where they are not, registering signs nobody in: the new account logs in, as a person would next.
+    if (reply.path === "/login") reply = await this.post("/login", { email, password });
     if (reply.path !== "/dashboard" || reply.status !== 200) {
       throw new Error(`registration of ${email} failed: ${reply.status} at ${reply.path}\n${reply.body.slice(0, 500)}`);
     }

@@ -33,7 +33,7 @@ export type TwoFactorSetupStep = {
 /** A registration's verification link went to `email`: the check-email page, its re-send button, the login hint. */
 export type VerificationSentStep = { name: "verification-sent"; email: string; expiresAt: number };
 
-/** `email` has just been verified: the login form starts with it. */
+/** `email` has just been verified, or registered without verification: the login form starts with it. */
 export type EmailVerifiedStep = { name: "email-verified"; email: string; expiresAt: number };
 
 /** A password-reset link was opened: its token, kept out of the address bar, the history and the page. */
