@@ -24,5 +24,6 @@ export default [
   route("profile/sessions", "routes/profile.sessions.tsx"),
   route("confirm-email", "routes/confirm-email.tsx"),
   route("profile/two-factor", "routes/profile.two-factor.tsx"),
+  route("confirm-its-you", "routes/confirm-its-you.tsx"),
   route("healthz", "routes/healthz.ts"),
 ] satisfies RouteConfig;

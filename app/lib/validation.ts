@@ -84,7 +84,8 @@ export const changePasswordSchema = z
   .object({ currentPassword, password: newPassword, confirmPassword: confirmation })
   .refine(sameTwice, { message: PASSWORDS_DIFFER, path: ["confirmPassword"] });
 
-export const changeEmailSchema = z.object({ email: newEmail, currentPassword });
+// No password here: "confirm it's you" comes first (docs/decisions/023).
+export const changeEmailSchema = z.object({ email: newEmail });
 
 export const postSchema = z.object({
   title: z

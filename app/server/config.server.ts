@@ -105,6 +105,8 @@ export const config = {
   serverTimingDetail: readSwitch("SERVER_TIMING_DETAIL", !isProduction),
   // How long a step of a multi-step flow (the sign-in code, two-factor set-up) waits: at most five minutes.
   twoFactorStepSeconds: readBoundedInt("TWO_FACTOR_STEP_MAX_AGE", 300, 300),
+  // How long "confirm it's you" holds once passed (docs/decisions/023): a few minutes, at most fifteen.
+  confirmItsYouSeconds: readBoundedInt("CONFIRM_ITS_YOU_MAX_AGE", 300, 900),
   // Where the counters of failed checks and sent mails live, so every app instance counts together;
   // unset, each process counts in its own memory (counters.server.ts).
   redisUrl: readOptionalRedisUrl(),

@@ -76,7 +76,15 @@ const actions: Action[] = [
     name: "/profile/email",
     path: () => "/profile/email",
     as: () => user,
-    payloads: () => variants([["email", uniqueEmail("moved")], ["currentPassword", "not the password"]], ["email"], ["currentPassword"]),
+    // Not confirmed ("confirm it's you"), so a valid address would only be kept and the browser sent to confirm.
+    payloads: () => variants([["email", uniqueEmail("moved")]], ["email"]),
+  },
+  {
+    name: "/confirm-its-you",
+    path: () => "/confirm-its-you",
+    as: () => user,
+    // Nothing waits for confirmation, and the password is wrong: no variant can confirm anything.
+    payloads: () => variants([["intent", "password"], ["password", "not the password"]], ["intent", "password"]),
   },
   {
     name: "/posts/new",

@@ -49,9 +49,11 @@ async function member(label: string) {
   return { client, ...registered };
 }
 
-/** Turns two-factor on through the app's own set-up page; returns the secret. */
+/** Turns two-factor on through the app's own set-up page ("confirm it's you" first); returns the secret. */
 async function enableTwoFactor(client: HttpSession): Promise<string> {
-  const started = await client.post("/profile/two-factor", { intent: "start", password: TEST_PASSWORD });
+  expect((await client.post("/profile/two-factor", { intent: "start" })).path).toBe("/confirm-its-you");
+  expect((await client.confirmItsYou()).path).toBe("/profile/two-factor");
+  const started = await client.post("/profile/two-factor", { intent: "start" });
   expect(started.status).toBe(200);
   const { secret } = openSessionCookie(client.sessionCookie(), stack.sessionSecret)!.step as { secret: string };
   const enabled = await client.post("/profile/two-factor", { intent: "enable", code: await currentCode(secret) });
@@ -159,24 +161,28 @@ describe("failed logins are throttled, never a suspended account", () => {
 });
 
 describe("password and code checks in a signed-in session are bounded", () => {
-  it("40 wrong passwords at two-factor set-up, then the right one: the set-up never opens, the session has ended", async () => {
+  it("40 wrong passwords at two-factor set-up's \"confirm it's you\", then the right one: the set-up never opens, the session has ended", async () => {
     const { client, id, email } = await member("bounded-start");
     const token = tokenOf(client)!;
     // The owner, signed in elsewhere before the guessing began.
     const owner = new HttpSession(stack.app.url);
     await owner.login(email);
+    expect((await client.post("/profile/two-factor", { intent: "start", password: "wrong" })).path).toBe("/confirm-its-you");
     const replies: Reply[] = [];
-    for (let i = 0; i < 40; i++) replies.push(await client.post("/profile/two-factor", { intent: "start", password: `wrong-${i}` }));
-    const right = await client.post("/profile/two-factor", { intent: "start", password: TEST_PASSWORD });
+    for (let i = 0; i < 40; i++) replies.push(await client.confirmItsYou(`wrong-${i}`));
+    const right = await client.confirmItsYou(TEST_PASSWORD);
     expect(right.path).toMatch(/^\/login/);
-    expect(right.body).not.toContain("Scan this QR code");
+    const start = await client.post("/profile/two-factor", { intent: "start" });
+    expect(start.path).toMatch(/^\/login/);
+    expect(start.body).not.toContain("Scan this QR code");
     expect(await tfaSecretOf(id)).toBeNull();
     expect(await tokenAlive(token)).toBe(false);
     // The login page said why, once the session ended.
     expect(replies.some((reply) => reply.path === "/login" && reply.body.includes("Too many wrong attempts"))).toBe(true);
     expect(await statusOf(id)).toBe("active");
     // The owner's other session is kept, but checks nothing until the account's window ends.
-    const refused = await owner.post("/profile/two-factor", { intent: "start", password: TEST_PASSWORD });
+    expect((await owner.post("/profile/two-factor", { intent: "start" })).path).toBe("/confirm-its-you");
+    const refused = await owner.confirmItsYou(TEST_PASSWORD);
     expect(refused.status).toBe(429);
     expect(refused.body).toMatch(/Too many wrong attempts\. Try again in \d+ minutes?\./);
     expect((await owner.get("/dashboard", { follow: false })).status).toBe(200);

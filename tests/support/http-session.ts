@@ -155,6 +155,14 @@ export class HttpSession {
     return reply;
   }
 
+  /**
+   * "Confirm it's you" with the password (docs/decisions/023), on the page an action that secures
+   * the account sent this browser to; the answer is that action's page again.
+   */
+  confirmItsYou(password = TEST_PASSWORD): Promise<Reply> {
+    return this.post("/confirm-its-you", { intent: "password", password });
+  }
+
   logout(): Promise<Reply> {
     return this.post("/logout");
   }

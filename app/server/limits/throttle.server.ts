@@ -94,11 +94,17 @@ export type SecretCheck = {
 
 /** Counts one check of a password or code before it is made, so parallel guesses cannot pass the limit together. */
 export async function beginSecretCheck(holder: SecretHolder): Promise<SecretCheck> {
+  const hit = await wrongSecrets.hit(holderKey(holder));
+  return { refused: !hit.allowed, retryAfterSeconds: hit.allowed ? 0 : hit.retryAfterSeconds, ...secretCheckEnding(holder) };
+}
+
+/**
+ * The endings of a check begun (counted) in an earlier request and answered in this one: a sign-in
+ * at an identity provider leaves the app between the two.
+ */
+export function secretCheckEnding(holder: SecretHolder): Pick<SecretCheck, "right" | "wrong" | "unchecked"> {
   const key = holderKey(holder);
-  const hit = await wrongSecrets.hit(key);
   return {
-    refused: !hit.allowed,
-    retryAfterSeconds: hit.allowed ? 0 : hit.retryAfterSeconds,
     right: () => wrongSecrets.reset(key),
     wrong: async () => !(await wrongSecrets.check(key)).allowed,
     unchecked: () => wrongSecrets.forgive(key),

@@ -20,6 +20,11 @@ export type SessionData = {
   twoFactorRequired?: true;
   /** The step of a multi-step flow in progress: set and read through steps.server.ts only; signing in or out drops it. */
   step?: Step;
+  /**
+   * Until when (epoch milliseconds) this session's last "confirm it's you" holds
+   * (account/confirm-its-you.server.ts, docs/decisions/023); signing in or out drops it.
+   */
+  confirmedUntil?: number;
 };
 export type SessionFlash = { message: string };
 export type AppSession = Session<SessionData, SessionFlash>;
@@ -80,6 +85,7 @@ export function signOut(state: SessionState, message: string) {
   state.session.unset("startedAt");
   state.session.unset("twoFactorRequired");
   state.session.unset("step");
+  state.session.unset("confirmedUntil");
   state.session.flash("message", message);
   state.changed = true;
   state.tokensReplaced = true;
@@ -99,8 +105,9 @@ export function updateSession(state: SessionState, patch: Partial<Pick<SessionDa
 export function signIn(state: SessionState, { twoFactorRequired, ...data }: Omit<SessionData, "startedAt" | "step">) {
   updateSession(state, data);
   state.session.set("startedAt", Date.now());
-  // Whatever step of a flow was pending, logging in completes it.
+  // Whatever step of a flow was pending, logging in completes it; a new session has confirmed nothing yet.
   state.session.unset("step");
+  state.session.unset("confirmedUntil");
   if (twoFactorRequired) state.session.set("twoFactorRequired", true);
   else state.session.unset("twoFactorRequired");
 }
@@ -115,4 +122,16 @@ export function twoFactorSetUp(state: SessionState) {
 export function isPastAbsoluteLifetime(state: SessionState, now = Date.now()): boolean {
   const startedAt = state.session.get("startedAt");
   return typeof startedAt !== "number" || now - startedAt >= config.sessionMaxAgeSeconds * 1000;
+}
+
+/** "Confirm it's you" passed just now: actions that secure or hand over the account may go on until it runs out. */
+export function confirmedItsYou(state: SessionState, now = Date.now()) {
+  state.session.set("confirmedUntil", now + config.confirmItsYouSeconds * 1000);
+  state.changed = true;
+}
+
+/** Whether this session passed "confirm it's you" recently enough (CONFIRM_ITS_YOU_MAX_AGE). */
+export function hasConfirmedItsYou(state: SessionState, now = Date.now()): boolean {
+  const until = state.session.get("confirmedUntil");
+  return typeof until === "number" && now < until;
 }
