@@ -41,8 +41,7 @@ export default async function globalSetup() {
   const [appUrl, shortSessionsUrl] = await Promise.all([reserveAppUrl(), reserveAppUrl()]);
   // The local OpenID Connect provider (development and tests only) behind "Continue with …" on the main stack.
   const identityProvider = await startDevIdentityProvider({ redirectUris: [`${appUrl.url}${callbackPath("dev")}`] });
-  // IDENTITY_PROVIDER_DEV_FOR_TESTS: the production build refuses the development provider otherwise.
-  const identityEnv = { IDENTITY_PROVIDERS: "dev", IDENTITY_PROVIDER_DEV_ISSUER_URL: identityProvider.url, IDENTITY_PROVIDER_DEV_FOR_TESTS: "1" };
+  const identityEnv = { IDENTITY_PROVIDERS: "dev", IDENTITY_PROVIDER_DEV_ISSUER_URL: identityProvider.url };
   const [directus, shortSessionsDirectus] = await Promise.all([
     startTestDirectus({ ...STALL_TIMES, ...identityEnv }, { appUrl: appUrl.url, verifyEmail: true }),
     startTestDirectus({ ...STALL_TIMES, SESSION_COOKIE_TTL: `${SHORT_SESSION_SECONDS}s` }, { appUrl: shortSessionsUrl.url, verifyEmail: true }),

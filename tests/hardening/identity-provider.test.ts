@@ -23,8 +23,6 @@ beforeAll(async () => {
   const env = {
     IDENTITY_PROVIDERS: "dev,down",
     IDENTITY_PROVIDER_DEV_ISSUER_URL: provider.url,
-    // The production build refuses the development provider otherwise.
-    IDENTITY_PROVIDER_DEV_FOR_TESTS: "1",
     IDENTITY_PROVIDER_DOWN_ISSUER_URL: `http://127.0.0.1:${closedPort}`,
     IDENTITY_PROVIDER_DOWN_CLIENT_ID: "nobody",
     IDENTITY_PROVIDER_DOWN_CLIENT_SECRET: "nothing",
