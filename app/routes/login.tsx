@@ -13,6 +13,7 @@ import { readForm } from "#app/server/http/form.server.ts";
 import { awaitCode } from "#app/server/sign-in/login-code.server.ts";
 import { requireAnonymous } from "#app/server/session/require-user.server.ts";
 import { getSessionState, signIn, takeFlash } from "#app/server/session/session.server.ts";
+import { knownDevice } from "#app/server/session/device-cookie.server.ts";
 import { throttledLogin, waitMessage } from "#app/server/limits/throttle.server.ts";
 import { ProviderButtons } from "#app/components/provider-buttons.tsx";
 import { providerButtons } from "#app/server/sign-in/identity-provider.server.ts";
@@ -45,7 +46,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 
   const state = getSessionState(context);
   const ip = clientIp(request);
-  const result = await throttledLogin(parsed.data.email, ip, () => logIn(parsed.data.email, parsed.data.password, ip));
+  const device = await knownDevice(request.headers.get("Cookie"), parsed.data.email);
+  const result = await throttledLogin(parsed.data.email, ip, () => logIn(parsed.data.email, parsed.data.password, ip), device);
   if ("throttled" in result) {
     const headers = { "Retry-After": String(result.retryAfterSeconds) };
     return data({ attempt, email, errors: {}, formError: waitMessage(result.retryAfterSeconds), unverified: false }, { status: 429, headers });
