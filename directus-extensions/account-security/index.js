@@ -10,13 +10,18 @@
 // - to anyone holding such a link: POST /account-security/email-change/confirm { token } writes the
 //   new address, once, if the account still has the address the link was made for and the new one is
 //   free (email-change.js). Directus then ends the user's sessions, as on any email change.
-// Settings it reads: SECRET (signs the links), ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST (the pages the
-// links may open, compared as Directus compares its own allow lists).
-import emailChange from "./email-change.js";
+// - to anyone: POST /account-security/unlock-link { email, url } mails the account's own address a
+//   link that lets the app mark a new browser as known (its login then passes a campaign's block);
+//   POST /account-security/unlock-link/redeem { token } says, once, which account the link is for
+//   (device-unlock.js).
+// Settings it reads: SECRET (signs the links), ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST and
+// ACCOUNT_UNLOCK_URL_ALLOW_LIST (the pages the links may open, compared as Directus compares its own
+// allow lists).
+import endpoint from "./endpoint.js";
 import notices from "./notices.js";
 
 export default {
   hooks: [{ name: "account-security-notices", config: notices }],
-  endpoints: [{ name: "account-security", config: emailChange }],
+  endpoints: [{ name: "account-security", config: endpoint }],
   operations: [],
 };

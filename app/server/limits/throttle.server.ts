@@ -87,6 +87,18 @@ export async function throttledLogin(
   return result;
 }
 
+/**
+ * Whether a login with this address from this IP, from a browser not known for the account, would be
+ * refused now (counting nothing): only then is an unlock link offered and sent. The same for an
+ * address without an account, so it tells nothing about who has one.
+ */
+export async function loginPaused(email: string, clientIp: string | null): Promise<boolean> {
+  const account = email.toLowerCase();
+  const ip = clientIp ?? "unknown";
+  const checks = await Promise.all([perAccountAndIp.check(counterKey(account, ip)), perAccount.check(counterKey(account)), perIp.check(counterKey(ip))]);
+  return checks.some((check) => !check.allowed);
+}
+
 function throttled(refusals: Counted[]): ThrottledLogin {
   const retryAfterSeconds = Math.max(1, ...refusals.map((r) => (r.allowed ? 0 : r.retryAfterSeconds)));
   return { throttled: true, retryAfterSeconds };
