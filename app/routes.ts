@@ -7,6 +7,7 @@ export default [
   route("verify-email", "routes/verify-email.tsx"),
   route("login", "routes/login.tsx"),
   route("login/code", "routes/login.code.tsx"),
+  route("login/unlock", "routes/login.unlock.tsx"),
   route("login/provider-code", "routes/login.provider-code.tsx"),
   route("auth/login/:provider", "routes/auth.login.$provider.tsx"),
   route("auth/login/:provider/callback", "routes/auth.login.$provider.callback.tsx"),

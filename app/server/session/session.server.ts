@@ -57,7 +57,13 @@ export async function isSignedWithOlderSecret(cookieHeader: string | null): Prom
  * `tokensReplaced`: this request got its tokens from Directus (login, renewal) or removed them,
  * rather than writing back the ones the browser sent.
  */
-export type SessionState = { session: AppSession; changed: boolean; tokensReplaced?: boolean };
+export type SessionState = {
+  session: AppSession;
+  changed: boolean;
+  tokensReplaced?: boolean;
+  /** The account this browser just proved itself for: the middleware adds it to the device cookie (device-cookie.server.ts). */
+  knownDeviceFor?: string;
+};
 export const sessionContext = createContext<SessionState>();
 
 export function getSessionState(context: Readonly<RouterContextProvider>): SessionState {
@@ -104,12 +110,21 @@ export function updateSession(state: SessionState, patch: Partial<Pick<SessionDa
 /** A new login: a new Directus session, a new user snapshot and a new absolute lifetime. */
 export function signIn(state: SessionState, { twoFactorRequired, ...data }: Omit<SessionData, "startedAt" | "step">) {
   updateSession(state, data);
+  markKnownDevice(state, data.user.email);
   state.session.set("startedAt", Date.now());
   // Whatever step of a flow was pending, logging in completes it; a new session has confirmed nothing yet.
   state.session.unset("step");
   state.session.unset("confirmedUntil");
   if (twoFactorRequired) state.session.set("twoFactorRequired", true);
   else state.session.unset("twoFactorRequired");
+}
+
+/**
+ * This browser proved itself for the account (it signed in, or opened the unlock link mailed to the
+ * address): from now on a login from it is not refused by the account-wide block (throttle.server.ts).
+ */
+export function markKnownDevice(state: SessionState, email: string) {
+  state.knownDeviceFor = email;
 }
 
 /** Two-factor sign-in is set up: the pages a policy held back open again. */
