@@ -7,6 +7,7 @@ export default [
   route("verify-email", "routes/verify-email.tsx"),
   route("login", "routes/login.tsx"),
   route("login/code", "routes/login.code.tsx"),
+  route("login/unlock", "routes/login.unlock.tsx"),
   route("login/provider-code", "routes/login.provider-code.tsx"),
   route("auth/login/:provider", "routes/auth.login.$provider.tsx"),
   route("auth/login/:provider/callback", "routes/auth.login.$provider.callback.tsx"),
@@ -24,5 +25,6 @@ export default [
   route("profile/sessions", "routes/profile.sessions.tsx"),
   route("confirm-email", "routes/confirm-email.tsx"),
   route("profile/two-factor", "routes/profile.two-factor.tsx"),
+  route("confirm-its-you", "routes/confirm-its-you.tsx"),
   route("healthz", "routes/healthz.ts"),
 ] satisfies RouteConfig;

@@ -9,7 +9,7 @@
 //   IDENTITY_PROVIDER_<NAME>_LABEL              the button's words ("Continue with <label>")
 //   IDENTITY_PROVIDER_<NAME>_REGISTRATION=0     only people who already have an account may sign in
 // `google` and `github` have presets (issuer, URLs, scope); `dev` is the local development provider
-// (scripts/lib/identity-provider/), for development and tests only.
+// (scripts/lib/identity-provider/), for development and tests only: refused when NODE_ENV=production.
 
 export type IdentityProvider = {
   /** Directus's provider name: the path segment in /auth/login/<name>, lowercase letters and digits. */
@@ -82,8 +82,24 @@ export function identityProviders(env: Env = process.env): IdentityProvider[] {
       directus[field] = value;
     }
     const registration = key("REGISTRATION") !== "0" && key("REGISTRATION") !== "false";
+    if (name === "dev") refuseDevProviderInProduction(env, directus.ISSUER_URL!);
     return { name, label: key("LABEL") ?? base.label, driver: base.driver, directus, registration };
   });
+}
+
+/**
+ * The development provider signs in whoever types an address, as that address: offered by a
+ * production app it would hand every account to anyone who reached it. This repository's tests of
+ * the production build set IDENTITY_PROVIDER_DEV_FOR_TESTS=1, and even then only a provider on this
+ * machine's loopback is accepted.
+ */
+function refuseDevProviderInProduction(env: Env, issuerUrl: string) {
+  if (env.NODE_ENV !== "production") return;
+  const loopback = URL.canParse(issuerUrl) && ["127.0.0.1", "localhost", "[::1]"].includes(new URL(issuerUrl).hostname);
+  if (env.IDENTITY_PROVIDER_DEV_FOR_TESTS === "1" && loopback) return;
+  throw new IdentityProviderSettingError(
+    'IDENTITY_PROVIDERS: "dev", the development provider, is refused when NODE_ENV=production: it signs in anyone as any address',
+  );
 }
 
 /** The path of the callback on the app's origin; register `<APP_URL><this>` at the provider. */

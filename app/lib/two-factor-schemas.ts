@@ -23,7 +23,8 @@ export const loginCodeSchema = z.discriminatedUnion(
 export const twoFactorSchema = z.discriminatedUnion(
   "intent",
   [
-    z.object({ intent: z.literal("start"), password: loginSchema.shape.password }),
+    // No password: "confirm it's you" comes first (confirm-its-you.server.ts), by what the account has.
+    z.object({ intent: z.literal("start") }),
     z.object({ intent: z.literal("enable"), code }),
     z.object({ intent: z.literal("cancel") }),
     z.object({ intent: z.literal("disable"), code }),
@@ -32,3 +33,17 @@ export const twoFactorSchema = z.discriminatedUnion(
 );
 
 export type TwoFactorIntent = z.infer<typeof twoFactorSchema>;
+
+// "Confirm it's you": the account's password, or a fresh sign-in at its identity provider (with the
+// code when two-factor sign-in is on, as Directus asks for it there).
+export const confirmItsYouSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("password"), password: loginSchema.shape.password }),
+    z.object({ intent: z.literal("provider") }),
+    z.object({ intent: z.literal("provider-code"), code }),
+  ],
+  UNREADABLE,
+);
+
+export type ConfirmItsYouIntent = z.infer<typeof confirmItsYouSchema>;

@@ -80,11 +80,16 @@ export const confirmRegistrationSchema = z
 
 export const openResetLinkSchema = z.object({ token: linkToken });
 
+// The unlock link (a paused login): asking for one names an address as the login does; using one posts its token.
+export const unlockRequestSchema = z.object({ email: existingEmail });
+export const unlockSchema = z.object({ token: linkToken });
+
 export const changePasswordSchema = z
   .object({ currentPassword, password: newPassword, confirmPassword: confirmation })
   .refine(sameTwice, { message: PASSWORDS_DIFFER, path: ["confirmPassword"] });
 
-export const changeEmailSchema = z.object({ email: newEmail, currentPassword });
+// No password here: "confirm it's you" comes first (docs/decisions/023).
+export const changeEmailSchema = z.object({ email: newEmail });
 
 export const postSchema = z.object({
   title: z

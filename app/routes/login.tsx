@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import type { Route } from "./+types/login";
 import { CredentialsFields, FormAlert } from "#app/components/field.tsx";
+import { PausedLoginHelp } from "#app/components/paused-login.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { safeRedirect } from "#app/lib/safe-redirect.ts";
 import { limits } from "#app/lib/limits.ts";
@@ -13,6 +14,7 @@ import { readForm } from "#app/server/http/form.server.ts";
 import { awaitCode } from "#app/server/sign-in/login-code.server.ts";
 import { requireAnonymous } from "#app/server/session/require-user.server.ts";
 import { getSessionState, signIn, takeFlash } from "#app/server/session/session.server.ts";
+import { knownDevice } from "#app/server/session/device-cookie.server.ts";
 import { throttledLogin, waitMessage } from "#app/server/limits/throttle.server.ts";
 import { ProviderButtons } from "#app/components/provider-buttons.tsx";
 import { providerButtons } from "#app/server/sign-in/identity-provider.server.ts";
@@ -45,10 +47,11 @@ export async function action({ request, context }: Route.ActionArgs) {
 
   const state = getSessionState(context);
   const ip = clientIp(request);
-  const result = await throttledLogin(parsed.data.email, ip, () => logIn(parsed.data.email, parsed.data.password, ip));
+  const device = await knownDevice(request.headers.get("Cookie"), parsed.data.email);
+  const result = await throttledLogin(parsed.data.email, ip, () => logIn(parsed.data.email, parsed.data.password, ip), device);
   if ("throttled" in result) {
     const headers = { "Retry-After": String(result.retryAfterSeconds) };
-    return data({ attempt, email, errors: {}, formError: waitMessage(result.retryAfterSeconds), unverified: false }, { status: 429, headers });
+    return data({ attempt, email, errors: {}, formError: waitMessage(result.retryAfterSeconds), unverified: false, paused: true }, { status: 429, headers });
   }
   // The password was right and the account has two-factor sign-in: the code is next.
   if (!result.ok && result.codeRefused) throw awaitCode(getSessionState(context), parsed.data);
@@ -84,6 +87,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
         <CredentialsFields attempt={actionData?.attempt} email={actionData?.email ?? loaderData.email ?? undefined} errors={errors} />
         <SubmitButton pendingLabel="Logging in…">Log in</SubmitButton>
       </Form>
+      {actionData && "paused" in actionData ? <PausedLoginHelp email={actionData.email} /> : null}
       <ProviderButtons providers={loaderData.providers} redirectTo={searchParams.get("redirectTo")} />
       <p>
         <Link to="/forgot-password">Forgot password?</Link>

@@ -1,9 +1,9 @@
 import { data, Form, Link } from "react-router";
 import type { Route } from "./+types/profile.two-factor";
 import { CodeField } from "#app/components/code-field.tsx";
-import { Field, FormAlert } from "#app/components/field.tsx";
+import { ConfirmFirstNote } from "#app/components/confirm-first-note.tsx";
+import { FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
-import { limits } from "#app/lib/limits.ts";
 import { twoFactorSchema } from "#app/lib/two-factor-schemas.ts";
 import { parseForm } from "#app/lib/validation.ts";
 import { clientIp } from "#app/server/http/client-ip.server.ts";
@@ -18,10 +18,9 @@ export async function loader(args: Route.LoaderArgs) {
 }
 
 export async function action(args: Route.ActionArgs) {
-  // Confirmed with Directus first: setting up checks the password in a call whose 401 means only "wrong password".
-  const signedIn = await requireUser(args, { twoFactorSetup: true, confirm: true });
+  const signedIn = await requireUser(args, { twoFactorSetup: true });
   const form = await readForm(args.request);
-  // A fresh id per answer remounts the inputs, so password and code are empty again even without a reload.
+  // A fresh id per answer remounts the inputs, so the code is empty again even without a reload.
   const attempt = crypto.randomUUID();
   const parsed = parseForm(twoFactorSchema, form);
   if (!parsed.ok) return data({ attempt, errors: parsed.errors, formError: parsed.errors.intent ?? null }, { status: 400 });
@@ -43,13 +42,13 @@ export default function TwoFactor({ loaderData: view, actionData }: Route.Compon
       ) : view.status === "setting-up" ? (
         <SettingUp secret={view.secret} qrCode={view.qrCode} answer={answer} />
       ) : (
-        <TurnedOff required={view.required} answer={answer} />
+        <TurnedOff required={view.required} confirmed={view.confirmed} />
       )}
     </section>
   );
 }
 
-function TurnedOff({ required, answer }: { required: boolean; answer: Answer }) {
+function TurnedOff({ required, confirmed }: { required: boolean; confirmed: boolean }) {
   return (
     <>
       {required ? (
@@ -57,20 +56,10 @@ function TurnedOff({ required, answer }: { required: boolean; answer: Answer }) 
           <strong>Your account requires two-factor sign-in. Set it up to continue.</strong>
         </p>
       ) : null}
-      <p>With two-factor sign-in, logging in takes a code from an authenticator app as well as your password.</p>
+      <p>With two-factor sign-in, logging in takes a code from an authenticator app as well as your password or your identity provider.</p>
+      <ConfirmFirstNote confirmed={confirmed} />
       <Form method="post">
-        <Field
-          key={`password-${answer?.attempt}`}
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          maxLength={limits.passwordMax}
-          hint="Your current password, to confirm it is you."
-          error={answer?.errors.password}
-        />
-        <SubmitButton intent="start" pendingLabel="Checking…">Set up two-factor sign-in</SubmitButton>
+        <SubmitButton intent="start" pendingLabel="Starting…">Set up two-factor sign-in</SubmitButton>
       </Form>
     </>
   );

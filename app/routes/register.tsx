@@ -10,13 +10,17 @@ import type { DirectusFailure } from "#app/server/directus/directus-errors.serve
 import { failureMessage, failureStatus } from "#app/server/directus/failure-messages.server.ts";
 import { readForm } from "#app/server/http/form.server.ts";
 import { registrationErrors } from "#app/server/account/registration-errors.server.ts";
-import { registerAndSignIn, registerForConfirmation, registrationMode } from "#app/server/account/registration.server.ts";
+import { registerForConfirmation, registerWithPassword, registrationMode } from "#app/server/account/registration.server.ts";
 import { requireAnonymous } from "#app/server/session/require-user.server.ts";
-import { getSessionState, signIn } from "#app/server/session/session.server.ts";
+import { flash, getSessionState } from "#app/server/session/session.server.ts";
 import { ProviderButtons } from "#app/components/provider-buttons.tsx";
 import { providerButtons } from "#app/server/sign-in/identity-provider.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Register" }];
+
+// True whether the address was new (its account now has this password) or had an account (nothing changed).
+export const REGISTERED_MESSAGE =
+  "Registered. If this address had no account, it has one now: log in with the password you chose. If it already had one, nothing changed: log in with that account's password, or reset it.";
 
 // With email verification (the default, and what the form assumes while Directus cannot say) the
 // password is chosen after confirming the address; without it, here.
@@ -49,10 +53,13 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (asksPassword) {
     const parsed = parseForm(registerSchema, form);
     if (!parsed.ok) return invalid(parsed.errors);
-    const result = await registerAndSignIn(parsed.data.email, parsed.data.password, ip);
+    const result = await registerWithPassword(parsed.data.email, parsed.data.password, ip);
     if (!result.ok) return refused(result.failure);
-    signIn(getSessionState(context), result.session);
-    throw redirect("/dashboard");
+    // The same answer for every address, and no session: the login form (throttled) is next.
+    const state = getSessionState(context);
+    beginStep(state, { name: "email-verified", email: parsed.data.email });
+    flash(state, REGISTERED_MESSAGE);
+    throw redirect("/login");
   }
   const parsed = parseForm(registerEmailSchema, form);
   if (!parsed.ok) return invalid(parsed.errors);

@@ -105,6 +105,8 @@ export const config = {
   serverTimingDetail: readSwitch("SERVER_TIMING_DETAIL", !isProduction),
   // How long a step of a multi-step flow (the sign-in code, two-factor set-up) waits: at most five minutes.
   twoFactorStepSeconds: readBoundedInt("TWO_FACTOR_STEP_MAX_AGE", 300, 300),
+  // How long "confirm it's you" holds once passed (docs/decisions/023): a few minutes, at most fifteen.
+  confirmItsYouSeconds: readBoundedInt("CONFIRM_ITS_YOU_MAX_AGE", 300, 900),
   // Where the counters of failed checks and sent mails live, so every app instance counts together;
   // unset, each process counts in its own memory (counters.server.ts).
   redisUrl: readOptionalRedisUrl(),
@@ -119,8 +121,9 @@ export const config = {
     /** Failed logins from one IP, whatever the accounts, before that IP waits `blockSeconds`. */
     perIp: readPositiveInt("LOGIN_FAILURES_PER_IP", 100),
     blockSeconds: readPositiveInt("LOGIN_BLOCK_SECONDS", 15 * 60),
-    // A stranger's failures may cost the owner a minute at most, never the account.
-    accountBlockSeconds: readBoundedInt("LOGIN_ACCOUNT_BLOCK_SECONDS", 60, 60),
+    // Long enough to bound a campaign from many IPs (20 per 15 minutes, about 80 an hour); the owner
+    // is not kept out by it: known browsers are counted on their own, a new one gets a mailed link.
+    accountBlockSeconds: readPositiveInt("LOGIN_ACCOUNT_BLOCK_SECONDS", 15 * 60),
     /** Wrong passwords or codes per account in a session or a half-finished login before it ends. */
     wrongSecrets: readPositiveInt("WRONG_SECRET_LIMIT", 5),
     wrongSecretWindowSeconds: readPositiveInt("WRONG_SECRET_WINDOW", 15 * 60),

@@ -248,7 +248,7 @@ const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0
  */
 
 /** @param {string} to @param {string} subject @param {string[]} paragraphs @param {{ href: string, label: string }} [link] @returns {Mail} */
-function mail(to, subject, paragraphs, link) {
+export function mail(to, subject, paragraphs, link) {
   const text = [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : [])].join("\n\n");
   const html = [
     `<h1>${escapeHtml(subject)}</h1>`,

@@ -99,6 +99,7 @@ export function directusAccountEnv({ appUrl, smtpPort = null }) {
     PASSWORD_RESET_URL_ALLOW_LIST: links.resetPassword,
     // Read by the account-security extension (directus-extensions/account-security).
     ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST: links.confirmEmail,
+    ACCOUNT_UNLOCK_URL_ALLOW_LIST: links.unlock,
   };
   if (smtpPort === null) return env;
   return {

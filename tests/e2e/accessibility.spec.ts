@@ -155,10 +155,18 @@ test("the profile's pages and a password reset, with and without errors", async 
   await page.goto("/profile/email");
   await axe("/profile/email");
   await page.getByLabel("New email").fill(email);
-  await page.getByLabel("Current password").fill("whatever it is");
   await page.getByRole("button", { name: "Change email" }).click();
   await expect(page.getByText("This is already your email address.")).toBeVisible();
   await axe("/profile/email with field errors");
+
+  await page.getByLabel("New email").fill(`moved-${email}`);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page).toHaveURL(/\/confirm-its-you$/);
+  await axe("/confirm-its-you");
+  await page.getByLabel("Password").fill("not my password");
+  await page.getByRole("button", { name: "Confirm", exact: true }).click();
+  await expect(page.getByText("That password is not right.")).toBeVisible();
+  await axe("/confirm-its-you with a field error");
 
   await page.goto("/profile/sessions");
   await expect(page.getByRole("list", { name: "Your sessions" }).getByRole("listitem")).toHaveCount(1);

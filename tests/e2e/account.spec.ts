@@ -4,7 +4,7 @@
 // least 12 characters (global-setup.ts).
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
-import { choosePassword, CLUSTER, logIn, logOut, mailDir, newAccount, PASSWORD, sleep, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import { choosePassword, CLUSTER, confirmItsYou, logIn, logOut, mailDir, newAccount, PASSWORD, sleep, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
 
 const NEW_PASSWORD = "a brand new passphrase";
 // Long enough for the app (8), too short for Directus's policy (12).
@@ -281,13 +281,18 @@ test.describe("the profile", () => {
     const newEmail = uniqueEmail("moved");
     await page.goto("/profile/email");
     await page.getByLabel("New email").fill(newEmail);
-    await page.getByLabel("Current password").fill("not my password");
     await page.getByRole("button", { name: "Change email" }).click();
-    await expect(page.getByText("This is not your current password.")).toBeVisible();
+    // "Confirm it's you" first; a wrong password is answered under the field.
+    await expect(page).toHaveURL(/\/confirm-its-you$/);
+    await page.getByLabel("Password").fill("not my password");
+    await page.getByRole("button", { name: "Confirm", exact: true }).click();
+    await expect(page.getByText("That password is not right.")).toBeVisible();
+    await confirmItsYou(page);
+    // Back on the form with the address typed before.
+    await expect(page).toHaveURL(/\/profile\/email$/);
     await expect(page.getByLabel("New email")).toHaveValue(newEmail);
 
     const requested = Date.now();
-    await page.getByLabel("Current password").fill(PASSWORD);
     await page.getByRole("button", { name: "Change email" }).click();
     await expect(page).toHaveURL(/\/profile$/);
     await expect(page.getByRole("status")).toHaveText(`We sent a link to ${newEmail}; your address changes once you open it.`);
@@ -395,7 +400,8 @@ test.describe("the profile", () => {
     const since = Date.now();
     await page.goto("/profile/email");
     await page.getByLabel("New email").fill(newEmail);
-    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Change email" }).click();
+    await confirmItsYou(page);
     await page.getByRole("button", { name: "Change email" }).click();
     await expect(page).toHaveURL(/\/profile$/);
     const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since, path: "/confirm-email" });

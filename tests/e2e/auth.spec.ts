@@ -47,6 +47,11 @@ test("after too many wrong passwords the login page says how long to wait, and k
   await expect(alert).toHaveText(/^Too many failed attempts\. Try again in \d+ (seconds|minutes)\.$/);
   await expect(page.getByLabel("Email")).toHaveValue(email);
   await expect(page).toHaveURL(/\/login$/);
+  // What the owner can do meanwhile (issue 30): a known browser, or a mailed link for this one.
+  await expect(page.getByText("A browser you have logged in to this account with before is not held back")).toBeVisible();
+  await page.getByRole("button", { name: "Email me a link to unlock this browser" }).click();
+  await expect(page).toHaveURL(/\/login\/unlock$/);
+  await expect(page.getByRole("status")).toContainText(`If ${email} belongs to an account, we have sent it a link.`);
 });
 
 test("logging in from a protected page returns to it", async ({ page }) => {

@@ -65,6 +65,18 @@ export async function logIn(page: Page, email: string, password = PASSWORD) {
   await page.getByRole("button", { name: "Log in" }).click();
 }
 
+/**
+ * "Confirm it's you" with the password (docs/decisions/023), on the page an action that secures the
+ * account sends the browser to first: back on that action's page, which thanks.
+ */
+export async function confirmItsYou(page: Page, password = PASSWORD) {
+  await expect(page).toHaveURL(/\/confirm-its-you$/);
+  await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Confirm", exact: true }).click();
+  await expect(page.getByRole("status")).toHaveText("Thank you, that is you.");
+}
+
 export async function logOut(page: Page) {
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login$/);

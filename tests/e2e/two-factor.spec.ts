@@ -2,7 +2,7 @@
 // computed as an authenticator app would (otplib, the version Directus checks them with).
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { createRoleRequiringTwoFactor, enableTwoFactorFor, hasTwoFactor, moveUserToRole } from "./directus-admin.ts";
-import { CLUSTER, dashboardUserId, logIn, logOut, newAccount, PASSWORD, sleep } from "./helpers.ts";
+import { CLUSTER, confirmItsYou, dashboardUserId, logIn, logOut, newAccount, PASSWORD, sleep } from "./helpers.ts";
 import { codeAfter, currentCode, wrongCode } from "../support/totp.ts";
 
 const WRONG_CODE = "That code is not right. Enter the code your authenticator app shows now.";
@@ -38,7 +38,7 @@ async function shownKey(page: Page): Promise<string> {
   return (await page.getByTestId("two-factor-key").innerText()).replace(/\s/g, "");
 }
 
-test("turning two-factor on from the profile: password, QR code and key, one code; my other sessions end", CLUSTER, async ({ page, browser }) => {
+test("turning two-factor on from the profile: \"confirm it's you\" with the password, QR code and key, one code; my other sessions end", CLUSTER, async ({ page, browser }) => {
   const { email } = await newAccount(page);
   const id = await dashboardUserId(page);
 
@@ -47,13 +47,16 @@ test("turning two-factor on from the profile: password, QR code and key, one cod
   await page.getByRole("link", { name: "Set up two-factor sign-in" }).click();
   await expect(page).toHaveURL(/\/profile\/two-factor$/);
 
-  // A wrong password is answered under the field; nobody is signed out for it.
-  await page.getByLabel("Password").fill("not the password");
+  // "Confirm it's you" first: a wrong password is answered under the field; nobody is signed out for it.
   await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  await expect(page).toHaveURL(/\/confirm-its-you$/);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Confirm", exact: true }).click();
   await expect(page.getByText("That password is not right.")).toBeVisible();
   await expect(page.getByLabel("Password")).toHaveValue("");
 
-  await page.getByLabel("Password").fill(PASSWORD);
+  await confirmItsYou(page, PASSWORD);
+  await expect(page).toHaveURL(/\/profile\/two-factor$/);
   await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
   const qr = page.getByRole("img", { name: "QR code for your authenticator app" });
   await expect(qr).toBeVisible();
@@ -184,17 +187,19 @@ test("the step between password and code is not readable in the cookie", async (
   await page.goto("/login");
   await logIn(page, email, password);
   await expect(page).toHaveURL(/\/login\/code$/);
+  // The session cookie and the device cookie (this browser registered the account, so it is a known device for it).
   const cookies = await page.context().cookies();
-  expect(cookies).toHaveLength(1);
-  const [cookie] = cookies;
-  expect(cookie?.httpOnly).toBe(true);
-  const raw = decodeURIComponent(cookie!.value);
-  const decodings = [raw, ...raw.split(".").flatMap((part) => [Buffer.from(part, "base64"), Buffer.from(part, "base64url")].map((bytes) => bytes.toString("latin1")))];
-  for (const text of decodings) {
-    expect(text).not.toContain(password);
-    expect(text).not.toContain(email);
-    expect(text).not.toContain(email.split("@")[0]);
-    expect(text).not.toMatch(/login-code|"step"|password/);
+  expect(cookies.map((cookie) => cookie.name).sort()).toEqual(["__Host-device", "__Host-session"]);
+  for (const cookie of cookies) {
+    expect(cookie.httpOnly).toBe(true);
+    const raw = decodeURIComponent(cookie.value);
+    const decodings = [raw, ...raw.split(".").flatMap((part) => [Buffer.from(part, "base64"), Buffer.from(part, "base64url")].map((bytes) => bytes.toString("latin1")))];
+    for (const text of decodings) {
+      expect(text).not.toContain(password);
+      expect(text).not.toContain(email);
+      expect(text).not.toContain(email.split("@")[0]);
+      expect(text).not.toMatch(/login-code|"step"|password/);
+    }
   }
 });
 
@@ -243,7 +248,9 @@ test("a policy that requires two-factor sends me to set it up, and nowhere else,
     await expect(page).toHaveURL(/\/profile\/two-factor$/);
   }
 
-  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  await confirmItsYou(page, password);
+  await expect(page).toHaveURL(/\/profile\/two-factor$/);
   await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
   const secret = await shownKey(page);
   await page.getByLabel("Six-digit code").fill(await currentCode(secret));

@@ -76,7 +76,15 @@ const actions: Action[] = [
     name: "/profile/email",
     path: () => "/profile/email",
     as: () => user,
-    payloads: () => variants([["email", uniqueEmail("moved")], ["currentPassword", "not the password"]], ["email"], ["currentPassword"]),
+    // Not confirmed ("confirm it's you"), so a valid address would only be kept and the browser sent to confirm.
+    payloads: () => variants([["email", uniqueEmail("moved")]], ["email"]),
+  },
+  {
+    name: "/confirm-its-you",
+    path: () => "/confirm-its-you",
+    as: () => user,
+    // Nothing waits for confirmation, and the password is wrong: no variant can confirm anything.
+    payloads: () => variants([["intent", "password"], ["password", "not the password"]], ["intent", "password"]),
   },
   {
     name: "/posts/new",
@@ -145,7 +153,26 @@ const actions: Action[] = [
     // A token shaped like the extension's, for this user and unexpired, but not signed by Directus.
     payloads: () => variants([["token", forgedEmailChangeToken()]], ["token"]),
   },
+  {
+    name: "/login/unlock (asking for a link)",
+    path: () => "/login/unlock",
+    as: () => anonymous,
+    payloads: () => variants([["intent", "send"], ["email", "someone@example.com"]], ["email"]),
+  },
+  {
+    name: "/login/unlock (using a link)",
+    path: () => "/login/unlock",
+    as: () => anonymous,
+    // A token shaped like the extension's unlock link, unexpired, but not signed by Directus.
+    payloads: () => variants([["intent", "unlock"], ["token", forgedUnlockToken()]], ["token"]),
+  },
 ];
+
+function forgedUnlockToken(): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const claims = { scope: "device-unlock", id: userId, bound: "x", jti: "x", exp: Math.floor(Date.now() / 1000) + 600, iss: "account-security" };
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part(claims)}.bm90LXNpZ25lZA`;
+}
 
 function forgedEmailChangeToken(): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");

@@ -61,8 +61,12 @@ describe("the visitor's IP at Directus", () => {
     const visitor = new HttpSession(behindProxy.url);
     const headers = { "X-Forwarded-For": "203.0.113.30" };
     stack.proxy!.forwardedFor.length = 0;
-    const registered = await visitor.post("/register", { email: uniqueEmail("busy"), password: "a long enough password" }, { follow: false, headers });
+    const account = { email: uniqueEmail("busy"), password: "a long enough password" };
+    const registered = await visitor.post("/register", account, { follow: false, headers });
     expect(registered.status).toBe(302);
+    // Registering signs nobody in: the new account logs in next, from the same address.
+    const loggedIn = await visitor.post("/login", account, { follow: false, headers });
+    expect(loggedIn.headers.get("Location")).toBe("/dashboard");
     let limited = null;
     for (let view = 0; view < 8 && !limited; view++) {
       const page = await visitor.get("/dashboard", { follow: false, headers });

@@ -92,6 +92,21 @@ describe("the relay", () => {
     expect(openSessionCookie(started.sessionCookie(), stack.sessionSecret)?.user).toBeUndefined();
   });
 
+  it("leaves a sign-in in progress alone when a stray answer arrives (another state, or none): the real answer still signs in", async () => {
+    const client = new HttpSession(stack.app.url);
+    const email = uniqueEmail("sso-stray");
+    const atProvider = await start(client);
+    // A link or an image on another page opens the callback meanwhile.
+    for (const stray of ["?code=forged&state=forged", "?error=access_denied", ""]) {
+      expectPlainPage(await client.get(`${callbackPath("dev")}${stray}`), "/login", /does not belong to the sign-in this browser started/);
+      expect(openSessionCookie(client.sessionCookie(), stack.sessionSecret)?.step).toMatchObject({ name: "identity-provider" });
+    }
+    const back = await new ProviderBrowser().signIn(atProvider, new URL(stack.app.url).origin, { login: email });
+    const reply = await client.get(back.pathname + back.search);
+    expect([reply.status, reply.path]).toEqual([200, "/dashboard"]);
+    expect(reply.body).toContain(email);
+  });
+
   it("takes a callback once, and not with a tampered step cookie", async () => {
     const client = new HttpSession(stack.app.url);
     const callback = await callbackFor(client, uniqueEmail("replay"));
@@ -181,6 +196,23 @@ describe("two-factor through the provider", () => {
     const done = await throughProvider(person, await sendCode(person, await currentCode(person.secret)));
     expect([done.status, done.path]).toEqual([200, "/dashboard"]);
     expect(done.body).toContain(person.email);
+  });
+
+  it("takes a code once, as the password login does: the same code again, within its life, signs nobody in", async () => {
+    const person = await personWithTwoFactor("sso-2fa-replay");
+    expectPlainPage(await throughProvider(person), "/login/provider-code", /Enter your sign-in code/);
+    // Long enough for two trips through the provider before the code changes.
+    await untilCodeLasts(24);
+    const code = await currentCode(person.secret);
+    const first = await throughProvider(person, await sendCode(person, code));
+    expect([first.status, first.path]).toEqual([200, "/dashboard"]);
+    await person.client.logout();
+    expectPlainPage(await throughProvider(person), "/login/provider-code", /Enter your sign-in code/);
+    const replayed = await throughProvider(person, await sendCode(person, code));
+    expectPlainPage(replayed, "/login/provider-code", /That code is not right/);
+    expect(openSessionCookie(person.client.sessionCookie(), stack.sessionSecret)?.user).toBeUndefined();
+    // The code had not changed yet: it was refused for having been used, not for being late.
+    expect(await currentCode(person.secret, 0)).toBe(code);
   });
 
   it("counts wrong codes per account: after five, even the right code waits", async () => {

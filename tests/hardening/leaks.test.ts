@@ -149,6 +149,8 @@ describe("security headers", () => {
       expect(reply.headers.get("X-Frame-Options"), path).toBe("DENY");
       expect(reply.headers.get("Permissions-Policy"), path).toBe("camera=(), microphone=(), geolocation=()");
       expect(reply.headers.get("Strict-Transport-Security"), path).toMatch(/^max-age=\d+/);
+      expect(reply.headers.get("Cross-Origin-Opener-Policy"), path).toBe("same-origin");
+      expect(reply.headers.get("Cross-Origin-Resource-Policy"), path).toBe("same-origin");
       const csp = reply.headers.get("Content-Security-Policy") ?? "";
       expect(csp, path).toContain("frame-ancestors 'none'");
       // A rendered page gets the nonce policy; anything else may load nothing at all.

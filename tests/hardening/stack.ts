@@ -34,7 +34,7 @@ export async function startStack({
   appEnv?: Record<string, string>;
   withProxy?: boolean;
   appCount?: number;
-  /** Email verification at registration (the template has it off, so registering signs in at once). */
+  /** Email verification at registration (the template has it off: registering takes a password, and the login form is next). */
   verifyEmail?: boolean;
   /** The first app's port, when something must know its URL before the stack starts (an identity provider's callback). */
   appPort?: number;

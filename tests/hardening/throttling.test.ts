@@ -17,7 +17,8 @@ const from = (ip: string) => ({ headers: { "X-Forwarded-For": ip } });
 
 beforeAll(async () => {
   // Hour-long Directus sessions: a session that ends is the app's doing. The account-wide block is
-  // 3 s here (60 s by default), so the owner's wait stays short.
+  // 3 s here (15 minutes by default), so a new browser's wait stays short (known browsers never wait
+  // for it: known-devices.test.ts).
   stack = await startStack({
     directusEnv: { SESSION_COOKIE_TTL: "1h" },
     appEnv: { TRUST_PROXY: "loopback", LOGIN_ACCOUNT_BLOCK_SECONDS: "3" },
@@ -49,9 +50,11 @@ async function member(label: string) {
   return { client, ...registered };
 }
 
-/** Turns two-factor on through the app's own set-up page; returns the secret. */
+/** Turns two-factor on through the app's own set-up page ("confirm it's you" first); returns the secret. */
 async function enableTwoFactor(client: HttpSession): Promise<string> {
-  const started = await client.post("/profile/two-factor", { intent: "start", password: TEST_PASSWORD });
+  expect((await client.post("/profile/two-factor", { intent: "start" })).path).toBe("/confirm-its-you");
+  expect((await client.confirmItsYou()).path).toBe("/profile/two-factor");
+  const started = await client.post("/profile/two-factor", { intent: "start" });
   expect(started.status).toBe(200);
   const { secret } = openSessionCookie(client.sessionCookie(), stack.sessionSecret)!.step as { secret: string };
   const enabled = await client.post("/profile/two-factor", { intent: "enable", code: await currentCode(secret) });
@@ -102,7 +105,7 @@ describe("failed logins are throttled, never a suspended account", () => {
     const right = await new HttpSession(stack.app.url).post("/login", { email, password: TEST_PASSWORD }, from(attacker));
     expect(right.status).toBe(429);
 
-    // The owner, elsewhere, gets in at once or after the account-wide wait (at most a minute).
+    // The owner, elsewhere, gets in at once or after the account-wide wait (3 s in this stack).
     let reply = await owner.post("/login", { email, password: TEST_PASSWORD }, from(newIp()));
     if (reply.status === 429) {
       expect(retryAfterOf(reply)).toBeLessThanOrEqual(60);
@@ -112,13 +115,13 @@ describe("failed logins are throttled, never a suspended account", () => {
     expect([reply.status, reply.path]).toEqual([200, "/dashboard"]);
   });
 
-  it("failures from many IPs block the account for at most a minute, then the owner logs in", async () => {
+  it("failures from many IPs block the account for LOGIN_ACCOUNT_BLOCK_SECONDS, then the owner logs in", async () => {
     const { email, id, client: owner } = await member("throttle-account");
     owner.clearCookies();
     const replies = await wrongLogins(email, 30, () => newIp());
     expect(await statusOf(id)).toBe("active");
     // Each from a new IP: only the account-wide counter can refuse them, and its wait is short (3 s in
-    // this stack, LOGIN_ACCOUNT_BLOCK_SECONDS; never over 60). A slow machine may see a block end and
+    // this stack, LOGIN_ACCOUNT_BLOCK_SECONDS). A slow machine may see a block end and
     // a new one begin within the 30, so only the waits are asserted, not where the 429s fall.
     const throttled = replies.filter((reply) => reply.status === 429);
     expect(throttled.length, replies.map((r) => r.status).join(",")).toBeGreaterThan(0);
@@ -159,24 +162,28 @@ describe("failed logins are throttled, never a suspended account", () => {
 });
 
 describe("password and code checks in a signed-in session are bounded", () => {
-  it("40 wrong passwords at two-factor set-up, then the right one: the set-up never opens, the session has ended", async () => {
+  it("40 wrong passwords at two-factor set-up's \"confirm it's you\", then the right one: the set-up never opens, the session has ended", async () => {
     const { client, id, email } = await member("bounded-start");
     const token = tokenOf(client)!;
     // The owner, signed in elsewhere before the guessing began.
     const owner = new HttpSession(stack.app.url);
     await owner.login(email);
+    expect((await client.post("/profile/two-factor", { intent: "start", password: "wrong" })).path).toBe("/confirm-its-you");
     const replies: Reply[] = [];
-    for (let i = 0; i < 40; i++) replies.push(await client.post("/profile/two-factor", { intent: "start", password: `wrong-${i}` }));
-    const right = await client.post("/profile/two-factor", { intent: "start", password: TEST_PASSWORD });
+    for (let i = 0; i < 40; i++) replies.push(await client.confirmItsYou(`wrong-${i}`));
+    const right = await client.confirmItsYou(TEST_PASSWORD);
     expect(right.path).toMatch(/^\/login/);
-    expect(right.body).not.toContain("Scan this QR code");
+    const start = await client.post("/profile/two-factor", { intent: "start" });
+    expect(start.path).toMatch(/^\/login/);
+    expect(start.body).not.toContain("Scan this QR code");
     expect(await tfaSecretOf(id)).toBeNull();
     expect(await tokenAlive(token)).toBe(false);
     // The login page said why, once the session ended.
     expect(replies.some((reply) => reply.path === "/login" && reply.body.includes("Too many wrong attempts"))).toBe(true);
     expect(await statusOf(id)).toBe("active");
     // The owner's other session is kept, but checks nothing until the account's window ends.
-    const refused = await owner.post("/profile/two-factor", { intent: "start", password: TEST_PASSWORD });
+    expect((await owner.post("/profile/two-factor", { intent: "start" })).path).toBe("/confirm-its-you");
+    const refused = await owner.confirmItsYou(TEST_PASSWORD);
     expect(refused.status).toBe(429);
     expect(refused.body).toMatch(/Too many wrong attempts\. Try again in \d+ minutes?\./);
     expect((await owner.get("/dashboard", { follow: false })).status).toBe(200);

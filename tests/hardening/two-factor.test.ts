@@ -147,7 +147,7 @@ describe("the two-factor settings page", () => {
     const client = new HttpSession(stack.app.url);
     const { id } = await client.register(uniqueEmail("tfa-settings"));
     const payloads = [
-      ...variants([["intent", "start"], ["password", "a password"]], ["password", "intent"]),
+      ...variants([["intent", "start"]], ["intent"]),
       ...variants([["intent", "enable"], ["code", "123456"]], ["code"]),
       ...variants([["intent", "disable"], ["code", "123456"]], ["code"]),
       urlencoded("enable with no set-up begun", [["intent", "enable"], ["code", "123456"]]),
@@ -167,8 +167,11 @@ describe("the two-factor settings page", () => {
   it("a wrong password at set-up is an answer under the field, not the end of the session", async () => {
     const client = new HttpSession(stack.app.url);
     await client.register(uniqueEmail("tfa-wrong-password"));
-    const reply = await client.post("/profile/two-factor", { intent: "start", password: "not the password" });
-    expect([reply.status, reply.path]).toEqual([401, "/profile/two-factor"]);
+    // Setting up asks "confirm it's you" first (docs/decisions/023); the password is checked there.
+    const asked = await client.post("/profile/two-factor", { intent: "start", password: "not the password" });
+    expect([asked.status, asked.path]).toEqual([200, "/confirm-its-you"]);
+    const reply = await client.confirmItsYou("not the password");
+    expect([reply.status, reply.path]).toEqual([401, "/confirm-its-you"]);
     expect(reply.body).toContain("That password is not right.");
     expect((await client.get("/dashboard", { follow: false })).status).toBe(200);
   });
@@ -187,7 +190,9 @@ describe("turning two-factor sign-in on", () => {
     const otherToken = tokenOf(other);
     expect(await statusAsUser(otherToken)).toBe(200);
 
-    const started = await owner.post("/profile/two-factor", { intent: "start", password: TEST_PASSWORD });
+    expect((await owner.post("/profile/two-factor", { intent: "start" })).path).toBe("/confirm-its-you");
+    expect((await owner.confirmItsYou()).path).toBe("/profile/two-factor");
+    const started = await owner.post("/profile/two-factor", { intent: "start" });
     expect([started.status, started.path]).toEqual([200, "/profile/two-factor"]);
     const { secret: generated } = stepIn(owner) as unknown as { secret: string };
     // The page shows the key (grouped in fours for reading), and nothing of the password.

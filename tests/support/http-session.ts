@@ -139,6 +139,8 @@ export class HttpSession {
       const token = link.searchParams.get("token") ?? "";
       reply = await this.post(link.pathname + link.search, { intent: "confirm", token, password, confirmPassword: password });
     }
+    // Where they are not, registering signs nobody in: the new account logs in, as a person would next.
+    if (reply.path === "/login") reply = await this.post("/login", { email, password });
     if (reply.path !== "/dashboard" || reply.status !== 200) {
       throw new Error(`registration of ${email} failed: ${reply.status} at ${reply.path}\n${reply.body.slice(0, 500)}`);
     }
@@ -151,6 +153,14 @@ export class HttpSession {
       throw new Error(`login of ${email} failed: ${reply.status} at ${reply.path}\n${reply.body.slice(0, 500)}`);
     }
     return reply;
+  }
+
+  /**
+   * "Confirm it's you" with the password (docs/decisions/023), on the page an action that secures
+   * the account sent this browser to; the answer is that action's page again.
+   */
+  confirmItsYou(password = TEST_PASSWORD): Promise<Reply> {
+    return this.post("/confirm-its-you", { intent: "password", password });
   }
 
   logout(): Promise<Reply> {

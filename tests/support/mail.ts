@@ -10,6 +10,7 @@ export const SUBJECTS = {
   passwordChanged: "Your password was changed",
   emailChanged: "Your email address was changed",
   twoFactorOff: "Two-factor sign-in was turned off",
+  unlock: "Log in from a new browser",
 } as const;
 
 type Wanted = { to: string; subject: string; /** Only messages received at or after this time (epoch ms). */ since?: number };

@@ -114,6 +114,7 @@ export type TestApp = { url: string; process: ChildProcess; stop: () => Promise<
 /** `port`: one from reserveAppUrl(), whose URL Directus already allows links to. */
 export async function startTestApp(directusUrl: string, env: Record<string, string> = {}, { port }: { port?: number } = {}): Promise<TestApp> {
   // "localhost", as a person would type it: the production cookie is __Host-/Secure, which browsers allow there over http.
-  const app = await startApp({ directusUrl, env, host: "localhost", port });
+  // IDENTITY_PROVIDER_DEV_FOR_TESTS: the production build refuses the development provider otherwise (loopback only).
+  const app = await startApp({ directusUrl, env: { IDENTITY_PROVIDER_DEV_FOR_TESTS: "1", ...env }, host: "localhost", port });
   return { url: app.url, process: app.process, stop: app.stop };
 }

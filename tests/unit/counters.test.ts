@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 
 // config.server.ts reads the environment once, at import: each case gets fresh modules.
 async function load(env: Record<string, string | undefined> = {}) {
@@ -75,5 +76,60 @@ describe("counters (in memory)", () => {
 
   it("REDIS_URL must be a redis URL, and the message does not echo it (it may hold a password)", async () => {
     await expect(load({ REDIS_URL: "http://user:hunter2@host" })).rejects.toThrow(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL$/);
+  });
+});
+
+// A Redis the app cannot use: stopped (connections refused) or unreachable (connections accepted and
+// never answered, as behind a dead link). Either way, once the first connection has failed, every
+// call answers from memory at once: none waits on the connection, a retry or a command timeout.
+describe("counters with Redis unreachable", () => {
+  /** True when `promise` settles before the event loop turns once more: no timer or socket was waited on. */
+  async function settlesAtOnce(promise: Promise<unknown>): Promise<boolean> {
+    const turn = new Promise<"waited">((resolve) => setImmediate(() => resolve("waited")));
+    return (await Promise.race([promise.then(() => "answered"), turn])) === "answered";
+  }
+
+  async function everyCallAtOnce(redisUrl: string) {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const { createCounter } = await load({ REDIS_URL: redisUrl });
+    const counter = createCounter({ name: `unreachable-${Math.random()}`, points: 2, windowSeconds: 60 });
+    // The first call may wait for the first connection (a second at most); then none waits.
+    expect((await counter.hit("k")).allowed).toBe(true);
+    async function atOnce<T>(call: Promise<T>): Promise<T> {
+      expect(await settlesAtOnce(call)).toBe(true);
+      return call;
+    }
+    expect(await atOnce(counter.check("k"))).toEqual({ allowed: true });
+    expect(await atOnce(counter.hit("k"))).toEqual({ allowed: true });
+    // Counted in memory, and still refused past the limit.
+    expect((await atOnce(counter.hit("k"))).allowed).toBe(false);
+    expect((await atOnce(counter.check("k"))).allowed).toBe(false);
+    await atOnce(counter.forgive("k"));
+    await atOnce(counter.reset("k"));
+    expect(await atOnce(counter.check("k"))).toEqual({ allowed: true });
+    expect(await atOnce(counter.hit("other"))).toEqual({ allowed: true });
+    expect(await counter.hit("k")).toEqual({ allowed: true });
+    errors.mockRestore();
+  }
+
+  it("stopped (connection refused): every call after the first answers from memory at once", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await everyCallAtOnce(`redis://127.0.0.1:${port}`);
+  });
+
+  it("unreachable (connected, never answering): every call after the first answers from memory at once", async () => {
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await everyCallAtOnce(`redis://127.0.0.1:${port}`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -1,6 +1,7 @@
 // compose.yaml and the Dockerfile against the cluster test (scripts/lib/cluster/): the same settings
 // files, the same proxy config, the same pinned versions and health checks. Nothing here runs
 // Docker; it fails when someone changes one side and not the other.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -87,8 +88,12 @@ describe("the settings files both read (deploy/*.env)", () => {
     expect(DIRECTUS_CLUSTER_ENV.IP_TRUST_PROXY).toBe("loopback,uniquelocal");
   });
 
-  it("deploy/identity-providers.env offers no provider until generated", () => {
-    expect(parseEnv(read("deploy/identity-providers.env"))).toEqual({});
+  it("deploy/identity-providers.env stays out of git (filled in, it holds client secrets); its committed example offers no provider", () => {
+    expect(read(".gitignore").split("\n")).toContain("/deploy/identity-providers.env");
+    expect(execFileSync("git", ["ls-files", "deploy/identity-providers.env"], { cwd: root, encoding: "utf8" })).toBe("");
+    expect(parseEnv(read("deploy/identity-providers.env.example"))).toEqual({});
+    // Compose refuses to start without it: the README's quick start copies the example first.
+    expect(compose.join("\n")).toContain("cp deploy/identity-providers.env.example deploy/identity-providers.env");
   });
 
   it("are what compose.yaml gives Directus and the app", () => {

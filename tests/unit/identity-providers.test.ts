@@ -43,6 +43,36 @@ describe("identity provider settings, derived in one place", () => {
   });
 });
 
+// The development provider signs in whoever types an address, as that address: a production app
+// offering it would hand every account to anyone who reached it.
+describe("the development provider in production", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("is refused when NODE_ENV=production", () => {
+    for (const env of [{ IDENTITY_PROVIDERS: "dev" }, { IDENTITY_PROVIDERS: "google,dev", IDENTITY_PROVIDER_GOOGLE_CLIENT_ID: "g", IDENTITY_PROVIDER_GOOGLE_CLIENT_SECRET: "s" }]) {
+      expect(() => identityProviders({ ...env, NODE_ENV: "production" })).toThrow(/development provider.*NODE_ENV=production/);
+      expect(() => directusIdentityProviderEnv({ appUrl: "https://app.example.com", env: { ...env, NODE_ENV: "production" } })).toThrow(/development provider/);
+      expect(identityProviders({ ...env, NODE_ENV: "development" }).map(({ name }) => name)).toContain("dev");
+    }
+  });
+
+  it("is allowed to this repository's tests of the production build, on this machine only", () => {
+    const tests = { IDENTITY_PROVIDERS: "dev", NODE_ENV: "production", IDENTITY_PROVIDER_DEV_FOR_TESTS: "1" };
+    expect(identityProviders({ ...tests, IDENTITY_PROVIDER_DEV_ISSUER_URL: "http://127.0.0.1:4567" }).map(({ name }) => name)).toEqual(["dev"]);
+    expect(identityProviders(tests).map(({ name }) => name)).toEqual(["dev"]);
+    expect(() => identityProviders({ ...tests, IDENTITY_PROVIDER_DEV_ISSUER_URL: "https://dev.example.com" })).toThrow(/development provider/);
+  });
+
+  it("stops the app from starting", async () => {
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("SESSION_SECRET", "s".repeat(40));
+    vi.stubEnv("APP_URL", "https://app.example.com");
+    vi.stubEnv("IDENTITY_PROVIDERS", "dev");
+    vi.resetModules();
+    await expect(import("#app/server/sign-in/identity-provider.server.ts")).rejects.toThrow(/development provider/);
+  });
+});
+
 describe("the provider callback's step", () => {
   afterEach(() => vi.unstubAllEnvs());
 
@@ -52,6 +82,7 @@ describe("the provider callback's step", () => {
     vi.stubEnv("DIRECTUS_URL", "http://127.0.0.1:9");
     vi.stubEnv("APP_URL", "https://app.example.com");
     vi.stubEnv("IDENTITY_PROVIDERS", "dev");
+    vi.stubEnv("IDENTITY_PROVIDER_DEV_FOR_TESTS", "1");
     vi.resetModules();
     const session = await import("#app/server/session/session.server.ts");
     const steps = await import("#app/server/session/steps.server.ts");

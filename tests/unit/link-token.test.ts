@@ -28,4 +28,18 @@ describe("the token of an emailed link", () => {
   ])("is invalid as %s", (_label, value) => {
     expect(linkTokenProblem(value, "password-reset", NOW)).toBe("invalid");
   });
+
+  // Nobody checks the signature before the page shows the address: only something Directus would
+  // take as an address (its own email rule) is ever read out of a token, never free text.
+  it.each([
+    ["a sentence", "Your account is locked. Call +1 555 0100 to unlock it"],
+    ["markup", "<b>Security alert</b>@example.com"],
+    ["no domain", "someone@"],
+    ["an address followed by a sentence", "a@example.com. Call us now"],
+    ["over the email limit", `${"a".repeat(250)}@example.com`],
+  ])("is invalid when its email claim is %s, and tells nothing of it", (_label, email) => {
+    const forged = token({ email, scope: "pending-registration", exp: NOW / 1000 + 60 });
+    expect(readLinkToken(forged)).toBeNull();
+    expect(linkTokenProblem(forged, "pending-registration", NOW)).toBe("invalid");
+  });
 });

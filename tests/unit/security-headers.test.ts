@@ -42,6 +42,11 @@ describe("securityHeaders for a production document", () => {
     });
   });
 
+  it("keeps the page in a browsing context of its own and its resources to its own origin", () => {
+    expect(headers["Cross-Origin-Opener-Policy"]).toBe("same-origin");
+    expect(headers["Cross-Origin-Resource-Policy"]).toBe("same-origin");
+  });
+
   it("is accepted by the Headers constructor", () => {
     expect(new Headers(headers).get("x-frame-options")).toBe("DENY");
   });
@@ -71,6 +76,9 @@ describe("securityHeaders for anything but a document", () => {
     expect(headers["X-Content-Type-Options"]).toBe("nosniff");
     expect(headers["X-Frame-Options"]).toBe("DENY");
     expect(headers["Strict-Transport-Security"]).toBe("max-age=63072000; includeSubDomains");
+    // Scripts, styles and data are for the app's own pages: no other site may load them.
+    expect(headers["Cross-Origin-Resource-Policy"]).toBe("same-origin");
+    expect(headers["Cross-Origin-Opener-Policy"]).toBe("same-origin");
   });
 });
 

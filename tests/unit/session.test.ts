@@ -170,3 +170,35 @@ describe("session cookie in production", () => {
     expect((failure as Error).message).toContain("APP_URL is required when NODE_ENV=production");
   });
 });
+
+describe("\"confirm it's you\" in the session", () => {
+  it("holds CONFIRM_ITS_YOU_MAX_AGE seconds, then asks again; signing in or out forgets it", async () => {
+    const { sessionStorage, confirmedItsYou, hasConfirmedItsYou, signIn, signOut } = await loadSession({
+      NODE_ENV: "test",
+      SESSION_SECRET: SECRET,
+      CONFIRM_ITS_YOU_MAX_AGE: "120",
+    });
+    const state = { session: await sessionStorage.getSession(), changed: false };
+    expect(hasConfirmedItsYou(state)).toBe(false);
+    const now = 1_800_000_000_000;
+    confirmedItsYou(state, now);
+    expect(state.changed).toBe(true);
+    expect(hasConfirmedItsYou(state, now + 119_999)).toBe(true);
+    expect(hasConfirmedItsYou(state, now + 120_000)).toBe(false);
+
+    confirmedItsYou(state);
+    signIn(state, realistic);
+    expect(hasConfirmedItsYou(state)).toBe(false);
+    confirmedItsYou(state);
+    signOut(state, "bye");
+    expect(hasConfirmedItsYou(state)).toBe(false);
+  });
+
+  it("lasts five minutes by default and at most fifteen", async () => {
+    const { confirmedItsYou, sessionStorage } = await loadSession({ NODE_ENV: "test", SESSION_SECRET: SECRET });
+    const state = { session: await sessionStorage.getSession(), changed: false };
+    confirmedItsYou(state, 0);
+    expect(state.session.get("confirmedUntil")).toBe(300_000);
+    await expect(loadSession({ NODE_ENV: "test", SESSION_SECRET: SECRET, CONFIRM_ITS_YOU_MAX_AGE: "901" })).rejects.toThrow(/CONFIRM_ITS_YOU_MAX_AGE/);
+  });
+});

@@ -39,12 +39,40 @@ describe("throttledLogin", () => {
     expect(await throttledLogin("A@EXAMPLE.COM", "10.0.0.1", attempt)).toHaveProperty("throttled", true);
   });
 
-  it("blocks the account from every IP for at most LOGIN_ACCOUNT_BLOCK_SECONDS", async () => {
+  it("blocks the account from every IP for LOGIN_ACCOUNT_BLOCK_SECONDS, 15 minutes by default", async () => {
     const { throttledLogin } = await load();
     for (let i = 0; i < 5; i++) await throttledLogin("b@example.com", `10.0.1.${i}`, wrong);
     const throttled = await throttledLogin("b@example.com", "10.0.1.99", right);
     expect(throttled).toMatchObject({ throttled: true });
-    expect("throttled" in throttled && throttled.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect("throttled" in throttled && throttled.retryAfterSeconds).toBeGreaterThan(800);
+    expect("throttled" in throttled && throttled.retryAfterSeconds).toBeLessThanOrEqual(900);
+  });
+
+  it("a known device is never refused by the account's block: it is counted on its own, with the pair's numbers", async () => {
+    const { throttledLogin } = await load();
+    for (let i = 0; i < 8; i++) await throttledLogin("k@example.com", `10.0.5.${i}`, wrong);
+    expect(await throttledLogin("k@example.com", "10.0.5.99", right)).toHaveProperty("throttled", true);
+    // The owner's browser, from an IP the campaign used too: its right password is asked.
+    const attempt = vi.fn(right);
+    expect(await throttledLogin("k@example.com", "10.0.5.1", attempt, "nonce-1")).not.toHaveProperty("throttled");
+    expect(attempt).toHaveBeenCalledTimes(1);
+    // Its wrong passwords are wrong, and counted against it: three, then it waits the pair's long wait.
+    for (let i = 0; i < 3; i++) expect(await throttledLogin("k@example.com", "10.0.5.1", wrong, "nonce-1")).not.toHaveProperty("throttled");
+    const throttled = await throttledLogin("k@example.com", "10.0.5.1", right, "nonce-1");
+    expect("throttled" in throttled && throttled.retryAfterSeconds).toBeGreaterThan(800);
+    // Another known browser of the account is not held back by the first one's typos.
+    expect(await throttledLogin("k@example.com", "10.0.5.2", right, "nonce-2")).not.toHaveProperty("throttled");
+  });
+
+  it("a known device's attempts do not feed the account's or the IP's counters", async () => {
+    const { throttledLogin } = await load();
+    for (let i = 0; i < 3; i++) {
+      await throttledLogin("m@example.com", "10.0.6.1", wrong, "nonce-a");
+      await throttledLogin("m@example.com", "10.0.6.1", wrong, "nonce-b");
+      await throttledLogin("m@example.com", "10.0.6.1", wrong, "nonce-c");
+    }
+    // Nine wrong from known browsers at one IP: the pair (3), account (5) and IP (8) counters are untouched.
+    expect(await throttledLogin("m@example.com", "10.0.6.1", right)).not.toHaveProperty("throttled");
   });
 
   it("a right password (also one that only lacks its code) and an unanswered attempt cost nothing", async () => {
@@ -99,7 +127,7 @@ describe("beginSecretCheck and claimCode", () => {
 
 describe("configuration", () => {
   it.each([
-    [{ LOGIN_ACCOUNT_BLOCK_SECONDS: "61" }, "LOGIN_ACCOUNT_BLOCK_SECONDS must be at most 60"],
+    [{ LOGIN_ACCOUNT_BLOCK_SECONDS: "0" }, "LOGIN_ACCOUNT_BLOCK_SECONDS must be a positive whole number"],
     [{ LOGIN_FAILURES_PER_IP: "0" }, "LOGIN_FAILURES_PER_IP must be a positive whole number"],
     [{ WRONG_SECRET_LIMIT: "five" }, "WRONG_SECRET_LIMIT must be a positive whole number"],
   ])("refuses %o at start-up, naming the variable", async (env, message) => {

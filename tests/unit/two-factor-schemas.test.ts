@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loginCodeSchema, twoFactorSchema } from "#app/lib/two-factor-schemas.ts";
+import { confirmItsYouSchema, loginCodeSchema, twoFactorSchema } from "#app/lib/two-factor-schemas.ts";
 import { parseForm } from "#app/lib/validation.ts";
 
 function form(entries: Record<string, string>): FormData {
@@ -39,18 +39,39 @@ describe("the sign-in code form", () => {
 
 describe("the two-factor settings form", () => {
   it("reads each intent with its own fields", () => {
-    expect(parseForm(twoFactorSchema, form({ intent: "start", password: "pw" }))).toEqual({ ok: true, data: { intent: "start", password: "pw" } });
+    // Starting takes no password: "confirm it's you" comes first, by what the account has; one sent along is dropped.
+    expect(parseForm(twoFactorSchema, form({ intent: "start", password: "pw" }))).toEqual({ ok: true, data: { intent: "start" } });
     expect(parseForm(twoFactorSchema, form({ intent: "enable", code: "654 321" }))).toEqual({ ok: true, data: { intent: "enable", code: "654321" } });
     expect(parseForm(twoFactorSchema, form({ intent: "disable", code: "654321" }))).toEqual({ ok: true, data: { intent: "disable", code: "654321" } });
     expect(parseForm(twoFactorSchema, form({ intent: "cancel" }))).toEqual({ ok: true, data: { intent: "cancel" } });
   });
 
-  it("asks for the password to start and a code to enable or disable", () => {
-    const start = parseForm(twoFactorSchema, form({ intent: "start", password: "" }));
-    expect(start.ok || start.errors.password).toBe("Password is required");
+  it("asks for a code to enable or disable", () => {
     for (const intent of ["enable", "disable"]) {
       const result = parseForm(twoFactorSchema, form({ intent, code: "12" }));
       expect(result.ok || result.errors.code).toBe(SIX_DIGITS);
+    }
+  });
+});
+
+describe("the \"confirm it's you\" form", () => {
+  it("reads the password, the provider, or the provider with a code", () => {
+    expect(parseForm(confirmItsYouSchema, form({ intent: "password", password: "pw" }))).toEqual({ ok: true, data: { intent: "password", password: "pw" } });
+    expect(parseForm(confirmItsYouSchema, form({ intent: "provider" }))).toEqual({ ok: true, data: { intent: "provider" } });
+    expect(parseForm(confirmItsYouSchema, form({ intent: "provider-code", code: "123 456" }))).toEqual({
+      ok: true,
+      data: { intent: "provider-code", code: "123456" },
+    });
+  });
+
+  it("asks for the password and the code each under its field, and names an unknown intent", () => {
+    const password = parseForm(confirmItsYouSchema, form({ intent: "password", password: "" }));
+    expect(password.ok || password.errors.password).toBe("Password is required");
+    const code = parseForm(confirmItsYouSchema, form({ intent: "provider-code", code: "12" }));
+    expect(code.ok || code.errors.code).toBe(SIX_DIGITS);
+    for (const fields of [{}, { intent: "sudo" }, { password: "pw" }] as Array<Record<string, string>>) {
+      const result = parseForm(confirmItsYouSchema, form(fields));
+      expect(result.ok || result.errors.intent).toBe("This form could not be read. Please reload the page and try again.");
     }
   });
 });

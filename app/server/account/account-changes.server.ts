@@ -6,8 +6,9 @@
 // answers only once the password was right: the change then goes through this browser's own session,
 // which Directus keeps the same way.
 //
-// A new email address is not written here: the account-security Directus extension mails a link to
-// it, and the address changes only when that link is confirmed (confirmEmailChange below).
+// A new email address is not written here: once "confirm it's you" holds (confirm-its-you.server.ts),
+// the account-security Directus extension mails a link to it, and the address changes only when that
+// link is confirmed (confirmEmailChange below).
 import { customEndpoint, updateMe } from "@directus/sdk";
 import { accountLinks } from "#app/lib/account-links.ts";
 import { toSessionUser } from "../sign-in/auth.server";
@@ -20,6 +21,7 @@ import { boundedEmailChangeMail } from "../limits/mail-limits.server";
 import type { SignedIn } from "../session/require-user.server";
 import { signIn, updateSession } from "../session/session.server";
 import { beginSecretCheck, endSessionAfterWrongSecrets } from "../limits/throttle.server";
+import { actionDone, requireConfirmed } from "./confirm-its-you.server";
 
 /** `retryAfterSeconds`: the account had too many wrong current passwords; nothing was checked. */
 export type Failure = { ok: false; failure: DirectusFailure; retryAfterSeconds?: number };
@@ -90,23 +92,22 @@ export function changePassword(signedIn: SignedIn, currentPassword: string, newP
 }
 
 /**
- * Checks the current password, then asks the account-security extension, through this browser's own
- * Directus session, to mail a confirmation link to the new address. Nothing changes yet, so the login
- * that checked the password is closed again and every session goes on. The answer is the same whether
- * or not the new address has an account (the extension mails that address a note instead).
- * Confirmed by mail whatever REGISTRATION_VERIFY_EMAIL says: that setting is about new accounts,
- * while the address of an existing one is where its password resets and notices go.
+ * Once "confirm it's you" holds (otherwise the browser goes there first, the new address kept), asks
+ * the account-security extension, through this browser's own Directus session, to mail a
+ * confirmation link to the new address. Nothing changes yet; every session goes on. The answer is
+ * the same whether or not the new address has an account (the extension mails that address a note
+ * instead). Confirmed by mail whatever REGISTRATION_VERIFY_EMAIL says: that setting is about new
+ * accounts, while the address of an existing one is where its password resets and notices go.
  */
-export async function requestEmailChange(signedIn: SignedIn, newEmail: string, currentPassword: string, clientIp: string | null): Promise<{ ok: true } | Failure> {
-  const checked = await confirmCurrentPassword(signedIn, currentPassword, clientIp);
-  if (!checked.ok) return checked;
-  await checked.confirmed.abandon();
+export async function requestEmailChange(signedIn: SignedIn, newEmail: string, clientIp: string | null): Promise<{ ok: true } | Failure> {
+  requireConfirmed(signedIn.session, "email-change", { email: newEmail });
   try {
     const body = JSON.stringify({ email: newEmail, url: accountLinks(config.appUrl).confirmEmail });
     // A few links an hour per account and per IP, one to an address in five minutes; over that, the same answer.
     await boundedEmailChangeMail({ userId: signedIn.user.id, clientIp, newEmail }, () =>
       signedIn.directus.request(customEndpoint<void>({ path: "/account-security/email-change", method: "POST", body })),
     );
+    actionDone(signedIn.session);
     return { ok: true };
   } catch (error) {
     return { ok: false, failure: classifyDirectusError(error) };

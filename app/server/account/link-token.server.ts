@@ -1,7 +1,13 @@
 // What the token in an emailed link says about itself. Directus signs these tokens (JWTs) and checks
 // them when they come back (the email-change link's, its account-security extension); the app only
 // reads them, without the key, to turn away a malformed or expired link before asking Directus, and
-// to know which address a password reset or an email change is for.
+// to know which address a password reset or an email change is for. Pages show that address before
+// anyone has checked the signature, so a token whose `email` is not an address Directus would take
+// (its own rule, email.ts) is a malformed link: anyone can write a token, and no free text of theirs
+// reaches a page.
+import { isDirectusEmail } from "#app/lib/email.ts";
+import { limits } from "#app/lib/limits.ts";
+
 export type LinkScope = "pending-registration" | "password-reset" | "email-change" | "email-change-cancel";
 export type LinkToken = { email: string; scope: string; expiresAt: number };
 
@@ -18,6 +24,7 @@ export function readLinkToken(token: string): LinkToken | null {
   try {
     const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
     if (typeof payload.email !== "string" || typeof payload.scope !== "string" || typeof payload.exp !== "number") return null;
+    if (payload.email.length > limits.emailMax || !isDirectusEmail(payload.email)) return null;
     return { email: payload.email, scope: payload.scope, expiresAt: payload.exp * 1000 };
   } catch {
     return null;

@@ -48,14 +48,19 @@ export async function registerForConfirmation(email: string, clientIp: string | 
   }
 }
 
-/** Without verification: the new account is signed in at once (whoever registers an address first owns it). */
-export async function registerAndSignIn(email: string, password: string, clientIp: string | null): Promise<AuthResult> {
+/**
+ * Without verification: asks Directus for an active account with this password (whoever registers an
+ * address first owns it). Nothing signs in here: Directus answers a taken address with the same 204
+ * and checks no password against it, and logging in with the submitted one would (outside the login
+ * throttle, telling whether the address has an account). The new account logs in through /login.
+ */
+export async function registerWithPassword(email: string, password: string, clientIp: string | null): Promise<{ ok: true } | Failure> {
   try {
     await directusClient({ clientIp }).request(registerUser(email, password));
+    return { ok: true };
   } catch (error) {
     return { ok: false, failure: classifyDirectusError(error) };
   }
-  return logIn(email, password, clientIp);
 }
 
 // Registering an address mails the link: for a new address, and again for one that waits. Directus
@@ -91,6 +96,8 @@ export async function confirmRegistration(token: string, password: string, clien
   if (problem) return { ok: false, problem };
   const email = readLinkToken(token)!.email;
   const verified = await verifyEmailToken(token, clientIp);
+  // Mailed for an earlier registration of the address: it finishes nothing of the account there now.
+  if (!verified.ok && "superseded" in verified) return { ok: false, problem: "used" };
   const usedBefore = !verified.ok && "problem" in verified && verified.problem === "used";
   if (!verified.ok && !usedBefore) return verified;
 
@@ -119,15 +126,21 @@ async function logInWithDerivedPassword(email: string, clientIp: string | null):
 
 /**
  * Opens the verification link. Directus answers a good token with a redirect into its own admin app,
- * which the app does not follow: the redirect itself is the success.
+ * which the app does not follow: the redirect itself is the success. Before Directus, the
+ * account-security extension lets through only a link mailed for the registration waiting now.
  */
-export async function verifyEmailToken(token: string, clientIp: string | null): Promise<{ ok: true } | { ok: false; problem: LinkProblem } | Failure> {
+export async function verifyEmailToken(
+  token: string,
+  clientIp: string | null,
+): Promise<{ ok: true } | { ok: false; problem: LinkProblem } | { ok: false; problem: "used"; superseded: true } | Failure> {
   let status = 0;
   const client = directusClient({ clientIp, onResponse: (response) => (status = response.status) });
   try {
     await client.request(withOptions(registerUserVerify(token), { redirect: "manual" }));
   } catch (error) {
     if (status >= 300 && status < 400) return { ok: true };
+    // The account-security extension refuses a link mailed for an earlier registration of its address.
+    if (isDirectusErrorWithCode(error, "LINK_SUPERSEDED")) return { ok: false, problem: "used", superseded: true };
     // "Invalid verification code": the account is not waiting for verification (any more).
     const problem = linkProblem(error, "INVALID_PAYLOAD");
     return problem ? { ok: false, problem } : { ok: false, failure: classifyDirectusError(error) };

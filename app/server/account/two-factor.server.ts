@@ -1,31 +1,33 @@
-// Two-factor sign-in for the signed-in user. Directus does the work (/users/me/tfa/*): it generates
-// a secret once the password is confirmed, turns it on once a code proves the app has it, and turns
-// it off for a current code. Between the password and the code, the secret waits in the session
-// (steps.server.ts), never in the form; once it is on, the user's other sessions end.
-import { disableTwoFactor, enableTwoFactor, generateTwoFactorSecret, readMe, readPolicyGlobals, updateMe } from "@directus/sdk";
+// Two-factor sign-in for the signed-in user. Setting it up waits for "confirm it's you"
+// (confirm-its-you.server.ts, docs/decisions/023); then the app makes a secret, Directus turns it on
+// once a code proves the authenticator app has it (/users/me/tfa/enable), and turns it off for a
+// current code. Until the code, the secret waits in the session (steps.server.ts), never in the
+// form; once it is on, the user's other sessions end.
+import { randomBytes } from "node:crypto";
+import { disableTwoFactor, enableTwoFactor, readMe, readPolicyGlobals, serverInfo, updateMe } from "@directus/sdk";
 import { redirect } from "react-router";
 import type { TwoFactorIntent } from "#app/lib/two-factor-schemas.ts";
 import type { FieldErrors } from "#app/lib/validation.ts";
 import { classifyDirectusError, directusFailureResponse, isRouteResponse } from "../directus/directus-errors.server";
-import { directusClient } from "../directus/directus.server";
 import { failureMessage, failureStatus } from "../directus/failure-messages.server";
 import { WRONG_CODE } from "../sign-in/login-code.server";
 import { qrCodeDataUrl } from "./qr-code.server";
 import { TWO_FACTOR_SETUP_PATH, type SignedIn } from "../session/require-user.server";
-import { flash, takeFlash, twoFactorSetUp } from "../session/session.server";
+import { flash, hasConfirmedItsYou, takeFlash, twoFactorSetUp } from "../session/session.server";
 import { beginStep, currentStep, endStep } from "../session/steps.server";
 import { beginSecretCheck, claimCode, endSessionAfterWrongSecrets, tooManyWrongMessage } from "../limits/throttle.server";
+import { requireConfirmed } from "./confirm-its-you.server";
 
 export const TURNED_ON = "Two-factor sign-in is on. Your other sessions have been signed out.";
 const TURNED_ON_OTHERS_KEPT =
   "Two-factor sign-in is on, but your other sessions could not be signed out. Change your password to end them.";
 const TURNED_OFF = "Two-factor sign-in is off.";
-const WRONG_PASSWORD = "That password is not right.";
-const SETUP_ENDED = "Setting up took too long. Enter your password to start again.";
+const SETUP_ENDED = "Setting up took too long. Please start again.";
 const STAYS_ON = "Your account requires two-factor sign-in, so it stays on.";
 
 export type TwoFactorView =
-  | { status: "off"; required: boolean; notice: string | null }
+  /** `confirmed`: "confirm it's you" holds, so setting up starts at once. */
+  | { status: "off"; required: boolean; notice: string | null; confirmed: boolean }
   | { status: "setting-up"; required: boolean; notice: string | null; secret: string; qrCode: string }
   | { status: "on"; required: boolean; notice: string | null };
 
@@ -46,8 +48,9 @@ export async function twoFactorView({ directus, session, user }: SignedIn): Prom
     return { status: "on", required, notice };
   }
   const step = currentStep(session, "two-factor-setup");
-  if (step === "expired") return { status: "off", required, notice: notice ?? SETUP_ENDED };
-  if (step === "missing") return { status: "off", required, notice };
+  const confirmed = hasConfirmedItsYou(session);
+  if (step === "expired") return { status: "off", required, notice: notice ?? SETUP_ENDED, confirmed };
+  if (step === "missing") return { status: "off", required, notice, confirmed };
   const qrCode = await qrCodeDataUrl(otpauthUrl(step.issuer, user.email, step.secret));
   return { status: "setting-up", required, notice, secret: step.secret, qrCode };
 }
@@ -56,7 +59,7 @@ export async function twoFactorView({ directus, session, user }: SignedIn): Prom
 export async function changeTwoFactor(signedIn: SignedIn, intent: TwoFactorIntent, clientIp: string | null): Promise<TwoFactorAnswer> {
   switch (intent.intent) {
     case "start":
-      return startSetup(signedIn, intent.password, clientIp);
+      return startSetup(signedIn);
     case "enable":
       return enable(signedIn, intent.code);
     case "cancel":
@@ -75,31 +78,33 @@ function failed(error: unknown): TwoFactorAnswer {
 }
 
 /**
- * Directus checks the password and generates a secret. It answers a wrong password with 401
- * INVALID_CREDENTIALS, which the guard's client would take for a refused session and sign the user
- * out; so this call goes through a plain client with the session's current token, which the guard
- * has just confirmed with Directus (the route asks for `confirm`).
+ * Once "confirm it's you" holds, makes the secret. Not Directus's /users/me/tfa/generate: it checks a
+ * password for password accounts only and nothing for the others (audit item 4 of issue 30), while
+ * /users/me/tfa/enable takes any secret; the confirmation is the check, for every account alike.
  */
-async function startSetup({ session, user }: SignedIn, password: string, clientIp: string | null): Promise<TwoFactorAnswer> {
-  const token = session.session.get("tokens")?.accessToken;
-  // Directus's check here neither counts nor slows guesses: the app bounds them.
-  const check = await beginSecretCheck({ userId: user.id });
-  if (check.refused) return answer({}, tooManyWrongMessage("attempts", check.retryAfterSeconds), 429);
+async function startSetup({ directus, session }: SignedIn): Promise<TwoFactorAnswer> {
+  requireConfirmed(session, "two-factor");
   try {
-    const generated = await directusClient({ token, clientIp }).request(generateTwoFactorSecret(password));
-    await check.right();
-    beginStep(session, { name: "two-factor-setup", secret: generated.secret, issuer: issuerOf(generated.otpauth_url) });
-  } catch (error) {
-    const failure = classifyDirectusError(error);
-    if (failure.kind === "unauthorized") {
-      if (await check.wrong()) await endSessionAfterWrongSecrets(session, clientIp);
-      return answer({ password: WRONG_PASSWORD }, null, 401);
+    const [me, info] = await Promise.all([directus.request(readMe({ fields: ["tfa_secret"] })), directus.request(serverInfo())]);
+    // On already (set up elsewhere): the page shows it so.
+    if (me.tfa_secret === null) {
+      const issuer = (info as { project?: { project_name?: unknown } }).project?.project_name;
+      beginStep(session, { name: "two-factor-setup", secret: newSecret(), issuer: typeof issuer === "string" && issuer ? issuer.slice(0, 100) : "Directus" });
     }
-    // INVALID_PAYLOAD: it is on already (set up elsewhere); the page shows it so.
-    await check.unchecked();
-    if (failure.kind !== "invalid") return failed(error);
+  } catch (error) {
+    if (isRouteResponse(error)) throw error;
+    return failed(error);
   }
   throw redirect(TWO_FACTOR_SETUP_PATH);
+}
+
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** A TOTP secret as authenticator apps read it: 160 random bits (RFC 4226's recommendation) in base32. */
+function newSecret(): string {
+  let bits = "";
+  for (const byte of randomBytes(20)) bits += byte.toString(2).padStart(8, "0");
+  return bits.match(/.{5}/g)!.map((chunk) => BASE32[parseInt(chunk, 2)]).join("");
 }
 
 async function enable(signedIn: SignedIn, code: string): Promise<TwoFactorAnswer> {
@@ -161,15 +166,6 @@ async function disable({ directus, session, user }: SignedIn, code: string, clie
   await check.right();
   flash(session, TURNED_OFF);
   throw redirect(TWO_FACTOR_SETUP_PATH);
-}
-
-/** The issuer (Directus's project name) its otpauth:// URL names; authenticator apps show it. */
-function issuerOf(otpauthUrl: string): string {
-  try {
-    return new URL(otpauthUrl).searchParams.get("issuer")?.slice(0, 100) || "Directus";
-  } catch {
-    return "Directus";
-  }
 }
 
 /**

@@ -29,6 +29,8 @@ export type DirectusUser = {
   status?: "active" | "unverified" | "suspended" | "archived" | "draft" | "invited";
   /** Directus shows only whether it is set: "**********" or null. */
   tfa_secret: string | null;
+  /** How the account signs in: "default" (a password) or an identity provider's name. */
+  provider?: string;
 };
 
 export type Schema = {

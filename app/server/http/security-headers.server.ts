@@ -66,6 +66,11 @@ function headersFor({ nonce, production }: Options): Record<string, string> {
     "X-Content-Type-Options": "nosniff",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "X-Frame-Options": "DENY",
+    // A page opened from another site (or opening one) shares no window with it: no window.opener
+    // handle to navigate it, and no process shared with a cross-origin page (Spectre).
+    "Cross-Origin-Opener-Policy": "same-origin",
+    // Only the app's own pages load its scripts, styles, data and images: no other site may embed them.
+    "Cross-Origin-Resource-Policy": "same-origin",
   };
   headers["Content-Security-Policy"] = nonce === undefined ? NON_DOCUMENT_POLICY : contentSecurityPolicy({ nonce, production });
   // Browsers ignore HSTS over plain HTTP, but a development host should never be pinned to HTTPS.

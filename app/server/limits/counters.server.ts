@@ -31,21 +31,31 @@ export type Counter = {
   forgive(key: string): Promise<void>;
 };
 
-let redis: Redis | null | undefined;
+let redis: { client: Redis; firstAttempt: Promise<void> } | null | undefined;
 
-// One connection per process, made on first use. A call waits for the connection (the first ones
-// do) for at most a second; past that, or while Redis is away, the insurance limiter answers.
-function redisClient(): Redis | null {
+// One connection per process, made on first use. Calls made before its first attempt ended (ready or
+// failed) wait for it, a second at most; after that no call waits on Redis while it is away: a command
+// is never queued for a connection that is not ready (it fails at once, and the insurance limiter
+// answers from memory), and ioredis keeps reconnecting in the background, so counting returns to
+// Redis when it is back. Without this every call waited for a reconnection attempt or a timeout.
+function redisConnection() {
   if (redis !== undefined) return redis;
-  redis = config.redisUrl ? new Redis(config.redisUrl, { commandTimeout: 1000, maxRetriesPerRequest: 1 }) : null;
+  if (!config.redisUrl) return (redis = null);
+  // Named, so Redis's CLIENT LIST tells the app's connections from Directus's.
+  const client = new Redis(config.redisUrl, { commandTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: "app-counters" });
+  const firstAttempt = new Promise<void>((resolve) => {
+    client.once("ready", resolve);
+    client.once("error", () => resolve());
+    setTimeout(resolve, 1000).unref();
+  });
   // Errors are answered by the insurance limiter; one line per error would flood the log while it is down.
   let reported = false;
-  redis?.on("error", (error) => {
+  client.on("error", (error) => {
     if (!reported) console.error(`Redis for the app's counters: ${error.message}; counting in memory until it is back`);
     reported = true;
   });
-  redis?.on("ready", () => (reported = false));
-  return redis;
+  client.on("ready", () => (reported = false));
+  return (redis = { client, firstAttempt });
 }
 
 // Keys hold emails and IPs: only a hash of them reaches Redis or memory.
@@ -58,10 +68,14 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 export function createCounter({ name, points, windowSeconds, blockSeconds = 0 }: CounterOptions): Counter {
   const options = { keyPrefix: `app-counter:${name}`, points, duration: windowSeconds, blockDuration: blockSeconds };
   const memory = new RateLimiterMemory(options);
-  const client = redisClient();
-  const limiter: RateLimiterAbstract = client ? new RateLimiterRedis({ ...options, storeClient: client, insuranceLimiter: memory }) : memory;
+  const connection = redisConnection();
+  // rejectIfRedisNotReady: while the connection is not ready, the insurance answers without asking Redis.
+  const store = connection && new RateLimiterRedis({ ...options, storeClient: connection.client, rejectIfRedisNotReady: true, insuranceLimiter: memory });
+  const ready = connection?.firstAttempt ?? Promise.resolve();
+  const limiter: RateLimiterAbstract = store ?? memory;
 
   async function check(key: string): Promise<Counted> {
+    await ready;
     const res = await limiter.get(key);
     if (!res || res.consumedPoints < points) return { allowed: true };
     return { allowed: false, retryAfterSeconds: seconds(res.msBeforeNext) };
@@ -69,6 +83,7 @@ export function createCounter({ name, points, windowSeconds, blockSeconds = 0 }:
 
   return {
     async hit(key) {
+      await ready;
       try {
         await limiter.consume(key);
         return { allowed: true };
@@ -79,9 +94,11 @@ export function createCounter({ name, points, windowSeconds, blockSeconds = 0 }:
     },
     check,
     async reset(key) {
+      await ready;
       await limiter.delete(key);
     },
     async forgive(key) {
+      await ready;
       await limiter.reward(key, 1);
     },
   };

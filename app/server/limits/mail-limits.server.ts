@@ -1,4 +1,4 @@
-// At most one verification mail and one reset mail per address in five minutes, however many
+// At most one verification mail, one reset mail and one unlock link per address in five minutes, however many
 // requests ask and from however many IPs (Directus bounds registrations per IP only). A request over
 // the bound skips Directus but answers as Directus would, in the same time, so the answer tells
 // nobody whether a mail went (docs/decisions/014). Email-change links are also bounded per account
@@ -11,6 +11,7 @@ const WINDOW_SECONDS = 5 * 60;
 const counters = {
   verification: createCounter({ name: "verification-mail", points: 1, windowSeconds: WINDOW_SECONDS }),
   reset: createCounter({ name: "reset-mail", points: 1, windowSeconds: WINDOW_SECONDS }),
+  unlock: createCounter({ name: "unlock-mail", points: 1, windowSeconds: WINDOW_SECONDS }),
 };
 
 const HOUR_SECONDS = 60 * 60;

@@ -8,6 +8,7 @@ import { endDirectusSession, type AuthResult } from "../sign-in/auth.server";
 import { config } from "../config.server";
 import { counterKey, createCounter, type Counted } from "./counters.server";
 import { signOut, type SessionState } from "../session/session.server";
+import { ipCounterKey } from "../http/client-ip.server";
 
 const limits = config.throttle;
 
@@ -24,6 +25,15 @@ const perAccount = createCounter({
   blockSeconds: limits.accountBlockSeconds,
 });
 const perIp = createCounter({ name: "login-failures-ip", points: limits.perIp, windowSeconds: limits.windowSeconds, blockSeconds: limits.blockSeconds });
+// A browser that proved itself for the account (device-cookie.server.ts) is counted on its own, with
+// the account+IP pair's numbers, wherever it comes from: a stranger's campaign cannot block it, and a
+// stolen device cookie guesses no faster than one source does.
+const perKnownDevice = createCounter({
+  name: "login-failures-known-device",
+  points: limits.perAccountAndIp,
+  windowSeconds: limits.windowSeconds,
+  blockSeconds: limits.blockSeconds,
+});
 
 const wrongSecrets = createCounter({ name: "wrong-secrets", points: limits.wrongSecrets, windowSeconds: limits.wrongSecretWindowSeconds });
 // otplib's 30-second step, Directus accepting only the current one: 90 s outlasts any code's life.
@@ -43,12 +53,21 @@ export type ThrottledLogin = { throttled: true; retryAfterSeconds: number };
  * the limit together; a right password (also one that only lacks its code) takes the count back
  * and clears the pair's failures, and so does an answer that checked nothing (Directus down).
  * Unknown addresses are counted the same way, so the throttle tells nothing about who has an account.
+ * `knownDevice`: the nonce of this browser's device cookie for this account (device-cookie.server.ts),
+ * when it has one; then only that browser's own counter applies.
  */
-export async function throttledLogin(email: string, clientIp: string | null, attempt: () => Promise<AuthResult>): Promise<AuthResult | ThrottledLogin> {
+export async function throttledLogin(
+  email: string,
+  clientIp: string | null,
+  attempt: () => Promise<AuthResult>,
+  knownDevice: string | null = null,
+): Promise<AuthResult | ThrottledLogin> {
   const account = email.toLowerCase();
-  const ip = clientIp ?? "unknown";
-  const pair = { counter: perAccountAndIp, key: counterKey(account, ip) };
-  const counters = [pair, { counter: perAccount, key: counterKey(account) }, { counter: perIp, key: counterKey(ip) }];
+  const ip = clientIp === null ? "unknown" : ipCounterKey(clientIp);
+  const pair = knownDevice
+    ? { counter: perKnownDevice, key: counterKey(account, knownDevice) }
+    : { counter: perAccountAndIp, key: counterKey(account, ip) };
+  const counters = knownDevice ? [pair] : [pair, { counter: perAccount, key: counterKey(account) }, { counter: perIp, key: counterKey(ip) }];
   // Over already: one more hit starts (or reads) the block, and nothing else is counted.
   for (const { counter, key } of counters) {
     if (!(await counter.check(key)).allowed) return throttled([await counter.hit(key)]);
@@ -67,6 +86,18 @@ export async function throttledLogin(email: string, clientIp: string | null, att
     await Promise.all(counters.map(({ counter, key }) => counter.forgive(key)));
   }
   return result;
+}
+
+/**
+ * Whether a login with this address from this IP, from a browser not known for the account, would be
+ * refused now (counting nothing): only then is an unlock link offered and sent. The same for an
+ * address without an account, so it tells nothing about who has one.
+ */
+export async function loginPaused(email: string, clientIp: string | null): Promise<boolean> {
+  const account = email.toLowerCase();
+  const ip = clientIp ?? "unknown";
+  const checks = await Promise.all([perAccountAndIp.check(counterKey(account, ip)), perAccount.check(counterKey(account)), perIp.check(counterKey(ip))]);
+  return checks.some((check) => !check.allowed);
 }
 
 function throttled(refusals: Counted[]): ThrottledLogin {
@@ -93,11 +124,17 @@ export type SecretCheck = {
 
 /** Counts one check of a password or code before it is made, so parallel guesses cannot pass the limit together. */
 export async function beginSecretCheck(holder: SecretHolder): Promise<SecretCheck> {
+  const hit = await wrongSecrets.hit(holderKey(holder));
+  return { refused: !hit.allowed, retryAfterSeconds: hit.allowed ? 0 : hit.retryAfterSeconds, ...secretCheckEnding(holder) };
+}
+
+/**
+ * The endings of a check begun (counted) in an earlier request and answered in this one: a sign-in
+ * at an identity provider leaves the app between the two.
+ */
+export function secretCheckEnding(holder: SecretHolder): Pick<SecretCheck, "right" | "wrong" | "unchecked"> {
   const key = holderKey(holder);
-  const hit = await wrongSecrets.hit(key);
   return {
-    refused: !hit.allowed,
-    retryAfterSeconds: hit.allowed ? 0 : hit.retryAfterSeconds,
     right: () => wrongSecrets.reset(key),
     wrong: async () => !(await wrongSecrets.check(key)).allowed,
     unchecked: () => wrongSecrets.forgive(key),

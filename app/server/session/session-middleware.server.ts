@@ -4,6 +4,7 @@ import type { MiddlewareFunction } from "react-router";
 import { clientIp } from "../http/client-ip.server";
 import { config } from "../config.server";
 import { isSignedWithOlderSecret, sessionContext, sessionStorage, type SessionState } from "./session.server";
+import { rememberDevice } from "./device-cookie.server";
 import { stepCookieExpiry } from "./steps.server";
 import { renewSession } from "./tokens.server";
 
@@ -26,6 +27,8 @@ export const sessionMiddleware: MiddlewareFunction<Response> = async ({ request,
     const lifetime = expires ? { expires, maxAge: Math.max(0, Math.ceil((expires.getTime() - Date.now()) / 1000)) } : {};
     response.headers.append("Set-Cookie", await sessionStorage.commitSession(session, lifetime));
   }
+  // Signed in (or unlocked) here: the browser is a known device for that account from now on.
+  if (state.knownDeviceFor) response.headers.append("Set-Cookie", await rememberDevice(cookieHeader, state.knownDeviceFor));
   return response;
 };
 

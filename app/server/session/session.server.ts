@@ -20,6 +20,11 @@ export type SessionData = {
   twoFactorRequired?: true;
   /** The step of a multi-step flow in progress: set and read through steps.server.ts only; signing in or out drops it (a sign-in keeps an email-change link waiting for it). */
   step?: Step;
+  /**
+   * Until when (epoch milliseconds) this session's last "confirm it's you" holds
+   * (account/confirm-its-you.server.ts, docs/decisions/023); signing in or out drops it.
+   */
+  confirmedUntil?: number;
 };
 export type SessionFlash = { message: string };
 export type AppSession = Session<SessionData, SessionFlash>;
@@ -52,7 +57,13 @@ export async function isSignedWithOlderSecret(cookieHeader: string | null): Prom
  * `tokensReplaced`: this request got its tokens from Directus (login, renewal) or removed them,
  * rather than writing back the ones the browser sent.
  */
-export type SessionState = { session: AppSession; changed: boolean; tokensReplaced?: boolean };
+export type SessionState = {
+  session: AppSession;
+  changed: boolean;
+  tokensReplaced?: boolean;
+  /** The account this browser just proved itself for: the middleware adds it to the device cookie (device-cookie.server.ts). */
+  knownDeviceFor?: string;
+};
 export const sessionContext = createContext<SessionState>();
 
 export function getSessionState(context: Readonly<RouterContextProvider>): SessionState {
@@ -80,6 +91,7 @@ export function signOut(state: SessionState, message: string) {
   state.session.unset("startedAt");
   state.session.unset("twoFactorRequired");
   state.session.unset("step");
+  state.session.unset("confirmedUntil");
   state.session.flash("message", message);
   state.changed = true;
   state.tokensReplaced = true;
@@ -98,13 +110,23 @@ export function updateSession(state: SessionState, patch: Partial<Pick<SessionDa
 /** A new login: a new Directus session, a new user snapshot and a new absolute lifetime. */
 export function signIn(state: SessionState, { twoFactorRequired, ...data }: Omit<SessionData, "startedAt" | "step">) {
   updateSession(state, data);
+  markKnownDevice(state, data.user.email);
   state.session.set("startedAt", Date.now());
   // Whatever step of a flow was pending, logging in completes it; but an email-change link waits for
   // this very sign-in (only its own account can confirm it: the extension checks).
   const step = state.session.get("step");
   if (step?.name !== "email-change-link" || step.purpose !== "confirm") state.session.unset("step");
+  state.session.unset("confirmedUntil");
   if (twoFactorRequired) state.session.set("twoFactorRequired", true);
   else state.session.unset("twoFactorRequired");
+}
+
+/**
+ * This browser proved itself for the account (it signed in, or opened the unlock link mailed to the
+ * address): from now on a login from it is not refused by the account-wide block (throttle.server.ts).
+ */
+export function markKnownDevice(state: SessionState, email: string) {
+  state.knownDeviceFor = email;
 }
 
 /** Two-factor sign-in is set up: the pages a policy held back open again. */
@@ -117,4 +139,16 @@ export function twoFactorSetUp(state: SessionState) {
 export function isPastAbsoluteLifetime(state: SessionState, now = Date.now()): boolean {
   const startedAt = state.session.get("startedAt");
   return typeof startedAt !== "number" || now - startedAt >= config.sessionMaxAgeSeconds * 1000;
+}
+
+/** "Confirm it's you" passed just now: actions that secure or hand over the account may go on until it runs out. */
+export function confirmedItsYou(state: SessionState, now = Date.now()) {
+  state.session.set("confirmedUntil", now + config.confirmItsYouSeconds * 1000);
+  state.changed = true;
+}
+
+/** Whether this session passed "confirm it's you" recently enough (CONFIRM_ITS_YOU_MAX_AGE). */
+export function hasConfirmedItsYou(state: SessionState, now = Date.now()): boolean {
+  const until = state.session.get("confirmedUntil");
+  return typeof until === "number" && now < until;
 }

@@ -3,6 +3,7 @@
 // and signing in or out removes it (session.server.ts; a sign-in keeps an email-change link that waits for it).
 import { config } from "../config.server";
 import type { AppSession, SessionState } from "./session.server";
+import type { KeptInput, SecuredAction } from "#app/lib/secured-actions.ts";
 
 /**
  * The password was right for an account with two-factor sign-in; the code is next. Directus has no
@@ -33,7 +34,7 @@ export type TwoFactorSetupStep = {
 /** A registration's verification link went to `email`: the check-email page, its re-send button, the login hint. */
 export type VerificationSentStep = { name: "verification-sent"; email: string; expiresAt: number };
 
-/** `email` has just been verified: the login form starts with it. */
+/** `email` has just been verified, or registered without verification: the login form starts with it. */
 export type EmailVerifiedStep = { name: "email-verified"; email: string; expiresAt: number };
 
 /** A password-reset link was opened: its token, kept out of the address bar, the history and the page. */
@@ -60,16 +61,28 @@ export type IdentityProviderStep = {
   /** Directus's state cookie as a Cookie header ("openid.<name>=…"). */
   directusCookie: string;
   redirectTo: string;
-  /** Started with a two-factor code: a refusal now means the code was wrong. */
-  withCode?: true;
+  /** The two-factor code it was started with: a refusal now means it was wrong; a sign-in uses it up. */
+  code?: string;
+  /**
+   * Not a sign-in but "confirm it's you" of the signed-in `userId` (docs/decisions/023): the answer
+   * must be that same account, and never replaces the session; then `action` goes on.
+   */
+  confirming?: { userId: string; action: SecuredAction; kept?: KeptInput };
   expiresAt: number;
 };
 
 /** The provider signed in an account with two-factor sign-in: its code is next, then the provider again. */
 export type IdentityProviderCodeStep = { name: "identity-provider-code"; provider: string; redirectTo: string; expiresAt: number };
 
+/**
+ * An action that secures or hands over the account waits for "confirm it's you"
+ * (account/confirm-its-you.server.ts): which one, and what the person had typed for it.
+ */
+export type ConfirmItsYouStep = { name: "confirm-its-you"; action: SecuredAction; kept?: KeptInput; expiresAt: number };
+
 export type Step =
   | LoginCodeStep
+  | ConfirmItsYouStep
   | TwoFactorSetupStep
   | VerificationSentStep
   | EmailVerifiedStep
@@ -97,6 +110,8 @@ const lifetimeMs: Record<StepName, () => number> = {
   // Time to sign in at the provider (Directus's own state lasts as long: AUTH_<NAME>_LOGIN_TIMEOUT).
   "identity-provider": () => 10 * MINUTE,
   "identity-provider-code": () => config.twoFactorStepSeconds * 1000,
+  // As long as a sign-in at the provider may take, one way of confirming.
+  "confirm-its-you": () => 10 * MINUTE,
 };
 
 /** Starts a step, replacing whatever step the session held; `notAfter` shortens its life (a link's own expiry). */

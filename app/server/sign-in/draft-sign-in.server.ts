@@ -11,6 +11,7 @@ import { config } from "../config.server";
 import { failureMessage, failureStatus } from "../directus/failure-messages.server";
 import { directusClient } from "../directus/directus.server";
 import { clientIp } from "../http/client-ip.server";
+import { knownDevice } from "../session/device-cookie.server";
 import { throttledLogin, waitMessage } from "../limits/throttle.server";
 import { optionalUser, requireUser, type SignedIn } from "../session/require-user.server";
 import { sealCookieValue, unsealCookieValue } from "../session/sealed-cookie.server";
@@ -103,7 +104,8 @@ async function signInForDraft({ request, context }: Args, form: FormData, step: 
     const email = String(form.get("email") ?? "").slice(0, limits.emailMax);
     const parsed = parseForm(loginSchema, form);
     if (!parsed.ok) return { step, email, errors: parsed.errors, status: 400 };
-    const result = await throttledLogin(parsed.data.email, ip, () => logIn(parsed.data.email, parsed.data.password, ip));
+    const device = await knownDevice(request.headers.get("Cookie"), parsed.data.email);
+    const result = await throttledLogin(parsed.data.email, ip, () => logIn(parsed.data.email, parsed.data.password, ip), device);
     if ("throttled" in result) return { step, email, formError: waitMessage(result.retryAfterSeconds), status: 429 };
     if (!result.ok && result.codeRefused) {
       keepCodeStep(state, parsed.data);

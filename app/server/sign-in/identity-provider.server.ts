@@ -7,12 +7,16 @@ import { redirect } from "react-router";
 import { readMe, readPolicyGlobals } from "@directus/sdk";
 import { identityProviders, IdentityProviderSettingError, type IdentityProvider } from "#app/lib/identity-providers.ts";
 import { safeRedirect } from "#app/lib/safe-redirect.ts";
+import { CONFIRM_PATH, securedActions } from "#app/lib/secured-actions.ts";
 import { ConfigError, config } from "../config.server";
 import { finishAtDirectus, RelayUnavailable, startAtDirectus, type RelayAnswer } from "../directus/directus-relay.server";
+import { closeDirectusSession, type SessionTokens } from "../directus/directus-session.server";
 import { directusClient } from "../directus/directus.server";
-import { flash, signIn, type SessionState } from "../session/session.server";
+import { endSessionAfterWrongSecrets, secretCheckEnding } from "../limits/throttle.server";
+import { confirmedItsYou, flash, signIn, type SessionState } from "../session/session.server";
 import { beginStep, currentStep, endStep, type IdentityProviderStep } from "../session/steps.server";
-import { toSessionUser } from "./auth.server";
+import { claimCode } from "../limits/throttle.server";
+import { endDirectusSession, toSessionUser } from "./auth.server";
 
 const REDIRECT_MAX = 512;
 // A provider's `state` and `code` are short; anything longer is no answer of theirs.
@@ -34,6 +38,10 @@ export const messages = {
   wrongCode: "That code is not right. Enter the code your authenticator app shows now.",
   // Counted per account at Directus (directus-extensions/identity-provider-accounts/codes.js).
   tooManyCodes: "Too many wrong codes for this account. Please wait 15 minutes, then sign in again.",
+  // "Confirm it's you" (docs/decisions/023): the provider signed in someone other than this session's account.
+  otherAccount: (label: string) =>
+    `${label} signed in another account than the one you are using here, so nothing was confirmed. Sign in there as yourself and try again.`,
+  confirmed: "Thank you, that is you.",
 } as const;
 
 let cached: IdentityProvider[] | null = null;
@@ -47,6 +55,8 @@ export function providers(): IdentityProvider[] {
   }
   return cached;
 }
+// Read as the app starts: a bad setting, or the development provider in production, stops it before it serves.
+providers();
 
 /** What the sign-in pages show: the buttons. */
 export function providerButtons() {
@@ -74,27 +84,38 @@ function fail(state: SessionState, message: string, to = "/login") {
 export async function startProviderSignIn(
   state: SessionState,
   provider: IdentityProvider,
-  { redirectTo, otp, clientIp }: { redirectTo?: string | null; otp?: string; clientIp: string | null },
+  {
+    redirectTo,
+    otp,
+    clientIp,
+    confirming,
+  }: { redirectTo?: string | null; otp?: string; clientIp: string | null; confirming?: IdentityProviderStep["confirming"] },
 ) {
+  const unavailable = () =>
+    confirming ? backToConfirming(state, confirming, messages.unavailable(provider.label), "unchecked", clientIp) : fail(state, messages.unavailable(provider.label));
   let answer: RelayAnswer;
   try {
     answer = await startAtDirectus(provider.name, { otp, clientIp });
   } catch (error) {
-    if (error instanceof RelayUnavailable || (error instanceof Error && error.name === "AbortError")) return fail(state, messages.unavailable(provider.label));
+    if (error instanceof RelayUnavailable || (error instanceof Error && error.name === "AbortError")) return unavailable();
     throw error;
   }
   const cookieName = `${provider.driver}.${provider.name}`;
   const directusState = answer.cookies.get(cookieName)?.value;
   const target = providerUrl(answer.location);
   // Directus could not reach the provider (discovery), or refused the start: it answers with its own admin page.
-  if (!directusState || !target) return fail(state, messages.unavailable(provider.label));
+  if (!directusState || !target) return unavailable();
+  // A confirmation must be a fresh sign-in, not the provider remembering the browser: OpenID Connect's
+  // max_age=0 asks it to authenticate the person again (Directus offers no setting for one flow only).
+  if (confirming && provider.driver === "openid") target.searchParams.set("max_age", "0");
   beginStep(state, {
     name: "identity-provider",
     provider: provider.name,
     state: target.searchParams.get("state") ?? "",
     directusCookie: `${cookieName}=${directusState}`,
     redirectTo: keptRedirect(redirectTo),
-    ...(otp ? { withCode: true as const } : {}),
+    ...(otp ? { code: otp } : {}),
+    ...(confirming ? { confirming } : {}),
   });
   return redirect(target.href);
 }
@@ -117,19 +138,24 @@ function sameText(a: string, b: string) {
 /**
  * The provider sent the person back. Refused without this browser's step (login CSRF), with a
  * `state` other than the step's, after the step's lifetime, and a second time (the step ends here).
+ * An answer with another `state` leaves the step alone: a stray request (a link or an image on
+ * another page) must not cancel the sign-in in progress.
  */
 export async function finishProviderSignIn(state: SessionState, provider: IdentityProvider, url: URL, clientIp: string | null) {
   const step = currentStep(state, "identity-provider");
   if (step === "expired") return fail(state, messages.expired);
   if (step === "missing" || step.provider !== provider.name) return fail(state, messages.missing);
-  endStep(state);
+  // A confirmation goes back to its page, where this session stays signed in; a sign-in to /login.
+  const { confirming } = step;
+  const ended = (message: string) => (confirming ? backToConfirming(state, confirming, message, "unchecked", clientIp) : fail(state, message));
   const params = url.searchParams;
   const returned = params.get("state") ?? "";
   if (returned.length > PARAM_MAX || !step.state || !sameText(returned, step.state)) return fail(state, messages.foreign);
+  endStep(state);
   const error = params.get("error");
-  if (error) return fail(state, error === "access_denied" ? messages.cancelled(provider.label) : messages.refused(provider.label));
+  if (error) return ended(error === "access_denied" ? messages.cancelled(provider.label) : messages.refused(provider.label));
   const code = params.get("code");
-  if (!code || code.length > PARAM_MAX) return fail(state, messages.refused(provider.label));
+  if (!code || code.length > PARAM_MAX) return ended(messages.refused(provider.label));
 
   // Only what Directus's callback reads goes on: the code, the state, and the issuer (RFC 9207).
   const query = new URLSearchParams({ code, state: returned });
@@ -139,21 +165,31 @@ export async function finishProviderSignIn(state: SessionState, provider: Identi
   try {
     answer = await finishAtDirectus(provider.name, query, step.directusCookie, { clientIp });
   } catch (error) {
-    if (error instanceof RelayUnavailable || (error instanceof Error && error.name === "AbortError")) return fail(state, messages.unavailable(provider.label));
+    if (error instanceof RelayUnavailable || (error instanceof Error && error.name === "AbortError")) return ended(messages.unavailable(provider.label));
     throw error;
   }
   const token = answer.cookies.get(config.directusSessionCookie);
-  if (!token?.value) return failed(state, provider, step, reasonOf(answer.location));
+  if (!token?.value) {
+    const reason = reasonOf(answer.location);
+    return confirming ? notConfirmed(state, provider, confirming, reason, clientIp) : failed(state, provider, step, reason);
+  }
 
   const expiresMs = (token.maxAge ?? 0) * 1000;
   const now = Date.now();
   const tokens = { accessToken: token.value, expiresAt: now + expiresMs, renewAt: now + expiresMs / 2 };
+  if (confirming) return finishConfirming(state, provider, confirming, tokens, clientIp);
   try {
     const client = directusClient({ token: tokens.accessToken, clientIp });
     const [me, globals] = await Promise.all([
       client.request(readMe({ fields: ["id", "email", "first_name", "last_name"] })),
       client.request(readPolicyGlobals()),
     ]);
+    // Directus checked the code; the app takes each code once per account, as on the password path.
+    // Keyed as the password path keys it (the address); an account without one, by its id.
+    if (step.code && !(await claimCode(me.email ?? me.id, step.code))) {
+      await endDirectusSession(tokens.accessToken, clientIp);
+      return failed(state, provider, step, "INVALID_OTP");
+    }
     signIn(state, { tokens, user: toSessionUser(me), ...(globals?.enforce_tfa ? { twoFactorRequired: true } : {}) });
   } catch {
     return fail(state, messages.unavailable(provider.label));
@@ -174,7 +210,7 @@ function failed(state: SessionState, provider: IdentityProvider, step: IdentityP
     case "INVALID_OTP":
       // Directus checks the code only with the start; the provider is asked again once it is typed.
       beginStep(state, { name: "identity-provider-code", provider: provider.name, redirectTo: step.redirectTo });
-      if (step.withCode) flash(state, messages.wrongCode);
+      if (step.code) flash(state, messages.wrongCode);
       return redirect("/login/provider-code");
     case "TOO_MANY_WRONG_CODES":
       return fail(state, messages.tooManyCodes);
@@ -188,6 +224,70 @@ function failed(state: SessionState, provider: IdentityProvider, step: IdentityP
     default:
       return fail(state, messages.unavailable(provider.label));
   }
+}
+
+type Confirming = NonNullable<IdentityProviderStep["confirming"]>;
+
+/**
+ * Whether this browser is confirming "it's you" at a provider (docs/decisions/023): its callback is
+ * then answered for the signed-in session rather than refused as a sign-in of someone signed in.
+ */
+export function confirmingAtProvider(state: SessionState): boolean {
+  const step = state.session.get("step");
+  return step?.name === "identity-provider" && step.confirming !== undefined;
+}
+
+/**
+ * The provider signed someone in again: `tokens` are a new Directus session of theirs, closed at
+ * once whoever it is. Only the account this session belongs to confirms; the session itself is never
+ * replaced, so another account's sign-in at the provider changes nothing here.
+ */
+async function finishConfirming(state: SessionState, provider: IdentityProvider, confirming: Confirming, tokens: SessionTokens, clientIp: string | null) {
+  let signedInAs: string;
+  try {
+    signedInAs = (await directusClient({ token: tokens.accessToken, clientIp }).request(readMe({ fields: ["id"] }))).id;
+  } catch {
+    return backToConfirming(state, confirming, messages.unavailable(provider.label), "unchecked", clientIp);
+  } finally {
+    await closeDirectusSession(tokens.accessToken, { clientIp }).catch(() => {});
+  }
+  if (signedInAs !== confirming.userId || state.session.get("user")?.id !== confirming.userId) {
+    return backToConfirming(state, confirming, messages.otherAccount(provider.label), "wrong", clientIp);
+  }
+  await secretCheckEnding({ userId: confirming.userId }).right();
+  confirmedItsYou(state);
+  beginStep(state, { name: "confirm-its-you", action: confirming.action, ...(confirming.kept ? { kept: confirming.kept } : {}) });
+  flash(state, messages.confirmed);
+  return redirect(securedActions[confirming.action].path);
+}
+
+/** Directus refused the provider's answer for a confirmation: a wrong code or no account of ours counts as a wrong answer. */
+function notConfirmed(state: SessionState, provider: IdentityProvider, confirming: Confirming, reason: string, clientIp: string | null) {
+  switch (reason) {
+    case "INVALID_OTP":
+    case "TOO_MANY_WRONG_CODES":
+      return backToConfirming(state, confirming, messages.wrongCode, "wrong", clientIp);
+    case "INVALID_PROVIDER":
+    case "INVALID_CREDENTIALS":
+    case "USER_SUSPENDED":
+      return backToConfirming(state, confirming, messages.otherAccount(provider.label), "wrong", clientIp);
+    case "INVALID_TOKEN":
+      return backToConfirming(state, confirming, messages.refused(provider.label), "unchecked", clientIp);
+    default:
+      return backToConfirming(state, confirming, messages.unavailable(provider.label), "unchecked", clientIp);
+  }
+}
+
+/**
+ * Back to "confirm it's you" with the action still waiting: the check begun before the provider was
+ * asked ends here (one wrong answer too many ends the session, as everywhere).
+ */
+async function backToConfirming(state: SessionState, confirming: Confirming, message: string, outcome: "wrong" | "unchecked", clientIp: string | null) {
+  const ending = secretCheckEnding({ userId: confirming.userId });
+  if (outcome === "unchecked") await ending.unchecked();
+  else if (await ending.wrong()) await endSessionAfterWrongSecrets(state, clientIp);
+  beginStep(state, { name: "confirm-its-you", action: confirming.action, ...(confirming.kept ? { kept: confirming.kept } : {}) });
+  return fail(state, message, CONFIRM_PATH);
 }
 
 /** The two-factor step of a provider sign-in, or a redirect to /login saying it ended. */

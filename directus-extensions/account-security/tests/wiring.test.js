@@ -58,8 +58,8 @@ function hookHarness(users, { failMail = false } = {}) {
 }
 
 describe("the bundle", () => {
-  it("holds one hook and the /account-security endpoint", () => {
-    expect(extension.hooks.map((h) => h.name)).toEqual(["account-security-notices"]);
+  it("holds two hooks and the /account-security endpoint", () => {
+    expect(extension.hooks.map((h) => h.name)).toEqual(["account-security-notices", "account-security-registration"]);
     expect(extension.endpoints.map((e) => e.config.id)).toEqual(["account-security"]);
     expect(extension.operations).toEqual([]);
   });

@@ -23,6 +23,10 @@ export interface Cluster {
   restartDirectus(env: Record<string, string>): Promise<void>;
   stopApp(index: number): Promise<void>;
   startApp(index: number): Promise<RunningApp>;
+  /** Closes the app instances' connections to Redis and refuses new ones, as a stopped Redis does (Directus keeps its own). */
+  cutAppRedis(): Promise<void>;
+  /** Takes the apps' connections to Redis again. */
+  restoreAppRedis(): Promise<void>;
   /** Stops everything still running. */
   stop(): Promise<void>;
 }

@@ -14,7 +14,7 @@ import { ensureBinaries } from "./debian.mjs";
 import { readStats, setWeight, startHaproxy } from "./haproxy.mjs";
 import { startPostgres } from "./postgres.mjs";
 import { killOnExit, sleep } from "./process.mjs";
-import { startRedis } from "./redis.mjs";
+import { startRedis, startRedisLink } from "./redis.mjs";
 import { appEnv, directusEnv, saveSettings } from "./settings.mjs";
 
 /**
@@ -30,7 +30,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
   await saveSettings(settings);
   const binaries = ensureBinaries(["initdb", "postgres", "redis-server", "haproxy"], log);
 
-  const base = { postgres: null, redis: null, haproxy: null, mail: null, identityProvider: null };
+  const base = { postgres: null, redis: null, redisLink: null, haproxy: null, mail: null, identityProvider: null };
   const directus = settings.directus.instances.map(() => null);
   const apps = settings.app.instances.map(() => null);
 
@@ -85,6 +85,9 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
       apps[index] = null;
     },
     startApp: (index) => startAppInstance(index),
+    /** Closes the app instances' connections to Redis and refuses new ones (Directus keeps its own). */
+    cutAppRedis: () => base.redisLink?.cut(),
+    restoreAppRedis: () => base.redisLink?.restore(),
     /** Restarts every Directus instance with these settings on top (saved to the settings file). */
     async restartDirectus(env) {
       settings.directus.env = { ...settings.directus.env, ...env };
@@ -99,7 +102,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
     async stop() {
       await Promise.allSettled(apps.map((_, i) => cluster.stopApp(i)));
       await Promise.allSettled(directus.map((_, i) => cluster.stopDirectus(i)));
-      for (const name of ["haproxy", "redis", "postgres", "mail", "identityProvider"]) {
+      for (const name of ["haproxy", "redisLink", "redis", "postgres", "mail", "identityProvider"]) {
         await base[name]?.stop().catch(() => {});
         base[name] = null;
       }
@@ -115,6 +118,7 @@ export async function startCluster(settings, { log = (line) => console.log(`[clu
     }
     base.postgres = await startPostgres(settings, binaries);
     base.redis = await startRedis(settings, binaries);
+    base.redisLink = await startRedisLink({ host: settings.redis.host, port: settings.redis.appPort, targetPort: settings.redis.port });
     base.haproxy = await startHaproxy(settings, binaries);
     log(`PostgreSQL, Redis and HAProxy up in ${Date.now() - started} ms`);
 

@@ -1,6 +1,7 @@
 // A loopback HTTP endpoint through which a test in another process stops and starts the cluster's
 // instances (the processes stay this process's children, so it alone starts and stops them):
-//   POST /stop/<name>, POST /start/<name>   with <name> from the settings (directus2, app1, …)
+//   POST /stop/<name>, POST /start/<name>   with <name> from the settings (directus2, app1, …), or
+//   app-redis: the app instances' link to Redis, cut and restored (redis.mjs)
 // Each answers once the instance has exited or is serving: { name, pid, signalledAt, doneAt } (ms).
 import { createServer } from "node:http";
 
@@ -11,6 +12,7 @@ export async function serveControl(cluster) {
     if (directus >= 0) return { index: directus, stop: cluster.stopDirectus, start: cluster.startDirectus, list: cluster.directus };
     const app = settings.app.instances.findIndex((instance) => instance.name === name);
     if (app >= 0) return { index: app, stop: cluster.stopApp, start: cluster.startApp, list: cluster.apps };
+    if (name === "app-redis") return { index: 0, stop: cluster.cutAppRedis, start: cluster.restoreAppRedis, list: [] };
     return null;
   };
   const server = createServer(async (req, res) => {
@@ -20,7 +22,7 @@ export async function serveControl(cluster) {
       res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    if (!target) return answer(404, { error: "POST /stop/<instance> or /start/<instance>" });
+    if (!target) return answer(404, { error: "POST /stop/<instance> or /start/<instance> (or app-redis)" });
     try {
       const signalledAt = Date.now();
       const pid = action === "stop" ? target.list[target.index]?.pid : undefined;

@@ -21,7 +21,8 @@ export interface ClusterSettings {
   logDir: string;
   mail: { port: number; dir: string };
   postgres: { host: string; port: number; database: string; user: string; password: string; dataDir: string };
-  redis: { host: string; port: number; dataDir: string };
+  /** `appPort`: the app instances' link to Redis, which the cluster tests can cut. */
+  redis: { host: string; port: number; appPort: number; dataDir: string };
   proxy: { directusPort: number; appPort: number; statsSocket: string; logFile: string };
   directus: {
     /** The proxy in front of the instances. */

@@ -69,7 +69,8 @@ export async function createSettings(dir, { directusEnv = TEST_DIRECTUS_ENV } = 
     url: `http://${host}:${identityProviderPort}`,
     callbackUrl: `${appUrl}${callbackPath("dev")}`,
     /** The app's settings naming it, read by the apps and (derived, app/lib/identity-providers.ts) by Directus. */
-    env: { IDENTITY_PROVIDERS: "dev", IDENTITY_PROVIDER_DEV_ISSUER_URL: `http://${host}:${identityProviderPort}` },
+    // IDENTITY_PROVIDER_DEV_FOR_TESTS: the production build refuses the development provider otherwise.
+    env: { IDENTITY_PROVIDERS: "dev", IDENTITY_PROVIDER_DEV_ISSUER_URL: `http://${host}:${identityProviderPort}`, IDENTITY_PROVIDER_DEV_FOR_TESTS: "1" },
   };
   const instances = async (prefix) => {
     const list = [];
@@ -86,7 +87,8 @@ export async function createSettings(dir, { directusEnv = TEST_DIRECTUS_ENV } = 
     // One mail sink for both Directus instances; the e2e suite reads the links from its folder.
     mail: { port: await port(), dir: join(dir, "mail") },
     postgres: { host, port: await port(), database: "directus", user: "directus", password: secret(), dataDir: join(dir, "postgres") },
-    redis: { host, port: await port(), dataDir: join(dir, "redis") },
+    // `appPort`: the app instances' link to Redis (redis.mjs), which the cluster tests can cut.
+    redis: { host, port: await port(), appPort: await port(), dataDir: join(dir, "redis") },
     proxy: { directusPort: directusProxyPort, appPort: appProxyPort, statsSocket: join(dir, "haproxy.sock"), logFile: join(dir, "logs", "haproxy.log") },
     directus: {
       /** The proxy in front of the instances: what the app, provisioning and tests use. */
@@ -140,7 +142,8 @@ export function appEnv(settings) {
     DIRECTUS_URL: settings.directus.url,
     SESSION_SECRET: settings.app.sessionSecret,
     // Both instances count failed logins and mails sent together (app/server/limits/counters.server.ts).
-    REDIS_URL: `redis://${settings.redis.host}:${settings.redis.port}`,
+    // Through their link to it, which the cluster tests cut (tests/cluster/redis-outage.test.ts).
+    REDIS_URL: `redis://${settings.redis.host}:${settings.redis.appPort}`,
     // The links in Directus's emails name the public URL: the proxy's.
     APP_URL: settings.app.url,
   };
