@@ -98,6 +98,18 @@ describe("throttledLogin", () => {
   });
 });
 
+describe("loginPaused", () => {
+  it("says a login is paused exactly when throttledLogin refuses it: the pair keyed by the IPv6 /64, as the throttle keys it", async () => {
+    const { throttledLogin, loginPaused } = await load();
+    const email = "paused@example.com";
+    for (let i = 0; i < 3; i++) await throttledLogin(email, `2001:db8:0:1::${i + 1}`, wrong);
+    // Another address in the same /64: refused by the pair, and so paused.
+    expect(await throttledLogin(email, "2001:db8:0:1::99", wrong)).toMatchObject({ throttled: true });
+    expect(await loginPaused(email, "2001:db8:0:1::abcd")).toBe(true);
+    expect(await loginPaused(email, "2001:db8:0:2::1")).toBe(false);
+  });
+});
+
 describe("beginSecretCheck and claimCode", () => {
   it("the fifth wrong answer is one too many; then nothing is checked; a right answer clears the count", async () => {
     const { beginSecretCheck } = await load();

@@ -11,9 +11,10 @@ export function clientIp(request: Request): string | null {
 /**
  * What a per-IP counter keys a visitor by: an IPv4 address itself (also written as IPv4-mapped
  * IPv6), an IPv6 address's /64. A subscriber is usually given a whole /64 and may use any address in
- * it, so counting single IPv6 addresses would give one visitor 2^64 fresh counters.
+ * it, so counting single IPv6 addresses would give one visitor 2^64 fresh counters. No address: "unknown".
  */
-export function ipCounterKey(ip: string): string {
+export function ipCounterKey(ip: string | null): string {
+  if (ip === null) return "unknown";
   const address = ip.split("%")[0]!.toLowerCase();
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
   if (mapped) return mapped[1]!;

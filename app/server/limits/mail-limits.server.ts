@@ -4,6 +4,7 @@
 // nobody whether a mail went (docs/decisions/014). Email-change links are also bounded per account
 // and per IP in an hour (decision 015), so one session cannot mail a list of addresses.
 import { setTimeout as sleep } from "node:timers/promises";
+import { ipCounterKey } from "../http/client-ip.server";
 import { counterKey, createCounter } from "./counters.server";
 
 const WINDOW_SECONDS = 5 * 60;
@@ -59,7 +60,7 @@ export async function boundedEmailChangeMail(
 ): Promise<void> {
   const bounds = [
     { counter: emailChangeCounters.account, key: counterKey("user", userId) },
-    { counter: emailChangeCounters.ip, key: counterKey(clientIp ?? "unknown") },
+    { counter: emailChangeCounters.ip, key: counterKey(ipCounterKey(clientIp)) },
     { counter: counters.verification, key: counterKey(newEmail.trim().toLowerCase()) },
   ];
   const hits = await Promise.all(bounds.map(({ counter, key }) => counter.hit(key)));

@@ -63,7 +63,7 @@ export async function throttledLogin(
   knownDevice: string | null = null,
 ): Promise<AuthResult | ThrottledLogin> {
   const account = email.toLowerCase();
-  const ip = clientIp === null ? "unknown" : ipCounterKey(clientIp);
+  const ip = ipCounterKey(clientIp);
   const pair = knownDevice
     ? { counter: perKnownDevice, key: counterKey(account, knownDevice) }
     : { counter: perAccountAndIp, key: counterKey(account, ip) };
@@ -95,7 +95,7 @@ export async function throttledLogin(
  */
 export async function loginPaused(email: string, clientIp: string | null): Promise<boolean> {
   const account = email.toLowerCase();
-  const ip = clientIp ?? "unknown";
+  const ip = ipCounterKey(clientIp);
   const checks = await Promise.all([perAccountAndIp.check(counterKey(account, ip)), perAccount.check(counterKey(account)), perIp.check(counterKey(ip))]);
   return checks.some((check) => !check.allowed);
 }
