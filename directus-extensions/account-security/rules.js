@@ -38,11 +38,15 @@ export function emailBinding(secret, email) {
   return mac(secret, `email-change-binding:${email.toLowerCase()}`).slice(0, 22);
 }
 
-/** @param {unknown} secret @param {Record<string, unknown>} claims @param {number} now epoch ms */
-function signToken(secret, claims, now) {
+/**
+ * Every link token of this extension: a JWT (HS256 with Directus's SECRET) under its own issuer,
+ * with a scope saying what it is for and `ttlSeconds` to live.
+ * @param {unknown} secret @param {Record<string, unknown>} claims @param {number} now epoch ms @param {number} [ttlSeconds]
+ */
+export function signToken(secret, claims, now, ttlSeconds = EMAIL_CHANGE_TTL_SECONDS) {
   const iat = Math.floor(now / 1000);
   const header = encode({ alg: "HS256", typ: "JWT" });
-  const payload = encode({ ...claims, iat, exp: iat + EMAIL_CHANGE_TTL_SECONDS, iss: TOKEN_ISSUER });
+  const payload = encode({ ...claims, iat, exp: iat + ttlSeconds, iss: TOKEN_ISSUER });
   return `${header}.${payload}.${mac(secret, `${header}.${payload}`)}`;
 }
 
@@ -52,7 +56,7 @@ function signToken(secret, claims, now) {
  * @param {unknown} token @param {unknown} secret @param {string} scope @param {number} now epoch ms
  * @returns {{ ok: true, claims: Record<string, unknown> } | { ok: false, problem: "invalid" | "expired" }}
  */
-function verifyToken(token, secret, scope, now) {
+export function verifyToken(token, secret, scope, now) {
   /** @type {{ ok: false, problem: "invalid" }} */
   const invalid = { ok: false, problem: "invalid" };
   if (typeof token !== "string" || token.length > LIMITS.token) return invalid;
@@ -69,7 +73,7 @@ function verifyToken(token, secret, scope, now) {
     return invalid;
   }
   if (head?.alg !== "HS256" || claims?.iss !== TOKEN_ISSUER || claims.scope !== scope) return invalid;
-  if (typeof claims.id !== "string" || typeof claims.cid !== "string" || typeof claims.exp !== "number") return invalid;
+  if (typeof claims.id !== "string" || typeof claims.exp !== "number") return invalid;
   if (claims.exp * 1000 <= now) return { ok: false, problem: "expired" };
   return { ok: true, claims };
 }
@@ -95,7 +99,7 @@ export function verifyEmailChangeToken(token, secret, now = Date.now()) {
   const checked = verifyToken(token, secret, EMAIL_CHANGE_SCOPE, now);
   if (!checked.ok) return checked;
   const { id, cid, email, bound } = checked.claims;
-  if (typeof email !== "string" || typeof bound !== "string") return { ok: false, problem: "invalid" };
+  if (typeof cid !== "string" || typeof email !== "string" || typeof bound !== "string") return { ok: false, problem: "invalid" };
   return { ok: true, claims: { userId: String(id), changeId: String(cid), newEmail: email, bound } };
 }
 
@@ -114,7 +118,9 @@ export function signCancelToken({ userId, changeId, currentEmail }, secret, now 
  */
 export function verifyCancelToken(token, secret, now = Date.now()) {
   const checked = verifyToken(token, secret, EMAIL_CHANGE_CANCEL_SCOPE, now);
-  return checked.ok ? { ok: true, claims: { userId: String(checked.claims.id), changeId: String(checked.claims.cid) } } : checked;
+  if (!checked.ok) return checked;
+  if (typeof checked.claims.cid !== "string") return { ok: false, problem: "invalid" };
+  return { ok: true, claims: { userId: String(checked.claims.id), changeId: checked.claims.cid } };
 }
 
 /** Whether a link's binding matches the account's address now. @param {string} bound @param {unknown} secret @param {string} currentEmail */

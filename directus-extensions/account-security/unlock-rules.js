@@ -1,8 +1,8 @@
 // The unlock link's rules, free of Directus so that they can be tested alone: its token (signed,
 // single-purpose, short-lived; one use is kept by device-unlock.js), the bounds on who may ask for it,
 // and its message. device-unlock.js wires them to Directus.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { emailBinding, isBoundTo, LIMITS, mail, TOKEN_ISSUER } from "./rules.js";
+import { randomBytes } from "node:crypto";
+import { emailBinding, isBoundTo, LIMITS, mail, signToken, verifyToken } from "./rules.js";
 
 export { isBoundTo };
 
@@ -14,36 +14,14 @@ export const UNLOCK_MAILS_PER_ADDRESS = 3;
 export const UNLOCK_MAILS_PER_IP = 10;
 export const UNLOCK_WINDOW_SECONDS = 60 * 60;
 
-/** @param {unknown} value */
-const encode = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
-/** @param {unknown} secret @param {string} data */
-const mac = (secret, data) => createHmac("sha256", String(secret)).update(data).digest("base64url");
-
-/** @param {string} a @param {string} b */
-function sameText(a, b) {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /**
  * A JWT (HS256, Directus's SECRET) naming the account, a binding to its address (an email change
  * spends the link) and a random id (`jti`, what "used once" remembers). No address in clear.
  * @param {{ userId: string, email: string }} account @param {unknown} secret @param {number} [now] epoch ms
  */
 export function signUnlockToken({ userId, email }, secret, now = Date.now()) {
-  const iat = Math.floor(now / 1000);
-  const header = encode({ alg: "HS256", typ: "JWT" });
-  const payload = encode({
-    scope: UNLOCK_SCOPE,
-    id: userId,
-    bound: emailBinding(secret, email),
-    jti: randomBytes(16).toString("base64url"),
-    iat,
-    exp: iat + UNLOCK_TTL_SECONDS,
-    iss: TOKEN_ISSUER,
-  });
-  return `${header}.${payload}.${mac(secret, `${header}.${payload}`)}`;
+  const claims = { scope: UNLOCK_SCOPE, id: userId, bound: emailBinding(secret, email), jti: randomBytes(16).toString("base64url") };
+  return signToken(secret, claims, now, UNLOCK_TTL_SECONDS);
 }
 
 /**
@@ -58,25 +36,11 @@ export function signUnlockToken({ userId, email }, secret, now = Date.now()) {
  * @returns {UnlockCheck}
  */
 export function verifyUnlockToken(token, secret, now = Date.now()) {
-  /** @type {UnlockCheck} */
-  const invalid = { ok: false, problem: "invalid" };
-  if (typeof token !== "string" || token.length > LIMITS.token) return invalid;
-  const parts = token.split(".");
-  if (parts.length !== 3 || !parts.every((part) => /^[\w-]+$/.test(part))) return invalid;
-  const [header = "", payload = "", signature = ""] = parts;
-  if (!sameText(mac(secret, `${header}.${payload}`), signature)) return invalid;
-  let head;
-  let claims;
-  try {
-    head = JSON.parse(Buffer.from(header, "base64url").toString("utf8"));
-    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-  } catch {
-    return invalid;
-  }
-  if (head?.alg !== "HS256" || claims?.iss !== TOKEN_ISSUER || claims.scope !== UNLOCK_SCOPE) return invalid;
-  if (typeof claims.id !== "string" || typeof claims.bound !== "string" || typeof claims.jti !== "string" || typeof claims.exp !== "number") return invalid;
-  if (claims.exp * 1000 <= now) return { ok: false, problem: "expired" };
-  return { ok: true, claims: { userId: claims.id, bound: claims.bound, jti: claims.jti, expiresAt: claims.exp * 1000 } };
+  const checked = verifyToken(token, secret, UNLOCK_SCOPE, now);
+  if (!checked.ok) return checked;
+  const { id, bound, jti, exp } = checked.claims;
+  if (typeof bound !== "string" || typeof jti !== "string") return { ok: false, problem: "invalid" };
+  return { ok: true, claims: { userId: String(id), bound, jti, expiresAt: Number(exp) * 1000 } };
 }
 
 /**
