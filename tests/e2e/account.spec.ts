@@ -336,11 +336,7 @@ test.describe("the profile", () => {
     const { email } = await newAccount(page);
     const newEmail = uniqueEmail("typo");
     const requested = Date.now();
-    await page.goto("/profile/email");
-    await page.getByLabel("New email").fill(newEmail);
-    await page.getByLabel("Current password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Change email" }).click();
-    await expect(page).toHaveURL(/\/profile$/);
+    await requestEmailChange(page, newEmail);
     const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
 
     // Another account, signed in, holding the link: refused, and nothing changes.
@@ -372,11 +368,7 @@ test.describe("the profile", () => {
     const { email } = await newAccount(page);
     const newEmail = uniqueEmail("unwanted");
     const requested = Date.now();
-    await page.goto("/profile/email");
-    await page.getByLabel("New email").fill(newEmail);
-    await page.getByLabel("Current password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Change email" }).click();
-    await expect(page).toHaveURL(/\/profile$/);
+    await requestEmailChange(page, newEmail);
     const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
     const cancel = await emailedLink(mailDir(), { to: email, subject: SUBJECTS.emailChangeAsked, since: requested, path: "/confirm-email" });
 
@@ -398,12 +390,7 @@ test.describe("the profile", () => {
     const { email } = await newAccount(page);
     const newEmail = uniqueEmail("tamper");
     const since = Date.now();
-    await page.goto("/profile/email");
-    await page.getByLabel("New email").fill(newEmail);
-    await page.getByRole("button", { name: "Change email" }).click();
-    await confirmItsYou(page);
-    await page.getByRole("button", { name: "Change email" }).click();
-    await expect(page).toHaveURL(/\/profile$/);
+    await requestEmailChange(page, newEmail);
     const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since, path: "/confirm-email" });
 
     await page.goto(tampered(link));
@@ -416,3 +403,13 @@ test.describe("the profile", () => {
     await expect(page.getByRole("main").getByText(email)).toBeVisible();
   });
 });
+
+/** Asks for an email change from the profile, through "confirm it's you" with the password: back on the profile. */
+async function requestEmailChange(page: Page, newEmail: string) {
+  await page.goto("/profile/email");
+  await page.getByLabel("New email").fill(newEmail);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await confirmItsYou(page);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+}
