@@ -276,6 +276,8 @@ test.describe("the profile", () => {
   });
 
   test("changing the email waits for the link sent to the new address; the account keeps its address until it is confirmed", CLUSTER, async ({ page, browser }) => {
+    // Two sessions, "confirm it's you" with a wrong password first, and mail: more steps than most tests.
+    test.slow();
     const { email } = await newAccount(page);
     const other = await otherSession(browser, email);
     const newEmail = uniqueEmail("moved");
