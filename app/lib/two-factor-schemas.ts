@@ -34,14 +34,15 @@ export const twoFactorSchema = z.discriminatedUnion(
 
 export type TwoFactorIntent = z.infer<typeof twoFactorSchema>;
 
-// "Confirm it's you": the account's password, or a fresh sign-in at its identity provider (with the
-// code when two-factor sign-in is on, as Directus asks for it there).
+// "Confirm it's you": the account's password, its two-factor code when that is on, or a fresh sign-in
+// at its identity provider (with the code when two-factor sign-in is on, as Directus asks for it there).
 export const confirmItsYouSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("password"), password: loginSchema.shape.password }),
     z.object({ intent: z.literal("provider") }),
     z.object({ intent: z.literal("provider-code"), code }),
+    z.object({ intent: z.literal("code"), code }),
   ],
   UNREADABLE,
 );

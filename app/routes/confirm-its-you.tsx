@@ -94,7 +94,15 @@ function Ways({
           </SubmitButton>
         </Form>
       ) : null}
-      {!ways.password && !ways.provider ? (
+      {ways.code ? (
+        // Shown only when two-factor sign-in is on: for any other account a code would check nothing.
+        <Form method="post">
+          <p>Or enter the code your authenticator app shows.</p>
+          <CodeField attempt={actionData?.attempt} error={errors?.code} />
+          <SubmitButton intent="code" pendingLabel="Checking…">Confirm with the code</SubmitButton>
+        </Form>
+      ) : null}
+      {!ways.password && !ways.provider && !ways.code ? (
         <p>Your account signs in through an identity provider this site no longer offers, so it cannot be confirmed here.</p>
       ) : null}
     </>

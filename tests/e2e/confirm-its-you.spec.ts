@@ -1,10 +1,11 @@
 // "Confirm it's you" (docs/decisions/023) in both JavaScript modes, for an account made through the
 // local identity provider: it has no password, so it is never asked for one; a fresh sign-in at its
-// provider confirms it, and only as itself. The password way is in two-factor.spec.ts and account.spec.ts.
+// provider confirms it, and only as itself. An account with two-factor sign-in on confirms with its
+// code too. The password way is in two-factor.spec.ts and account.spec.ts.
 import { expect, test, type Page } from "@playwright/test";
-import { hasTwoFactor } from "./directus-admin.ts";
-import { dashboardUserId, uniqueEmail } from "./helpers.ts";
-import { currentCode } from "../support/totp.ts";
+import { createAccount, enableTwoFactorFor, hasTwoFactor } from "./directus-admin.ts";
+import { dashboardUserId, logIn, PASSWORD, uniqueEmail } from "./helpers.ts";
+import { codeAfter, currentCode } from "../support/totp.ts";
 
 /** Signs in at the local provider as `email` (it checks no password), wherever its sign-in page shows. */
 async function signInAtProvider(page: Page, email: string) {
@@ -69,4 +70,46 @@ test("another account signing in at the provider confirms nothing, and this brow
   await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
   await expect(page).toHaveURL(/\/confirm-its-you$/);
   expect(await hasTwoFactor(id)).toBe(false);
+});
+
+test("a password account with two-factor on confirms with its code, and the email change it asked for goes on", async ({ page }) => {
+  // Two codes in a row, the second one a step later: up to half a minute of waiting.
+  test.slow();
+  const email = uniqueEmail("confirm-code");
+  await createAccount(email, PASSWORD);
+  const secret = await enableTwoFactorFor(email, PASSWORD);
+  await page.goto("/login");
+  await logIn(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/login\/code$/);
+  const used = await currentCode(secret, 8);
+  await page.getByLabel("Six-digit code").fill(used);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  const newEmail = uniqueEmail("confirm-code-new");
+  await page.goto("/profile/email");
+  await page.getByLabel("New email").fill(newEmail);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page).toHaveURL(/\/confirm-its-you$/);
+  // Both ways the account has: its password and its code.
+  await expect(page.getByLabel("Password")).toBeVisible();
+  await page.getByLabel("Six-digit code").fill(await codeAfter(secret, used, 8));
+  await page.getByRole("button", { name: "Confirm with the code" }).click();
+  await expect(page).toHaveURL(/\/profile\/email$/);
+  await expect(page.getByRole("status")).toHaveText("Thank you, that is you.");
+  await expect(page.getByLabel("New email")).toHaveValue(newEmail);
+});
+
+test("an account without two-factor is not offered the code", async ({ page }) => {
+  const email = uniqueEmail("confirm-no-code");
+  await createAccount(email, PASSWORD);
+  await page.goto("/login");
+  await logIn(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/profile/email");
+  await page.getByLabel("New email").fill(uniqueEmail("confirm-no-code-new"));
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page).toHaveURL(/\/confirm-its-you$/);
+  await expect(page.getByLabel("Password")).toBeVisible();
+  await expect(page.getByLabel("Six-digit code")).toHaveCount(0);
 });

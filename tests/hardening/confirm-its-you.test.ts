@@ -10,7 +10,7 @@ import { getFreePort } from "../../scripts/lib/directus-process.mjs";
 import { HttpSession, TEST_PASSWORD, uniqueEmail } from "../support/http-session.ts";
 import { ProviderBrowser } from "../support/identity-provider.ts";
 import { openSessionCookie } from "../support/session-cookie.ts";
-import { currentCode, untilCodeLasts } from "../support/totp.ts";
+import { codeAfter, currentCode, untilCodeLasts, wrongCode } from "../support/totp.ts";
 import { leaksInternals, sleep, startStack, type Stack } from "./stack.ts";
 
 // Short, so that expiry can be watched; every other test acts well within it.
@@ -174,5 +174,81 @@ describe("a password account", () => {
     expect(await pressSetUp(client)).toBe("/confirm-its-you");
     const again = await client.post("/profile/email", { email: newEmail }, { follow: false });
     expect(again.headers.get("Location")).toBe("/confirm-its-you");
+  });
+});
+
+/** Turns two-factor on for `client`'s account through the app (confirming with its password first): the secret and the code used. */
+async function turnOnTwoFactor(client: HttpSession) {
+  expect(await pressSetUp(client)).toBe("/confirm-its-you");
+  await client.post("/confirm-its-you", { intent: "password", password: TEST_PASSWORD });
+  expect(await pressSetUp(client)).toBe("/profile/two-factor");
+  const secret = sessionOf(client)!.step!.secret!;
+  const code = await currentCode(secret);
+  const on = await client.post("/profile/two-factor", { intent: "enable", code });
+  expect(on.body).toContain("Two-factor sign-in is on");
+  return { secret, used: code };
+}
+
+describe("confirming with the two-factor code", () => {
+  it("lets a password account with two-factor on confirm with its code, once per code; wrong codes are counted until the session ends", async () => {
+    const { client, email, userId } = await passwordPerson("confirm-code");
+    const { secret, used } = await turnOnTwoFactor(client);
+    expect(await tfaSecretOf(userId)).not.toBeNull();
+    await sleep((CONFIRMATION_SECONDS + 1) * 1000);
+
+    const newEmail = uniqueEmail("confirm-code-new");
+    const asked = await client.post("/profile/email", { email: newEmail }, { follow: false });
+    expect(asked.headers.get("Location")).toBe("/confirm-its-you");
+    const page = await client.get("/confirm-its-you");
+    expect(page.body).toMatch(/name="password"/);
+    expect(page.body).toMatch(/name="code"/);
+
+    const wrong = await client.post("/confirm-its-you", { intent: "code", code: wrongCode(secret) });
+    expect([wrong.status, wrong.path]).toEqual([400, "/confirm-its-you"]);
+    expect(wrong.body).toContain("That code is not right");
+
+    // A code already taken elsewhere (here: a sign-in in another browser), still current at Directus, confirms nothing.
+    const taken = await codeAfter(secret, used, 10);
+    const other = new HttpSession(stack.app.url);
+    expect((await other.post("/login", { email, password: TEST_PASSWORD })).path).toBe("/login/code");
+    expect((await other.post("/login/code", { intent: "verify", code: taken })).path).toBe("/dashboard");
+    const again = await client.post("/confirm-its-you", { intent: "code", code: taken });
+    expect([again.status, again.path]).toEqual([400, "/confirm-its-you"]);
+    expect(again.body).toContain("That code is not right");
+
+    const code = await codeAfter(secret, taken, 6);
+    const confirmed = await client.post("/confirm-its-you", { intent: "code", code });
+    expect([confirmed.status, confirmed.path]).toEqual([200, "/profile/email"]);
+    expect(confirmed.body).toContain(`value="${newEmail}"`);
+
+    // Once the confirmation expired, wrong codes are counted: the fifth (WRONG_SECRET_LIMIT) ends the session.
+    await sleep((CONFIRMATION_SECONDS + 1) * 1000);
+    for (let n = 1; n < 5; n++) {
+      const refused = await client.post("/confirm-its-you", { intent: "code", code: String(n).padStart(6, "0") });
+      expect([refused.status, refused.path]).toEqual([400, "/confirm-its-you"]);
+    }
+    const ended = await client.post("/confirm-its-you", { intent: "code", code: "000005" });
+    expect(ended.path).toBe("/login");
+    expect(sessionOf(client)?.user).toBeUndefined();
+  });
+
+  it("is not offered to, nor taken from, an account without two-factor", async () => {
+    const { client } = await passwordPerson("confirm-code-off");
+    expect(await pressSetUp(client)).toBe("/confirm-its-you");
+    const page = await client.get("/confirm-its-you");
+    expect(page.body).toMatch(/name="password"/);
+    expect(page.body).not.toMatch(/name="code"/);
+    const refused = await client.post("/confirm-its-you", { intent: "code", code: "123456" }, { follow: false });
+    expect(refused.status).toBe(400);
+    expect(await pressSetUp(client)).toBe("/confirm-its-you");
+  });
+
+  it("the extension checks codes for the signed-in user only", async () => {
+    const anonymous = await fetch(`${stack.directus.url}/account-security/verify-code`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ otp: "123456" }),
+    });
+    expect(anonymous.status).toBe(401);
   });
 });

@@ -1,11 +1,12 @@
 // "Confirm it's you" (docs/decisions/023): every action that secures or hands over the account
 // (app/lib/secured-actions.ts) goes on only when this session proved, at most CONFIRM_ITS_YOU_MAX_AGE
-// ago, what the account really has: its password (an account of Directus's "default" provider), or
+// ago, what the account really has: its password (an account of Directus's "default" provider), its
+// two-factor code when that is on (checked by the account-security extension's verify-code route), or
 // a fresh sign-in at its identity provider in this browser, with its two-factor code when that is on
 // (Directus asks for the code there). A field that would check nothing is never shown nor accepted:
-// a provider account is not asked for a password. Every answer is counted per account like every
+// a provider account is not asked for a password, an account without two-factor not for a code. Every answer is counted per account like every
 // other check of a secret (throttle.server.ts); the confirmation lives in the sealed session only.
-import { readMe } from "@directus/sdk";
+import { customEndpoint, readMe } from "@directus/sdk";
 import { redirect } from "react-router";
 import type { ConfirmItsYouIntent } from "#app/lib/two-factor-schemas.ts";
 import { CONFIRM_PATH, securedActions, type KeptInput, type SecuredAction } from "#app/lib/secured-actions.ts";
@@ -53,13 +54,13 @@ export type Ways = {
   password: boolean;
   /** Its identity provider, when this app offers it. */
   provider: { name: string; label: string } | null;
-  /** Two-factor sign-in is on: the provider way needs the code too. */
+  /** Two-factor sign-in is on: its code confirms on its own, and the provider way needs it too. */
   code: boolean;
 };
 
 async function waysFor({ directus }: SignedIn): Promise<Ways> {
   const me = await directus.request(readMe({ fields: ["provider", "tfa_secret"] })).catch(directusFailureResponse);
-  if ((me.provider ?? "default") === "default") return { password: true, provider: null, code: false };
+  if ((me.provider ?? "default") === "default") return { password: true, provider: null, code: me.tfa_secret !== null };
   const provider = findProvider(me.provider);
   return { password: false, provider: provider ? { name: provider.name, label: provider.label } : null, code: me.tfa_secret !== null };
 }
@@ -98,6 +99,9 @@ export async function confirmItsYou(signedIn: SignedIn, intent: ConfirmItsYouInt
     case "provider-code":
       if (!ways.provider || !ways.code) return answer({}, NOT_THIS_WAY, 400);
       return atProvider(signedIn, ways.provider.name, step, intent.code, clientIp);
+    case "code":
+      if (!ways.code) return answer({}, NOT_THIS_WAY, 400);
+      return withCode(signedIn, step.action, intent.code, clientIp);
   }
 }
 
@@ -153,4 +157,29 @@ async function atProvider(
   }
   const confirming = { userId: user.id, action: step.action, ...(step.kept ? { kept: step.kept } : {}) };
   throw await startProviderSignIn(session, provider, { redirectTo: securedActions[step.action].path, otp: code, clientIp, confirming });
+}
+
+/**
+ * The two-factor code on its own. Counted and claimed (single use) here before the extension checks
+ * it; the extension bounds its checks per user too, for callers that skip the app.
+ */
+async function withCode(signedIn: SignedIn, action: SecuredAction, code: string, clientIp: string | null): Promise<ConfirmAnswer> {
+  const { session, user, directus } = signedIn;
+  const check = await beginSecretCheck({ userId: user.id });
+  if (check.refused) return answer({}, tooManyWrongMessage("attempts", check.retryAfterSeconds), 429);
+  const wrong = async () => {
+    if (await check.wrong()) await endSessionAfterWrongSecrets(session, clientIp);
+    return answer({ code: WRONG_CODE }, null, 400);
+  };
+  if (!(await claimCode(user.email, code))) return wrong();
+  try {
+    await directus.request(customEndpoint<void>({ path: "/account-security/verify-code", method: "POST", body: JSON.stringify({ otp: code }) }));
+  } catch (error) {
+    if (isDirectusErrorWithCode(error, "INVALID_OTP")) return wrong();
+    await check.unchecked();
+    const failure = classifyDirectusError(error);
+    return answer({}, failureMessage(failure), failureStatus(failure));
+  }
+  await check.right();
+  return onwards(session, action);
 }
