@@ -78,18 +78,12 @@ function Ways({
           <SubmitButton intent="password" pendingLabel="Checking…">Confirm</SubmitButton>
         </Form>
       ) : null}
-      {ways.provider ? (
-        // A whole-page post: the answer sends the browser to the provider's own site.
+      {ways.provider && !ways.code ? (
+        // A whole-page post: the answer sends the browser to the provider's own site. With two-factor on,
+        // the code alone confirms (the provider would ask Directus for it anyway): one code field, not two.
         <Form method="post" reloadDocument>
-          {ways.code ? (
-            <>
-              <p>Your account has two-factor sign-in: enter the code your authenticator app shows, then sign in at {ways.provider.label} again.</p>
-              <CodeField attempt={actionData?.attempt} error={errors?.code} autoFocus />
-            </>
-          ) : (
-            <p>Sign in at {ways.provider.label} again, in this browser.</p>
-          )}
-          <SubmitButton intent={ways.code ? "provider-code" : "provider"} pendingLabel="Opening…">
+          <p>Sign in at {ways.provider.label} again, in this browser.</p>
+          <SubmitButton intent="provider" pendingLabel="Opening…">
             {`Continue with ${ways.provider.label}`}
           </SubmitButton>
         </Form>
@@ -97,8 +91,8 @@ function Ways({
       {ways.code ? (
         // Shown only when two-factor sign-in is on: for any other account a code would check nothing.
         <Form method="post">
-          <p>Or enter the code your authenticator app shows.</p>
-          <CodeField attempt={actionData?.attempt} error={errors?.code} />
+          <p>{ways.password ? "Or enter the code your authenticator app shows." : "Enter the code your authenticator app shows."}</p>
+          <CodeField attempt={actionData?.attempt} error={errors?.code} autoFocus={!ways.password} />
           <SubmitButton intent="code" pendingLabel="Checking…">Confirm with the code</SubmitButton>
         </Form>
       ) : null}
