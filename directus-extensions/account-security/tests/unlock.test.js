@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { deviceUnlock } from "../device-unlock.js";
 import endpoint from "../endpoint.js";
 import { signEmailChangeToken } from "../rules.js";
+import { callRoute } from "./route-call.js";
 import {
   signUnlockToken,
   UNLOCK_MAILS_PER_ADDRESS,
@@ -98,25 +99,7 @@ function harness(users = [
     }),
   );
   /** @param {string} path @param {unknown} body @param {string} [ip] */
-  const call = async (path, body, ip = "10.0.0.1") => {
-    /** @type {{ status: number, body: any }} */
-    const answer = { status: 0, body: undefined };
-    const res = {
-      status(/** @type {number} */ code) {
-        answer.status = code;
-        return res;
-      },
-      json(/** @type {unknown} */ value) {
-        answer.body = value;
-      },
-      end() {},
-    };
-    await routes[path]?.({ body, accountability: { ip } }, res, (/** @type {unknown} */ error) => {
-      throw error;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    return answer;
-  };
+  const call = (path, body, ip = "10.0.0.1") => callRoute(routes, path, { body, accountability: { ip } });
   const tokenIn = (/** @type {Record<string, any>} */ mail) => new URL(String(mail.text.match(/https?:\/\/\S+/)?.[0])).searchParams.get("token") ?? "";
   return { call, sent, clock, tokenIn };
 }

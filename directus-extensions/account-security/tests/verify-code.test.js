@@ -4,6 +4,7 @@ import { authenticator } from "otplib";
 import { describe, expect, it } from "vitest";
 import endpoint from "../endpoint.js";
 import { CODE_CHECKS_PER_WINDOW, CODE_WINDOW_SECONDS, verifyCode } from "../verify-code.js";
+import { callRoute } from "./route-call.js";
 
 const SECRET = authenticator.generateSecret();
 const START = Date.UTC(2026, 0, 1);
@@ -37,24 +38,7 @@ function harness(users = [
     }),
   );
   /** @param {unknown} body @param {string | null} [user] */
-  const call = async (body, user = "u-1") => {
-    /** @type {{ status: number, body: any }} */
-    const answer = { status: 0, body: undefined };
-    const res = {
-      status(/** @type {number} */ code) {
-        answer.status = code;
-        return res;
-      },
-      json(/** @type {unknown} */ value) {
-        answer.body = value;
-      },
-      end() {},
-    };
-    await routes["/verify-code"]?.({ body, accountability: user ? { user } : null }, res, (/** @type {unknown} */ error) => {
-      throw error;
-    });
-    return answer;
-  };
+  const call = (body, user = "u-1") => callRoute(routes, "/verify-code", { body, accountability: user ? { user } : null });
   const wrong = () => String((Number(authenticator.generate(SECRET)) + 1) % 1_000_000).padStart(6, "0");
   return { call, clock, checked, wrong };
 }

@@ -5,6 +5,7 @@ import emailChange from "../email-change.js";
 import extension from "../index.js";
 import notices from "../notices.js";
 import { CHANGE_ASKED_SUBJECT, CONFIRM_SUBJECT, signCancelToken, signEmailChangeToken } from "../rules.js";
+import { callRoute } from "./route-call.js";
 
 const SECRET = "a-secret-of-directus";
 const logger = { warn: () => {}, error: () => {} };
@@ -181,25 +182,7 @@ function endpointHarness(users, { now = Date.UTC(2026, 0, 1) } = {}) {
     }),
   );
   /** @param {string} path @param {unknown} body @param {string | null} [user] */
-  const call = async (path, body, user = null) => {
-    /** @type {{ status: number, body: any }} */
-    const answer = { status: 0, body: undefined };
-    const res = {
-      status(/** @type {number} */ code) {
-        answer.status = code;
-        return res;
-      },
-      json(/** @type {unknown} */ value) {
-        answer.body = value;
-      },
-      end() {},
-    };
-    await routes[path]?.({ body, accountability: user ? { user } : null }, res, (/** @type {unknown} */ error) => {
-      throw error;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    return answer;
-  };
+  const call = (path, body, user = null) => callRoute(routes, path, { body, accountability: user ? { user } : null });
   return { call, sent, updates, clock, changes };
 }
 
