@@ -9,7 +9,7 @@ import { registrationPassword } from "../../app/server/account/registration-pass
 import { emailedLink, SUBJECTS } from "../support/mail.ts";
 import { TEST_PASSWORD, uniqueEmail } from "../support/http-session.ts";
 import { openSessionCookie } from "../support/session-cookie.ts";
-import { startStack, visitors, type Stack } from "./stack.ts";
+import { directusLoginStatus, type Stack, startStack, visitors } from "./stack.ts";
 
 const HOLDER_PASSWORD = "the old link holder's password";
 
@@ -28,17 +28,6 @@ const tokenOf = (link: string) => new URL(link).searchParams.get("token")!;
 async function account(email: string): Promise<{ id: string; status: string } | undefined> {
   const reply = await stack.admin.call<Array<{ id: string; status: string }>>("GET", `/users?filter[email][_eq]=${encodeURIComponent(email)}&fields=id,status`);
   return reply.data[0];
-}
-
-/** Whether Directus itself opens a session for this email and password. */
-async function directusLogin(email: string, password: string): Promise<number> {
-  const response = await fetch(`${stack.directus.url}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
-  await response.text();
-  return response.status;
 }
 
 /** Confirms a mailed link by choosing a password, as the link page's form does, from a fresh browser. */
@@ -95,7 +84,7 @@ describe("a verification link confirms only the registration it was mailed for",
     expect(holder.signedIn).toBe(false);
     expect(holder.reply.body).toContain("This link has already been used");
     expect(await account(email)).toEqual({ id, status: "unverified" });
-    expect(await directusLogin(email, HOLDER_PASSWORD)).toBe(401);
+    expect(await directusLoginStatus(stack, email, HOLDER_PASSWORD)).toBe(401);
   });
 
   // Directus's own endpoints, which the app does not use but anyone can call.
@@ -128,7 +117,7 @@ describe("a verification link confirms only the registration it was mailed for",
     expect(owner.reply.path).toBe("/dashboard");
     expect(owner.signedIn).toBe(true);
     expect(await account(email)).toEqual({ id, status: "active" });
-    expect(await directusLogin(email, "the new owner's password")).toBe(200);
+    expect(await directusLoginStatus(stack, email, "the new owner's password")).toBe(200);
   });
 
   it("an earlier registration's link cannot finish a confirmation cut short before its password was set; the registration's own link can", async () => {
@@ -142,11 +131,11 @@ describe("a verification link confirms only the registration it was mailed for",
     const holder = await confirmThroughApp(first, HOLDER_PASSWORD);
     expect(holder.reply.path).not.toBe("/dashboard");
     expect(holder.signedIn).toBe(false);
-    expect(await directusLogin(email, HOLDER_PASSWORD)).toBe(401);
-    expect(await directusLogin(email, registrationPassword(email, stack.sessionSecret))).toBe(200);
+    expect(await directusLoginStatus(stack, email, HOLDER_PASSWORD)).toBe(401);
+    expect(await directusLoginStatus(stack, email, registrationPassword(email, stack.sessionSecret))).toBe(200);
 
     const owner = await confirmThroughApp(current, "the new owner's password");
     expect(owner.reply.path).toBe("/dashboard");
-    expect(await directusLogin(email, "the new owner's password")).toBe(200);
+    expect(await directusLoginStatus(stack, email, "the new owner's password")).toBe(200);
   });
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_PASSWORD, uniqueEmail, type Reply } from "../support/http-session.ts";
 import { openSessionCookie } from "../support/session-cookie.ts";
-import { startStack, visitors, type Stack } from "./stack.ts";
+import { directusLoginStatus, type Stack, startStack, visitors } from "./stack.ts";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -49,17 +49,6 @@ async function register(email: string, password: string): Promise<Answer> {
   return { status: reply.status, location, page: normalized(page, email), signedIn: Boolean(session?.user || session?.tokens) };
 }
 
-/** Whether Directus itself opens a session for this email and password. */
-async function directusLogin(email: string, password: string): Promise<number> {
-  const response = await fetch(`${stack.directus.url}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
-  await response.text();
-  return response.status;
-}
-
 describe("registration without verification is no password oracle", () => {
   it("a taken address, with its right password or a wrong one, gets the answer a new address gets: same status, redirect, page, no session", async () => {
     const taken = await existingAccount();
@@ -73,8 +62,8 @@ describe("registration without verification is no password oracle", () => {
     expect(answers.wrong).toEqual(answers.fresh);
     expect(answers.fresh.status).toBe(302);
     // The taken account kept its password.
-    expect(await directusLogin(taken, TEST_PASSWORD)).toBe(200);
-    expect(await directusLogin(taken, "a wrong guess at the password")).toBe(401);
+    expect(await directusLoginStatus(stack, taken, TEST_PASSWORD)).toBe(200);
+    expect(await directusLoginStatus(stack, taken, "a wrong guess at the password")).toBe(401);
   });
 
   it("a new account signs in through the login form next, which starts with its address", async () => {

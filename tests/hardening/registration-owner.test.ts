@@ -7,7 +7,7 @@ import { registrationPassword } from "../../app/server/account/registration-pass
 import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
 import { TEST_PASSWORD, uniqueEmail } from "../support/http-session.ts";
 import { openSessionCookie } from "../support/session-cookie.ts";
-import { sleep, startStack, visitors, type Stack } from "./stack.ts";
+import { directusLoginStatus, sleep, type Stack, startStack, visitors } from "./stack.ts";
 
 const STRANGER_PASSWORD = "the stranger's own password";
 const OWNER_PASSWORD = "the owner's chosen password";
@@ -35,17 +35,6 @@ const tokenOf = (link: string) => new URL(link).searchParams.get("token")!;
 async function userStatus(email: string): Promise<string | undefined> {
   const reply = await stack.admin.call<Array<{ status: string }>>("GET", `/users?filter[email][_eq]=${encodeURIComponent(email)}&fields=status`);
   return reply.data[0]?.status;
-}
-
-/** Whether Directus itself opens a session for this email and password. */
-async function directusLogin(email: string, password: string): Promise<number> {
-  const response = await fetch(`${stack.directus.url}/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
-  await response.text();
-  return response.status;
 }
 
 /** Confirms the mailed link by choosing a password, as the page's form does. */
@@ -90,9 +79,9 @@ describe("registering first gets the stranger nothing", () => {
     expect(await userStatus(owner)).toBe("active");
 
     const derived = registrationPassword(owner, stack.sessionSecret);
-    expect(await directusLogin(owner, STRANGER_PASSWORD)).toBe(401);
-    expect(await directusLogin(owner, derived)).toBe(401);
-    expect(await directusLogin(owner, OWNER_PASSWORD)).toBe(200);
+    expect(await directusLoginStatus(stack, owner, STRANGER_PASSWORD)).toBe(401);
+    expect(await directusLoginStatus(stack, owner, derived)).toBe(401);
+    expect(await directusLoginStatus(stack, owner, OWNER_PASSWORD)).toBe(200);
     expect((await visitor().post("/login", { email: owner, password: STRANGER_PASSWORD })).status).toBe(401);
     expect((await visitor().post("/login", { email: owner, password: OWNER_PASSWORD }, true)).path).toBe("/dashboard");
   });

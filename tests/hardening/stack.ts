@@ -106,3 +106,14 @@ export function visitors(appUrl: () => string, network: [number, number, number]
     };
   };
 }
+
+/** The status Directus itself answers a login with this email and password (200: it opens a session). */
+export async function directusLoginStatus(stack: Stack, email: string, password: string): Promise<number> {
+  const response = await fetch(`${stack.directus.url}/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  await response.text();
+  return response.status;
+}
