@@ -18,7 +18,7 @@ import {
 } from "./session.server";
 import { renewSession } from "./tokens.server";
 
-type GuardArgs = { request: Request; context: Readonly<RouterContextProvider> };
+export type GuardArgs = { request: Request; context: Readonly<RouterContextProvider> };
 
 export type SignedIn = {
   user: SessionUser;
