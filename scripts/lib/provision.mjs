@@ -505,6 +505,8 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     change(`updated settings (${Object.keys(settingsDiff).join(", ")})`);
   }
 
+  // First the host passkeys are bound to: a Directus told another app URL says so here plainly.
+  await checkSignInExtension(client, appUrl, log);
   if (appUrl) {
     await checkAccountLinks(client, appUrl, target.email ?? null, log);
     await checkEmailChangeExtension(client, appUrl, log);
@@ -564,6 +566,36 @@ async function checkSessionsExtension(client, log) {
   }
   if (response.ok) log("Directus runs the account-sessions extension");
   else log(`could not check the account-sessions extension: HTTP ${response.status}`);
+}
+
+/**
+ * Passkeys need the account-sign-in extension (directus-extensions/) and Directus's APP_URL naming the
+ * app's host: a passkey belongs to one host name (the relying party id), so a Directus told another
+ * would refuse every passkey. The probe lists the admin's own passkeys, then asks for sign-in options
+ * and reads the relying party id they name; it changes nothing but a challenge that expires unused.
+ */
+async function checkSignInExtension(client, appUrl, log) {
+  if (!client.accessToken) await client.login();
+  const headers = { authorization: `Bearer ${client.accessToken}`, "content-type": "application/json" };
+  const listed = await fetch(`${client.url}/account-sign-in/passkeys`, { headers });
+  await listed.body?.cancel();
+  if (listed.status === 404) {
+    throw new ProvisionError(
+      "Directus does not run the account-sign-in extension, which passkeys need: put directus-extensions/account-sign-in in its EXTENSIONS_PATH (with its dependencies: npm ci in that folder) and restart it",
+    );
+  }
+  if (!listed.ok) return log(`could not check the account-sign-in extension: HTTP ${listed.status}`);
+  log("Directus runs the account-sign-in extension");
+  if (!appUrl) return;
+  const response = await fetch(`${client.url}/account-sign-in/passkeys/authentication/options`, { method: "POST", headers, body: "{}" });
+  const reply = await response.json().catch(() => null);
+  const rpId = reply?.data?.options?.rpId;
+  const wanted = new URL(appUrl).hostname;
+  if (typeof rpId !== "string") return log(`could not check Directus's APP_URL for passkeys: HTTP ${response.status} ${describeErrors(reply)}`);
+  if (rpId !== wanted) {
+    throw new ProvisionError(`Directus's APP_URL names the host ${rpId}, but the app runs at ${appUrl}: set APP_URL=${new URL(appUrl).origin} in Directus's environment, or no passkey will work`);
+  }
+  log(`Directus takes passkeys for ${wanted} (APP_URL, account-sign-in extension)`);
 }
 
 /**
