@@ -505,13 +505,12 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     change(`updated settings (${Object.keys(settingsDiff).join(", ")})`);
   }
 
-  // First the host passkeys are bound to: a Directus told another app URL says so here plainly.
-  await checkSignInExtension(client, appUrl, log);
   if (appUrl) {
     await checkAccountLinks(client, appUrl, target.email ?? null, log);
     await checkEmailChangeExtension(client, appUrl, log);
   } else log("APP_URL not given: not checking that Directus accepts the app's account links");
   await checkSessionsExtension(client, log);
+  await checkSignInExtension(client, appUrl, log);
 
   log(changes.length === 0 ? "already provisioned: no changes" : `done: ${changes.length} change(s)`);
   return { changes, version, roleId: role.id, policyIds };
@@ -590,12 +589,20 @@ async function checkSignInExtension(client, appUrl, log) {
   const response = await fetch(`${client.url}/account-sign-in/passkeys/authentication/options`, { method: "POST", headers, body: "{}" });
   const reply = await response.json().catch(() => null);
   const rpId = reply?.data?.options?.rpId;
-  const wanted = new URL(appUrl).hostname;
   if (typeof rpId !== "string") return log(`could not check Directus's APP_URL for passkeys: HTTP ${response.status} ${describeErrors(reply)}`);
-  if (rpId !== wanted) {
-    throw new ProvisionError(`Directus's APP_URL names the host ${rpId}, but the app runs at ${appUrl}: set APP_URL=${new URL(appUrl).origin} in Directus's environment, or no passkey will work`);
-  }
-  log(`Directus takes passkeys for ${wanted} (APP_URL, account-sign-in extension)`);
+  const problem = passkeyHostProblem(rpId, appUrl);
+  if (problem) throw new ProvisionError(problem);
+  log(`Directus takes passkeys for ${rpId} (APP_URL, account-sign-in extension)`);
+}
+
+/**
+ * What is wrong when Directus's relying party id (APP_URL's host there) is not the app's host, or null.
+ * @param {string} rpId @param {string} appUrl
+ */
+export function passkeyHostProblem(rpId, appUrl) {
+  const { hostname, origin } = new URL(appUrl);
+  if (rpId === hostname) return null;
+  return `Directus's APP_URL names the host ${rpId}, but the app runs at ${appUrl}: set APP_URL=${origin} in Directus's environment, or no passkey will work`;
 }
 
 /**
