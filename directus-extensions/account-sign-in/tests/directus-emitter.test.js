@@ -15,9 +15,13 @@ describe("Directus's emitter", () => {
     expect(directusEmitterPath(join(modules, "@directus/api/dist/cli/run.js"))).toBe(emitterFile);
   });
 
+  it("is found from the working directory when a process manager's script is the entry (pm2 in the image)", () => {
+    expect(directusEmitterPath("/usr/local/lib/node_modules/pm2/lib/ProcessContainerFork.js", join(modules, ".."))).toBe(emitterFile);
+  });
+
   it("cannot be found from a process that is not Directus: the extension then fails to load", () => {
-    expect(() => directusEmitterPath("/nowhere/cli.js")).toThrow();
-    expect(() => directusEmitterPath("")).toThrow(/entry script/);
+    expect(() => directusEmitterPath("/nowhere/cli.js", "/nowhere")).toThrow(/emitter/);
+    expect(() => directusEmitterPath("", "/nowhere")).toThrow(/working directory/);
   });
 
   it("is imported once, its default export being the emitter", async () => {
