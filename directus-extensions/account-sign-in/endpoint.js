@@ -247,11 +247,13 @@ export function passkeyRoutes(router, context) {
       const request = readAuthentication(req.body);
       if (!request.ok) return refuse();
       const credentialId = request.response.id;
-      // Counted before any work: every check per IP; failures per credential (only someone holding the
-      // credential id, which only its owner's authenticator and signed-in pages ever see, can spend those).
-      if (!failuresPerCredential.allows(credentialId) || !checksPerIp.hit(ipOf(req))) return fail(res, 429, "REQUESTS_EXCEEDED", "Too many attempts; try again later.");
+      // Counted before any work: every check per IP, and failures per credential from this IP. Not per
+      // credential alone: its id is no secret, and a stranger's failures must never keep out the owner's
+      // right passkey (the app counts per credential too, but never refuses a right one).
+      const failureKey = `${credentialId}|${ipOf(req)}`;
+      if (!failuresPerCredential.allows(failureKey) || !checksPerIp.hit(ipOf(req))) return fail(res, 429, "REQUESTS_EXCEEDED", "Too many attempts; try again later.");
       const refuseCounted = () => {
-        failuresPerCredential.hit(credentialId);
+        failuresPerCredential.hit(failureKey);
         refuse();
       };
 

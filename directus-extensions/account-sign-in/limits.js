@@ -2,7 +2,7 @@
 // account-security's verify-code.js does); the app counts per credential and per IP across its
 // instances too.
 
-/** Sign-in checks (answers to a challenge) per asking IP, and failed ones per credential id, per window. */
+/** Sign-in checks (answers to a challenge) per asking IP, and failed ones per credential id from one IP, per window. */
 export const CHECKS_PER_IP = 30;
 export const FAILURES_PER_CREDENTIAL = 10;
 /** Challenges handed out per asking IP (anonymous) or per account (signed in), per window. */

@@ -206,7 +206,7 @@ describe("signing in", () => {
       (await signIn(authenticator, { settings: { userHandle: Buffer.from(USERS.bob).toString("base64url") } })).answer,
       (await signIn(authenticator, { settings: { userHandle: null } })).answer,
     ];
-    // A new process: the failures above spent this credential's bound (FAILURES_PER_CREDENTIAL).
+    // A new process: the failures above spent this credential's bound from this address (FAILURES_PER_CREDENTIAL).
     h = routesOver(db);
     for (const status of ["suspended", "unverified", "invited", "archived"]) {
       await db("directus_users").update({ status }).where({ id: USERS.ada });
@@ -259,15 +259,21 @@ describe("signing in", () => {
     expect(await db("directus_sessions").count({ n: "*" }).first()).toEqual({ n: 0 });
   });
 
-  it("bounds checks per IP and failures per credential (429), and a stranger's failures elsewhere leave the owner in", async () => {
+  it("bounds checks per IP and failures per credential and IP (429), and a stranger's failures never keep the owner out", async () => {
     const authenticator = new SoftwareAuthenticator();
     await register(USERS.ada, authenticator);
-    for (let i = 0; i < FAILURES_PER_CREDENTIAL; i++) {
+    // A stranger holding the credential id, from many addresses: each refused, none blocks the owner.
+    for (let i = 0; i < FAILURES_PER_CREDENTIAL * 2; i++) {
       expect((await signIn(authenticator, { ip: `198.51.100.${i}`, settings: { origin: "http://evil.test" } })).answer.status).toBe(401);
     }
-    const blocked = await signIn(authenticator, { ip: "198.51.100.200" });
+    // From one address, the credential's failures are bounded there.
+    for (let i = 0; i < FAILURES_PER_CREDENTIAL; i++) {
+      expect((await signIn(authenticator, { ip: "198.51.100.99", settings: { origin: "http://evil.test" } })).answer.status).toBe(401);
+    }
+    const blocked = await signIn(authenticator, { ip: "198.51.100.99" });
     expect(blocked.answer.status).toBe(429);
     expect(blocked.answer.body.errors[0].extensions.code).toBe("REQUESTS_EXCEEDED");
+    expect((await signIn(authenticator, { ip: "198.51.100.200" })).answer.status).toBe(200);
 
     const other = new SoftwareAuthenticator();
     await register(USERS.bob, other);
