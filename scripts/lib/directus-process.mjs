@@ -10,7 +10,8 @@
 //   is never read by Directus.
 // - Unless EMAIL_TRANSPORT is given, Directus mails through a local sink started here (in this
 //   process, stopped with Directus) that keeps each message under `<dataDir>/mail/`; the app's
-//   account links (APP_URL) are put on Directus's URL allow lists (directusAccountEnv below).
+//   account links (APP_URL) are put on Directus's URL allow lists, and APP_URL itself is passed on for
+//   passkeys (directusAccountEnv below).
 // - Directus loads this repository's extensions (directus-extensions/, EXTENSIONS_DIR below) and
 //   refuses to start when one fails to load: the account flows depend on them.
 import { spawn } from "node:child_process";
@@ -100,6 +101,9 @@ export function directusAccountEnv({ appUrl, smtpPort = null }) {
     // Read by the account-security extension (directus-extensions/account-security).
     ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST: links.confirmEmail,
     ACCOUNT_UNLOCK_URL_ALLOW_LIST: links.unlock,
+    // Read by the account-sign-in extension: passkeys belong to the app's host name (the relying
+    // party id) and are only accepted from the app's origin.
+    APP_URL: new URL(appUrl).origin,
   };
   if (smtpPort === null) return env;
   return {

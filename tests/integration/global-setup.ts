@@ -21,6 +21,8 @@ declare module "vitest" {
     mailDir: string;
     /** The app page an email-change link may open (on its allow list). */
     emailChangeUrl: string;
+    /** Its SQLite database file, for tests that compare what Directus wrote (tests/support/session-equivalence.ts). */
+    directusDatabaseFile: string;
   }
 }
 
@@ -61,6 +63,7 @@ export default async function setup(project: TestProject) {
   project.provide("adminPassword", directus.adminPassword);
   project.provide("mailDir", directus.mailDir!);
   project.provide("emailChangeUrl", accountLinks(DEV_APP_URL).confirmEmail);
+  project.provide("directusDatabaseFile", join(dataDir, "data.db"));
 
   return async () => {
     await directus.stop();

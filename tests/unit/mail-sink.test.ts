@@ -60,12 +60,13 @@ describe("the mail sink", () => {
     expect(await readMessages(sink.dir)).toEqual([message]);
   });
 
-  it("puts the app's four account links on the allow lists of Directus and its account-security extension", () => {
+  it("puts the app's four account links on the allow lists of Directus and its account-security extension, and the app's origin for passkeys", () => {
     expect(directusAccountEnv({ appUrl: "https://app.example.com/" })).toEqual({
       USER_REGISTER_URL_ALLOW_LIST: "https://app.example.com/verify-email",
       PASSWORD_RESET_URL_ALLOW_LIST: "https://app.example.com/reset-password",
       ACCOUNT_EMAIL_CHANGE_URL_ALLOW_LIST: "https://app.example.com/confirm-email",
       ACCOUNT_UNLOCK_URL_ALLOW_LIST: "https://app.example.com/login/unlock",
+      APP_URL: "https://app.example.com",
     });
   });
 

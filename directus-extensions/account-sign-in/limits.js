@@ -1,0 +1,51 @@
+// Per-process bounds on the passkey checks and mails (each Directus instance counts its own, as
+// account-security's verify-code.js does); the app counts per credential and per IP across its
+// instances too.
+
+/** Sign-in checks (answers to a challenge) per asking IP, and failed ones per credential id, per window. */
+export const CHECKS_PER_IP = 30;
+export const FAILURES_PER_CREDENTIAL = 10;
+/** Challenges handed out per asking IP (anonymous) or per account (signed in), per window. */
+export const CHALLENGES_PER_CALLER = 60;
+/** Registrations tried per account, per window. */
+export const REGISTRATIONS_PER_ACCOUNT = 20;
+export const WINDOW_MS = 15 * 60 * 1000;
+/** Added/removed notices mailed per account per hour; beyond, the change is made and nothing is mailed. */
+export const NOTICES_PER_ACCOUNT = 5;
+export const NOTICE_WINDOW_MS = 60 * 60 * 1000;
+
+/**
+ * Counts per key within a fixed window, in this process's memory, holding at most `maxKeys` keys
+ * (the oldest go first), so a flood of new IPs or credential ids cannot grow it without bound.
+ */
+export class WindowCounter {
+  /** @param {{ limit: number, windowMs: number, maxKeys?: number, now?: () => number }} options */
+  constructor({ limit, windowMs, maxKeys = 10_000, now = Date.now }) {
+    this.limit = limit;
+    this.windowMs = windowMs;
+    this.maxKeys = maxKeys;
+    this.now = now;
+    /** @type {Map<string, { count: number, resetAt: number }>} */
+    this.entries = new Map();
+  }
+
+  /** Whether `key` is still under its limit, without counting. @param {string} key */
+  allows(key) {
+    const entry = this.entries.get(key);
+    return !entry || entry.resetAt <= this.now() || entry.count < this.limit;
+  }
+
+  /** Counts one for `key`; false once `limit` were counted in its window. @param {string} key */
+  hit(key) {
+    const now = this.now();
+    let entry = this.entries.get(key);
+    if (!entry || entry.resetAt <= now) {
+      this.entries.delete(key);
+      entry = { count: 0, resetAt: now + this.windowMs };
+      this.entries.set(key, entry);
+      while (this.entries.size > this.maxKeys) this.entries.delete(/** @type {string} */ (this.entries.keys().next().value));
+    }
+    entry.count += 1;
+    return entry.count <= this.limit;
+  }
+}

@@ -1,0 +1,29 @@
+// Hook: no one reads or writes the extension's tables through Directus's REST or GraphQL, an
+// administrator included. Directus serves any table of its database under /items (and GraphQL) to an
+// administrator, registered as a collection or not; every such access goes through ItemsService,
+// which emits these filters first. This extension itself uses knex, never ItemsService.
+import { TABLES } from "./store.js";
+
+/** Directus's error shape (what @directus/errors makes), so its error handler answers 403 with this code. */
+export class TableNotServed extends Error {
+  name = "DirectusError";
+  code = "FORBIDDEN";
+  status = 403;
+  extensions = {};
+  constructor() {
+    super("You don't have permission to access this.");
+  }
+}
+
+const EVENTS = ["query", "create", "update", "delete"];
+
+/** @param {{ filter: Function }} register */
+export default function tableGuard({ filter }) {
+  for (const table of TABLES) {
+    for (const event of EVENTS) {
+      filter(`${table}.items.${event}`, () => {
+        throw new TableNotServed();
+      });
+    }
+  }
+}

@@ -1,0 +1,26 @@
+// The hook that keeps the extension's tables out of Directus's REST and GraphQL (every such access goes
+// through ItemsService, which emits these filters first); tests/integration/passkey-session.test.ts
+// proves it against the real Directus, an administrator's token included.
+import { describe, expect, it } from "vitest";
+import bundle from "../index.js";
+import { CHALLENGES, PASSKEYS } from "../store.js";
+import tableGuard from "../table-guard.js";
+
+describe("the table guard", () => {
+  it("refuses every query, create, update and delete of both tables with Directus's 403", () => {
+    /** @type {Record<string, Function>} */
+    const filters = {};
+    tableGuard({ filter: (/** @type {string} */ event, /** @type {Function} */ handler) => (filters[event] = handler) });
+    expect(Object.keys(filters).sort()).toEqual(
+      [PASSKEYS, CHALLENGES].flatMap((table) => ["create", "delete", "query", "update"].map((event) => `${table}.items.${event}`)).sort(),
+    );
+    for (const handler of Object.values(filters)) {
+      expect(() => handler({})).toThrow(expect.objectContaining({ status: 403, code: "FORBIDDEN" }));
+    }
+  });
+
+  it("is registered by the bundle beside the endpoint", () => {
+    expect(bundle.hooks.map((hook) => hook.config)).toContain(tableGuard);
+    expect(bundle.endpoints.map((endpoint) => endpoint.config.id)).toEqual(["account-sign-in"]);
+  });
+});
