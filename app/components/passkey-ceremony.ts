@@ -79,7 +79,9 @@ export function useAskingFetcher<T>() {
   const ask = (body: Record<string, string>, action?: string) =>
     new Promise<T | undefined>((resolve) => {
       waiting.current = { resolve, before: fetcher.data, sent: false };
-      void fetcher.submit(body, { method: "post", ...(action ? { action } : {}) });
+      // Asking for options changes no page data: the page's loaders are not run again (the draft
+      // sign-in's page would send a signed-out visitor to /login, and the draft with them).
+      void fetcher.submit(body, { method: "post", defaultShouldRevalidate: false, ...(action ? { action } : {}) });
     });
   return { ask, busy: fetcher.state !== "idle" || waiting.current !== null, data: fetcher.data };
 }

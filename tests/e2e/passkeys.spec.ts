@@ -4,8 +4,9 @@
 // ceremony needs JavaScript, so in the no-js project it runs in a second browser with JavaScript, and
 // the no-js page does what must work without it: rename, remove, and a login page without a dead button.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { enableTwoFactorFor } from "./directus-admin.ts";
+import { randomUUID } from "node:crypto";
+import { expect, request, test, type Browser, type Page } from "@playwright/test";
+import { enableTwoFactorFor, readPost } from "./directus-admin.ts";
 import { confirmItsYou, logIn, logOut, newAccount, PASSWORD } from "./helpers.ts";
 import { currentCode } from "../support/totp.ts";
 
@@ -146,6 +147,36 @@ test("with two-factor sign-in on, a passkey alone signs in: no code is asked", a
   await signInWithPasskey(ceremony, "/profile");
   await expect(ceremony).toHaveURL(/\/profile$/);
   await expect(ceremony.getByText(`Email: ${email}`)).toBeVisible();
+  if (!javaScriptEnabled) await ceremony.context().close();
+});
+
+/** Logs out with a copy of this browser's cookie, as another device holding it would (as nothing-lost.spec.ts does). */
+async function endSessionElsewhere(page: Page) {
+  const origin = new URL(page.url()).origin;
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const elsewhere = await request.newContext();
+  const reply = await elsewhere.post(`${origin}/logout`, { form: {}, headers: { Cookie: cookie, Origin: origin }, maxRedirects: 0 });
+  expect(reply.status()).toBe(302);
+  await elsewhere.dispose();
+}
+
+test("a post written while the session ended is saved after signing in with a passkey on the draft sign-in", async ({ page, browser, baseURL, javaScriptEnabled }) => {
+  const ceremony = await ceremonyPage(page, browser, baseURL, javaScriptEnabled);
+  await addAuthenticator(ceremony);
+  await newAccount(ceremony);
+  await addPasskey(ceremony, "Laptop");
+  const title = `Draft ${randomUUID().slice(0, 8)}`;
+  await ceremony.goto("/posts/new");
+  await ceremony.getByLabel("Title").fill(title);
+  await ceremony.getByLabel("Content").fill("Written while the session ended.");
+  await endSessionElsewhere(ceremony);
+  await ceremony.getByRole("button", { name: "Create post" }).click();
+  await expect(ceremony.getByRole("heading", { name: "Log in to save your work" })).toBeVisible();
+  await ceremony.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(ceremony).toHaveURL(/\/posts\/\d+$/);
+  await expect(ceremony.getByRole("heading", { level: 1 })).toHaveText(title);
+  const id = Number(new URL(ceremony.url()).pathname.split("/").pop());
+  expect((await readPost(id))?.content).toBe("Written while the session ended.");
   if (!javaScriptEnabled) await ceremony.context().close();
 });
 
