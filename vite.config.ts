@@ -3,5 +3,7 @@ import { defineConfig } from "vite";
 
 export default defineConfig({
   plugins: [reactRouter()],
-  server: { host: "127.0.0.1" },
+  // The development URL, DEV_APP_URL (app/lib/account-links.ts): the port is fixed, since Directus's
+  // link allow lists, the development provider's return address and the passkeys' relying party all name it.
+  server: { host: "localhost", port: 5173, strictPort: true },
 });

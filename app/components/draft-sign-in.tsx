@@ -3,11 +3,16 @@ import type { DraftLogin } from "#app/lib/draft.ts";
 import { CodeField } from "./code-field";
 import { CredentialsFields, FormAlert } from "./field";
 import { SubmitButton } from "./submit-button";
+import { DraftPasskeySignIn } from "./passkey-sign-in";
 
 /**
  * The login a write gets when its session has ended: what was written rides along in hidden fields
  * of this form, back to the same page, which saves it once the same account has signed in again.
  */
+// The names draft-sign-in.server.ts reads (DRAFT_OWNER, DRAFT_STEP), written out: that module is server-only.
+const DRAFT_OWNER_FIELD = "draftOwner";
+const DRAFT_STEP_FIELD = "draftStep";
+
 export function DraftSignIn({ draft }: { draft: DraftLogin }) {
   const code = draft.step === "code";
   return (
@@ -31,6 +36,7 @@ export function DraftSignIn({ draft }: { draft: DraftLogin }) {
           Log in and save
         </SubmitButton>
       </Form>
+      {code ? null : <DraftPasskeySignIn fields={{ ...draft.fields, [DRAFT_OWNER_FIELD]: draft.owner, [DRAFT_STEP_FIELD]: "passkey" }} />}
     </section>
   );
 }

@@ -32,7 +32,20 @@ export function TextArea({ label, name, error, hint, ...textarea }: Labelled & R
 }
 
 /** An email address, remounted with every answer (`attempt`) so it shows what came back. */
-export function EmailField({ attempt, email, error, label = "Email" }: { attempt: string | undefined; email: string | undefined; error: string | undefined; label?: string }) {
+export function EmailField({
+  attempt,
+  email,
+  error,
+  label = "Email",
+  autoComplete = "email",
+}: {
+  attempt: string | undefined;
+  email: string | undefined;
+  error: string | undefined;
+  label?: string;
+  /** "username webauthn" on the login: the browser offers this site's passkeys there too. */
+  autoComplete?: string;
+}) {
   return (
     <Field
       key={`email-${attempt}`}
@@ -43,7 +56,7 @@ export function EmailField({ attempt, email, error, label = "Email" }: { attempt
       inputMode="email"
       autoCapitalize="none"
       spellCheck={false}
-      autoComplete="email"
+      autoComplete={autoComplete}
       required
       maxLength={limits.emailMax}
       defaultValue={email}
@@ -61,15 +74,17 @@ export function CredentialsFields({
   email,
   errors,
   newPassword = false,
+  emailAutoComplete,
 }: {
   attempt: string | undefined;
   email: string | undefined;
   errors: Record<string, string | undefined> | undefined;
   newPassword?: boolean;
+  emailAutoComplete?: string;
 }) {
   return (
     <>
-      <EmailField attempt={attempt} email={email} error={errors?.email} />
+      <EmailField attempt={attempt} email={email} error={errors?.email} autoComplete={emailAutoComplete} />
       <Field
         key={`password-${attempt}`}
         label="Password"

@@ -11,7 +11,9 @@ export const CONFIRM_EMAIL_PATH = "/confirm-email";
 export const UNLOCK_PATH = "/login/unlock";
 
 // Where `npm run dev` serves the app (vite.config.ts): APP_URL outside production when it is unset.
-export const DEV_APP_URL = "http://127.0.0.1:5173";
+// A host name, not an IP address: WebAuthn refuses an IP address as the relying party, so passkeys
+// work in development only on a name such as localhost (a secure context over plain http too).
+export const DEV_APP_URL = "http://localhost:5173";
 
 export function accountLinks(appUrl: string) {
   const base = appUrl.replace(/\/+$/, "");

@@ -13,4 +13,9 @@ export const limits = {
   contentMax: 100_000,
   // directus_users.first_name and last_name are varchar(50).
   nameMax: 50,
+  // A passkey's name (the account-sign-in extension's bound, docs/decisions/024).
+  passkeyNameMax: 64,
+  // The browser's answer to a passkey ceremony, as JSON text: the extension takes at most 16 KiB of
+  // attestation, so a larger answer is refused before it is parsed or sent on.
+  passkeyResponseMax: 16 * 1024,
 } as const;

@@ -1,6 +1,7 @@
 // The two-factor forms: the sign-in code step and the settings page. Each page's forms share one
 // schema, told apart by the `intent` their submit button sends.
 import { z } from "zod";
+import { passkeyResponse } from "./passkey-schemas.ts";
 import { loginSchema } from "./validation.ts";
 
 export const CODE_DIGITS = 6;
@@ -35,7 +36,8 @@ export const twoFactorSchema = z.discriminatedUnion(
 export type TwoFactorIntent = z.infer<typeof twoFactorSchema>;
 
 // "Confirm it's you": the account's password, its two-factor code when that is on, or a fresh sign-in
-// at its identity provider (with the code when two-factor sign-in is on, as Directus asks for it there).
+// at its identity provider (with the code when two-factor sign-in is on, as Directus asks for it there),
+// or one of its passkeys (the options first, then the browser's answer).
 export const confirmItsYouSchema = z.discriminatedUnion(
   "intent",
   [
@@ -43,6 +45,8 @@ export const confirmItsYouSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("provider") }),
     z.object({ intent: z.literal("provider-code"), code }),
     z.object({ intent: z.literal("code"), code }),
+    z.object({ intent: z.literal("passkey-options") }),
+    z.object({ intent: z.literal("passkey"), response: passkeyResponse }),
   ],
   UNREADABLE,
 );

@@ -5,6 +5,7 @@ import type { Route } from "./+types/confirm-its-you";
 import { CodeField } from "#app/components/code-field.tsx";
 import { Field, FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
+import { ConfirmWithPasskey } from "#app/components/passkey-confirm.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { confirmItsYouSchema } from "#app/lib/two-factor-schemas.ts";
 import { parseForm } from "#app/lib/validation.ts";
@@ -25,7 +26,8 @@ export async function action(args: Route.ActionArgs) {
   // A fresh id per answer remounts the inputs: a password or code is never sent back to the page.
   const attempt = crypto.randomUUID();
   const parsed = parseForm(confirmItsYouSchema, form);
-  if (!parsed.ok) return data({ attempt, errors: parsed.errors, formError: parsed.errors.intent ?? null }, { status: 400 });
+  // The passkey's answer has no field of its own on the page: its refusal is said for the whole form.
+  if (!parsed.ok) return data({ attempt, errors: parsed.errors, formError: parsed.errors.intent ?? parsed.errors.response ?? null }, { status: 400 });
   const { status, ...answer } = await confirmItsYou(signedIn, parsed.data, clientIp(args.request));
   return data({ attempt, ...answer }, { status });
 }
@@ -96,7 +98,8 @@ function Ways({
           <SubmitButton intent="code" pendingLabel="Checking…">Confirm with the code</SubmitButton>
         </Form>
       ) : null}
-      {!ways.password && !ways.provider && !ways.code ? (
+      {ways.passkey ? <ConfirmWithPasskey alone={!ways.password && !ways.provider && !ways.code} /> : null}
+      {!ways.password && !ways.provider && !ways.code && !ways.passkey ? (
         <p>Your account signs in through an identity provider this site no longer offers, so it cannot be confirmed here.</p>
       ) : null}
     </>

@@ -17,6 +17,7 @@ import { getSessionState, signIn, takeFlash } from "#app/server/session/session.
 import { knownDevice } from "#app/server/session/device-cookie.server.ts";
 import { throttledLogin, waitMessage } from "#app/server/limits/throttle.server.ts";
 import { ProviderButtons } from "#app/components/provider-buttons.tsx";
+import { PasskeySignIn, useAfterPasskeyOptions } from "#app/components/passkey-sign-in.tsx";
 import { providerButtons } from "#app/server/sign-in/identity-provider.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Log in" }];
@@ -72,6 +73,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 export default function Login({ loaderData, actionData }: Route.ComponentProps) {
   const [searchParams] = useSearchParams();
   const errors = actionData?.errors as Record<string, string | undefined> | undefined;
+  const afterPasskeyOptions = useAfterPasskeyOptions();
   return (
     <section className="card" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
@@ -82,12 +84,18 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
           <SubmitButton action="/verify-email" pendingLabel="Sending…">Send the link again</SubmitButton>
         </Form>
       ) : null}
-      <Form method="post">
+      <Form method="post" onSubmit={afterPasskeyOptions}>
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-        <CredentialsFields attempt={actionData?.attempt} email={actionData?.email ?? loaderData.email ?? undefined} errors={errors} />
+        <CredentialsFields
+          attempt={actionData?.attempt}
+          email={actionData?.email ?? loaderData.email ?? undefined}
+          errors={errors}
+          emailAutoComplete="username webauthn"
+        />
         <SubmitButton pendingLabel="Logging in…">Log in</SubmitButton>
       </Form>
       {actionData && "paused" in actionData ? <PausedLoginHelp email={actionData.email} /> : null}
+      <PasskeySignIn redirectTo={searchParams.get("redirectTo")} />
       <ProviderButtons providers={loaderData.providers} redirectTo={searchParams.get("redirectTo")} />
       <p>
         <Link to="/forgot-password">Forgot password?</Link>

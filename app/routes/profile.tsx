@@ -5,7 +5,7 @@ import { SubmitButton } from "#app/components/submit-button.tsx";
 import { limits } from "#app/lib/limits.ts";
 import { parseForm, profileSchema } from "#app/lib/validation.ts";
 import { readForm } from "#app/server/http/form.server.ts";
-import { getProfile, profileFormFailure, saveProfile } from "#app/server/account/profile.server.ts";
+import { profileFormFailure, profileView, saveProfile } from "#app/server/account/profile.server.ts";
 import { requireUser } from "#app/server/session/require-user.server.ts";
 import { takeFlash } from "#app/server/session/session.server.ts";
 import { DRAFT_NOT_SAVED, isDraftAnswer, writeKeepingDraft } from "#app/server/sign-in/draft-sign-in.server.ts";
@@ -16,9 +16,9 @@ export const meta: Route.MetaFunction = () => [{ title: "Your profile" }];
 
 export async function loader(args: Route.LoaderArgs) {
   // The draft login on this page's answer needs no session.
-  if (isDraftAnswer(args.context)) return { email: "", values: { firstName: "", lastName: "" }, twoFactor: false, notice: null };
-  const { directus, session } = await requireUser(args);
-  return { ...(await getProfile(directus)), notice: takeFlash(session) };
+  if (isDraftAnswer(args.context)) return { email: "", values: { firstName: "", lastName: "" }, twoFactor: false, passkeys: null, notice: null };
+  const signedIn = await requireUser(args);
+  return { ...(await profileView(signedIn)), notice: takeFlash(signedIn.session) };
 }
 
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
@@ -85,6 +85,17 @@ export default function Profile({ loaderData, actionData }: Route.ComponentProps
           {loaderData.twoFactor ? "On: logging in asks for a code from your authenticator app." : "Off: logging in takes only your password."}
         </p>
         <Link to="/profile/two-factor">{loaderData.twoFactor ? "Manage two-factor sign-in" : "Set up two-factor sign-in"}</Link>
+      </section>
+      <section aria-labelledby="passkeys-heading">
+        <h2 id="passkeys-heading">Passkeys</h2>
+        <p>
+          {loaderData.passkeys === null
+            ? "Sign in with your fingerprint, face or screen lock instead of your password."
+            : loaderData.passkeys
+              ? "On: you can sign in with a passkey, without your password."
+              : "None yet: add one to sign in with your fingerprint, face or screen lock instead of your password."}
+        </p>
+        <Link to="/profile/passkeys">{loaderData.passkeys ? "Manage your passkeys" : "Add a passkey"}</Link>
       </section>
     </section>
   );

@@ -150,6 +150,49 @@ describe("the account steps", () => {
   });
 });
 
+describe("a passkey sign-in interrupting the step under way", () => {
+  const challenge = "7f0c2a9e-1b2c-4d5e-8f90-123456789abc";
+
+  it("keeps the interrupted step readable, and puts it back when the passkey sign-in ends", async () => {
+    const { beginStep, beginPasskeySignIn, endPasskeySignIn, liveStep, state } = await load();
+    const now = Date.now();
+    beginStep(state, { name: "email-change-link", purpose: "confirm", email: "ada@example.com", token: "t" }, { now });
+    beginPasskeySignIn(state, challenge, now);
+    expect(liveStep(state, "passkey-sign-in", now)?.challengeId).toBe(challenge);
+    expect(liveStep(state, "email-change-link", now)?.email).toBe("ada@example.com");
+
+    // A second attempt replaces the challenge, not what the first one interrupted.
+    beginPasskeySignIn(state, "8f0c2a9e-1b2c-4d5e-8f90-123456789abc", now);
+    expect(liveStep(state, "passkey-sign-in", now)?.challengeId).toBe("8f0c2a9e-1b2c-4d5e-8f90-123456789abc");
+    endPasskeySignIn(state, now);
+    expect(liveStep(state, "passkey-sign-in", now)).toBeNull();
+    expect(liveStep(state, "email-change-link", now)?.token).toBe("t");
+  });
+
+  it("gives the interrupted step back when it expires, and the cookie lives as long as the longer of the two", async () => {
+    const { beginStep, beginPasskeySignIn, currentStep, liveStep, stepCookieExpiry, state } = await load();
+    const now = Date.now();
+    beginStep(state, { name: "verification-sent", email: "ada@example.com" }, { now });
+    beginPasskeySignIn(state, challenge, now);
+    expect(stepCookieExpiry(state.session)?.getTime()).toBe(now + 24 * 60 * 60_000);
+    expect(currentStep(state, "passkey-sign-in", now + 5 * 60_000)).toBe("expired");
+    expect(liveStep(state, "verification-sent", now + 5 * 60_000)?.email).toBe("ada@example.com");
+    expect(state.session.get("step")?.name).toBe("verification-sent");
+  });
+
+  it("lasts five minutes, and leaves nothing when it interrupted nothing live", async () => {
+    const { beginStep, beginPasskeySignIn, endPasskeySignIn, currentStep, state } = await load();
+    const now = Date.now();
+    beginStep(state, { name: "email-verified", email: "ada@example.com" }, { now: now - 16 * 60_000 });
+    beginPasskeySignIn(state, challenge, now);
+    expect(currentStep(state, "email-verified", now)).toBe("missing");
+    expect(currentStep(state, "passkey-sign-in", now + 5 * 60_000)).toBe("expired");
+    beginPasskeySignIn(state, challenge, now);
+    endPasskeySignIn(state, now);
+    expect(state.session.get("step")).toBeUndefined();
+  });
+});
+
 describe("the sealed cookie with a step in it", () => {
   it("shows none of the credentials, however it is decoded", async () => {
     const { beginStep, sessionStorage, state } = await load();

@@ -98,6 +98,36 @@ describe("throttledLogin", () => {
   });
 });
 
+describe("throttledPasskeySignIn", () => {
+  const wrongPasskey = async () => ({ outcome: "wrong" as const });
+  const rightPasskey = async () => ({ outcome: "right" as const });
+
+  it("an IP's failures stop it before Directus is asked; a right passkey or an unanswered check costs nothing", async () => {
+    const { throttledPasskeySignIn } = await load();
+    const attempt = vi.fn(wrongPasskey);
+    for (let i = 0; i < 8; i++) await throttledPasskeySignIn(`cred-${i}`, "10.0.7.1", attempt);
+    expect(await throttledPasskeySignIn("cred-x", "10.0.7.1", attempt)).toHaveProperty("throttled", true);
+    expect(attempt).toHaveBeenCalledTimes(8);
+    // Another IP is not held back.
+    expect(await throttledPasskeySignIn("cred-x", "10.0.7.2", rightPasskey)).toEqual({ outcome: "right" });
+    for (let i = 0; i < 20; i++) await throttledPasskeySignIn("cred-y", "10.0.7.3", rightPasskey);
+    for (let i = 0; i < 20; i++) await throttledPasskeySignIn("cred-y", "10.0.7.3", async () => ({ outcome: "unchecked" as const }));
+    expect(await throttledPasskeySignIn("cred-y", "10.0.7.3", wrongPasskey)).toEqual({ outcome: "wrong" });
+  });
+
+  it("a stranger's failures with the owner's credential id never refuse the owner's right passkey", async () => {
+    const { throttledPasskeySignIn } = await load();
+    for (let i = 0; i < 30; i++) await throttledPasskeySignIn("owners-cred", `10.0.8.${i}`, wrongPasskey);
+    // Over for that credential: a failure says to wait, but the check is still made ...
+    const check = vi.fn(rightPasskey);
+    expect(await throttledPasskeySignIn("owners-cred", "10.0.8.200", wrongPasskey)).toHaveProperty("throttled", true);
+    // ... so the owner's right passkey signs in, and clears the count.
+    expect(await throttledPasskeySignIn("owners-cred", "10.0.8.201", check)).toEqual({ outcome: "right" });
+    expect(check).toHaveBeenCalledTimes(1);
+    expect(await throttledPasskeySignIn("owners-cred", "10.0.8.202", wrongPasskey)).toEqual({ outcome: "wrong" });
+  });
+});
+
 describe("loginPaused", () => {
   it("says a login is paused exactly when throttledLogin refuses it: the pair keyed by the IPv6 /64, as the throttle keys it", async () => {
     const { throttledLogin, loginPaused } = await load();

@@ -3,7 +3,8 @@
 // ago, what the account really has: its password (an account of Directus's "default" provider), its
 // two-factor code when that is on (checked by the account-security extension's verify-code route), or
 // a fresh sign-in at its identity provider in this browser, with its two-factor code when that is on
-// (Directus asks for the code there). A field that would check nothing is never shown nor accepted:
+// (Directus asks for the code there), or one of its passkeys (checked by the account-sign-in
+// extension, which accepts only the signed-in account's own; docs/decisions/024). A field that would check nothing is never shown nor accepted:
 // a provider account is not asked for a password, an account without two-factor not for a code. Every answer is counted per account like every
 // other check of a secret (throttle.server.ts); the confirmation lives in the sealed session only.
 import { customEndpoint, readMe } from "@directus/sdk";
@@ -18,13 +19,18 @@ import { failureMessage, failureStatus } from "../directus/failure-messages.serv
 import { beginSecretCheck, claimCode, endSessionAfterWrongSecrets, tooManyWrongMessage } from "../limits/throttle.server";
 import type { SignedIn } from "../session/require-user.server";
 import { confirmedItsYou, flash, hasConfirmedItsYou, takeFlash, type SessionState } from "../session/session.server";
-import { beginStep, endStep, liveStep } from "../session/steps.server";
+import { beginStep, endStep, liveStep, type ConfirmItsYouStep } from "../session/steps.server";
+import { directusClient } from "../directus/directus.server";
+import { challengeOf, passkeyCallFailure } from "../sign-in/passkey-sign-in.server";
+import { hasPasskeys } from "./passkey-list.server";
+import type { PasskeyResponse } from "#app/lib/passkey-schemas.ts";
 import { findProvider, messages, startProviderSignIn } from "../sign-in/identity-provider.server";
 import { WRONG_CODE } from "../sign-in/login-code.server";
 
 const WRONG_PASSWORD = "That password is not right.";
 const NOT_THIS_WAY = "Your account cannot be confirmed that way. Please use one of the ways this page offers.";
 const CODE_NEEDED = "Enter the code your authenticator app shows, then continue.";
+const PASSKEY_NOT_RIGHT = "That passkey did not confirm it's you. Use one of this account's passkeys, or another way.";
 const NOTHING_WAITS = "Nothing is waiting for you to confirm just now. Start again from your profile.";
 export const CONFIRMED = messages.confirmed;
 
@@ -56,13 +62,20 @@ export type Ways = {
   provider: { name: string; label: string } | null;
   /** Two-factor sign-in is on: its code confirms on its own, and the provider way needs it too. */
   code: boolean;
+  /** The account has a passkey: any of its passkeys confirms on its own. */
+  passkey: boolean;
 };
 
-async function waysFor({ directus }: SignedIn): Promise<Ways> {
-  const me = await directus.request(readMe({ fields: ["provider", "tfa_secret"] })).catch(directusFailureResponse);
-  if ((me.provider ?? "default") === "default") return { password: true, provider: null, code: me.tfa_secret !== null };
+async function waysFor(signedIn: SignedIn): Promise<Ways> {
+  const [me, passkeys] = await Promise.all([
+    signedIn.directus.request(readMe({ fields: ["provider", "tfa_secret"] })).catch(directusFailureResponse),
+    // A Directus without the account-sign-in extension (or one not answering it) offers no passkey way.
+    hasPasskeys(signedIn),
+  ]);
+  const common = { code: me.tfa_secret !== null, passkey: passkeys === true };
+  if ((me.provider ?? "default") === "default") return { password: true, provider: null, ...common };
   const provider = findProvider(me.provider);
-  return { password: false, provider: provider ? { name: provider.name, label: provider.label } : null, code: me.tfa_secret !== null };
+  return { password: false, provider: provider ? { name: provider.name, label: provider.label } : null, ...common };
 }
 
 /** `what` is null when nothing waits (the step ended, or the page was opened on its own). */
@@ -79,7 +92,7 @@ export async function confirmView(signedIn: SignedIn): Promise<ConfirmView> {
   return { what: action.what, back: action.path, minutes, ways: await waysFor(signedIn), notice: takeFlash(session) };
 }
 
-export type ConfirmAnswer = { errors: FieldErrors; formError: string | null; status: number };
+export type ConfirmAnswer = { errors: FieldErrors; formError: string | null; status: number; options?: Record<string, unknown> };
 const answer = (errors: FieldErrors, formError: string | null, status: number): ConfirmAnswer => ({ errors, formError, status });
 
 /** Checks one answer; throws the redirect onwards (to the action, or to the provider) when it is right. */
@@ -102,6 +115,12 @@ export async function confirmItsYou(signedIn: SignedIn, intent: ConfirmItsYouInt
     case "code":
       if (!ways.code) return answer({}, NOT_THIS_WAY, 400);
       return withCode(signedIn, step.action, intent.code, clientIp);
+    case "passkey-options":
+      if (!ways.passkey) return answer({}, NOT_THIS_WAY, 400);
+      return passkeyOptions(signedIn, step, clientIp);
+    case "passkey":
+      if (!ways.passkey) return answer({}, NOT_THIS_WAY, 400);
+      return withPasskey(signedIn, step, intent.response, clientIp);
   }
 }
 
@@ -182,4 +201,66 @@ async function withCode(signedIn: SignedIn, action: SecuredAction, code: string,
   }
   await check.right();
   return onwards(session, action);
+}
+
+/**
+ * A challenge for one of this account's passkeys (the extension lists only the signed-in user's as
+ * allowed), kept with the step that waits: the browser never holds its id alone.
+ */
+async function passkeyOptions({ session }: SignedIn, step: ConfirmItsYouStep, clientIp: string | null): Promise<ConfirmAnswer> {
+  const tokens = session.session.get("tokens")!;
+  let listed: unknown;
+  try {
+    listed = await plainClient(tokens.accessToken, clientIp).request(
+      customEndpoint<unknown>({ path: "/account-sign-in/passkeys/authentication/options", method: "POST", body: "{}" }),
+    );
+  } catch (error) {
+    const failure = passkeyCallFailure(error);
+    return answer({}, failure.message, failure.status);
+  }
+  const challenge = challengeOf(listed);
+  if (!challenge) return answer({}, failureMessage({ kind: "unknown", status: null }), 502);
+  const { expiresAt: _, ...kept } = step;
+  beginStep(session, { ...kept, passkeyChallenge: challenge.challengeId });
+  return { errors: {}, formError: null, status: 200, options: challenge.options };
+}
+
+/**
+ * The passkey's answer, counted per account like every other way. Called with a client that does not
+ * treat the extension's 401 (a refused passkey) as a question about the session, as the signed-in
+ * client would (require-user.server.ts): a refused passkey is a wrong answer, not an ended session.
+ */
+async function withPasskey({ session, user }: SignedIn, step: ConfirmItsYouStep, response: PasskeyResponse, clientIp: string | null): Promise<ConfirmAnswer> {
+  const challengeId = step.passkeyChallenge;
+  // Used once: the next try asks for new options.
+  const { expiresAt: _, passkeyChallenge: __, ...kept } = step;
+  beginStep(session, kept);
+  if (!challengeId) return answer({}, PASSKEY_NOT_RIGHT, 400);
+  const check = await beginSecretCheck({ userId: user.id });
+  if (check.refused) return answer({}, tooManyWrongMessage("attempts", check.retryAfterSeconds), 429);
+  const tokens = session.session.get("tokens")!;
+  try {
+    const confirmed = await plainClient(tokens.accessToken, clientIp).request(
+      customEndpoint<unknown>({
+        path: "/account-sign-in/passkeys/authentication",
+        method: "POST",
+        body: JSON.stringify({ challenge_id: challengeId, response }),
+      }),
+    );
+    if ((confirmed as { confirmed?: unknown } | null)?.confirmed !== true) throw new Error("The extension did not confirm the passkey");
+  } catch (error) {
+    const failure = classifyDirectusError(error);
+    if (failure.kind === "unauthorized" || failure.kind === "invalid") {
+      if (await check.wrong()) await endSessionAfterWrongSecrets(session, clientIp);
+      return answer({}, PASSKEY_NOT_RIGHT, 401);
+    }
+    await check.unchecked();
+    return answer({}, failureMessage(failure), failureStatus(failure));
+  }
+  await check.right();
+  return onwards(session, step.action);
+}
+
+function plainClient(token: string, clientIp: string | null) {
+  return directusClient({ token, clientIp });
 }

@@ -6,6 +6,7 @@ import { classifyDirectusError, directusFailureResponse, type DirectusFailure } 
 import { failureStatus, formFailure } from "../directus/failure-messages.server";
 import type { SignedIn } from "../session/require-user.server";
 import { updateSession } from "../session/session.server";
+import { hasPasskeys } from "./passkey-list.server";
 
 const profileFields = ["id", "email", "first_name", "last_name", "tfa_secret"] as const;
 
@@ -14,6 +15,15 @@ export type ProfileValues = { firstName: string; lastName: string };
 export async function getProfile(directus: SignedIn["directus"]) {
   const me = await directus.request(readMe({ fields: [...profileFields] })).catch(directusFailureResponse);
   return { email: me.email ?? "", values: { firstName: me.first_name ?? "", lastName: me.last_name ?? "" }, twoFactor: me.tfa_secret !== null };
+}
+
+/**
+ * The profile page: the record, and whether the account has passkeys (null when the account-sign-in
+ * extension cannot say: the page then just links to them).
+ */
+export async function profileView(signedIn: SignedIn) {
+  const [profile, passkeys] = await Promise.all([getProfile(signedIn.directus), hasPasskeys(signedIn)]);
+  return { ...profile, passkeys };
 }
 
 /** Saves the names and refreshes the session's snapshot, so the header shows them on this very response. */

@@ -2,7 +2,7 @@
 // Directus checks the session behind every token on every request, so a logout, a suspension or a
 // password change at Directus ends the app session at once (docs/decisions/005).
 // Session mode answers with a cookie rather than a JSON token, so these calls read and send it.
-import { login, logout, refresh, withOptions } from "@directus/sdk";
+import { customEndpoint, login, logout, refresh, withOptions } from "@directus/sdk";
 import { parseSetCookie } from "cookie-es";
 import { config } from "../config.server";
 import { directusClient } from "./directus.server";
@@ -53,6 +53,23 @@ export async function openDirectusSession(email: string, password: string, { cli
     login({ email, password }, { mode: "session", ...(otp ? { otp } : {}) }),
   );
   return toSessionTokens(catcher.token(), data.expires);
+}
+
+/**
+ * A passkey sign-in: the account-sign-in extension verifies the browser's answer to the challenge
+ * `challengeId` and starts a Directus session for its owner, answering as Directus's own session-mode
+ * login does (docs/decisions/024).
+ */
+export async function openPasskeySession(challengeId: string, response: unknown, { clientIp }: CallOptions = {}): Promise<SessionTokens> {
+  const catcher = sessionTokenCatcher();
+  const data = await directusClient({ clientIp, onResponse: catcher.onResponse }).request(
+    customEndpoint<{ expires?: number }>({
+      path: "/account-sign-in/passkeys/authentication",
+      method: "POST",
+      body: JSON.stringify({ challenge_id: challengeId, response }),
+    }),
+  );
+  return toSessionTokens(catcher.token(), data?.expires);
 }
 
 /**

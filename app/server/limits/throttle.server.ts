@@ -105,6 +105,52 @@ function throttled(refusals: Counted[]): ThrottledLogin {
   return { throttled: true, retryAfterSeconds };
 }
 
+// Passkey sign-ins (sign-in/passkey-sign-in.server.ts), counted apart from passwords. A passkey's
+// answer is a signature by a key that never leaves its authenticator: it cannot be guessed, so these
+// counters bound the work a script makes Directus do, and they are built so that no count a stranger
+// can fill refuses the owner's right passkey:
+// - per IP, counted before Directus is asked and refused there once over: only that address's own
+//   failures fill it (a right passkey takes its count back), so a stranger holds back only the
+//   address they send from (behind one shared address, as LOGIN_FAILURES_PER_IP for logins);
+// - per credential id, never refused before the check: the id is the caller's to choose (a script
+//   can send any id, so refusing early would bound nothing), while anyone who saw the owner's id
+//   could fill it. Once over, a failure is answered "wait" instead of "refused", but the assertion is
+//   still checked, so the owner's passkey signs in, and clears the count.
+const passkeyPerIp = createCounter({ name: "passkey-failures-ip", points: limits.perIp, windowSeconds: limits.windowSeconds, blockSeconds: limits.blockSeconds });
+const passkeyPerCredential = createCounter({
+  name: "passkey-failures-credential",
+  points: limits.perAccount,
+  windowSeconds: limits.windowSeconds,
+  blockSeconds: limits.accountBlockSeconds,
+});
+
+/** What a passkey check came to: verified, refused, or not made at all (Directus did not answer). */
+export type PasskeyOutcome = "right" | "wrong" | "unchecked";
+
+/**
+ * Runs `attempt` (one passkey sign-in at Directus) unless this IP is over its limit; counts a refusal
+ * per IP and per credential id (see above). A refusal after the credential's limit is answered as
+ * throttled, with its wait.
+ */
+export async function throttledPasskeySignIn<T extends { outcome: PasskeyOutcome }>(
+  credentialId: string,
+  clientIp: string | null,
+  attempt: () => Promise<T>,
+): Promise<T | ThrottledLogin> {
+  const ip = counterKey(ipCounterKey(clientIp));
+  const credential = counterKey(credentialId);
+  const ipHit = await passkeyPerIp.hit(ip);
+  if (!ipHit.allowed) return throttled([ipHit]);
+  const result = await attempt();
+  if (result.outcome === "right") await Promise.all([passkeyPerIp.forgive(ip), passkeyPerCredential.reset(credential)]);
+  else if (result.outcome === "unchecked") await passkeyPerIp.forgive(ip);
+  else {
+    const credentialHit = await passkeyPerCredential.hit(credential);
+    if (!credentialHit.allowed) return throttled([credentialHit]);
+  }
+  return result;
+}
+
 /** Whose wrong answers are counted: the signed-in user (by id), or the account of a half-finished login (by email). */
 export type SecretHolder = { userId: string } | { email: string };
 

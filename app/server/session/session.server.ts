@@ -114,8 +114,11 @@ export function signIn(state: SessionState, { twoFactorRequired, ...data }: Omit
   state.session.set("startedAt", Date.now());
   // Whatever step of a flow was pending, logging in completes it; but an email-change link waits for
   // this very sign-in (only its own account can confirm it: the extension checks).
-  const step = state.session.get("step");
-  if (step?.name !== "email-change-link" || step.purpose !== "confirm") state.session.unset("step");
+  // (A passkey sign-in's step keeps the step it interrupted: that one counts.)
+  const stored = state.session.get("step");
+  const step = stored?.name === "passkey-sign-in" ? stored.interrupted : stored;
+  if (step?.name === "email-change-link" && step.purpose === "confirm") state.session.set("step", step);
+  else state.session.unset("step");
   state.session.unset("confirmedUntil");
   if (twoFactorRequired) state.session.set("twoFactorRequired", true);
   else state.session.unset("twoFactorRequired");

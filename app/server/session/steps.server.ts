@@ -78,7 +78,25 @@ export type IdentityProviderCodeStep = { name: "identity-provider-code"; provide
  * An action that secures or hands over the account waits for "confirm it's you"
  * (account/confirm-its-you.server.ts): which one, and what the person had typed for it.
  */
-export type ConfirmItsYouStep = { name: "confirm-its-you"; action: SecuredAction; kept?: KeptInput; expiresAt: number };
+export type ConfirmItsYouStep = {
+  name: "confirm-its-you";
+  action: SecuredAction;
+  kept?: KeptInput;
+  /** The account-sign-in extension's challenge for confirming with a passkey, once the page asked for one. */
+  passkeyChallenge?: string;
+  expiresAt: number;
+};
+
+/**
+ * A passkey sign-in began (sign-in/passkey-sign-in.server.ts): the account-sign-in extension's
+ * challenge id, kept here so the browser never holds it alone. It only interrupts the step under way
+ * (a verification mail waited for, an email-change link waiting for this sign-in): that one is kept
+ * as `interrupted`, still read through liveStep, and put back when the passkey step ends.
+ */
+export type PasskeySignInStep = { name: "passkey-sign-in"; challengeId: string; interrupted?: Step; expiresAt: number };
+
+/** The signed-in user asked to add a passkey ("confirm it's you" passed): the extension's challenge id for it. */
+export type PasskeyRegistrationStep = { name: "passkey-registration"; challengeId: string; expiresAt: number };
 
 export type Step =
   | LoginCodeStep
@@ -89,7 +107,9 @@ export type Step =
   | PasswordResetStep
   | EmailChangeLinkStep
   | IdentityProviderStep
-  | IdentityProviderCodeStep;
+  | IdentityProviderCodeStep
+  | PasskeySignInStep
+  | PasskeyRegistrationStep;
 type StepName = Step["name"];
 type Named<N extends StepName> = Extract<Step, { name: N }>;
 // Omit over each member of the union, so the fields of every step stay required.
@@ -112,6 +132,9 @@ const lifetimeMs: Record<StepName, () => number> = {
   "identity-provider-code": () => config.twoFactorStepSeconds * 1000,
   // As long as a sign-in at the provider may take, one way of confirming.
   "confirm-its-you": () => 10 * MINUTE,
+  // The extension's challenges live five minutes; the step no longer.
+  "passkey-sign-in": () => 5 * MINUTE,
+  "passkey-registration": () => 5 * MINUTE,
 };
 
 /** Starts a step, replacing whatever step the session held; `notAfter` shortens its life (a link's own expiry). */
@@ -132,10 +155,15 @@ export function endStep(state: SessionState) {
  * says "missing"); "missing" when there is none, or the session holds a step of another flow.
  */
 export function currentStep<N extends StepName>(state: SessionState, name: N, now = Date.now()): Named<N> | "expired" | "missing" {
-  const step = state.session.get("step");
+  let step = state.session.get("step");
+  const passkey = step?.name === "passkey-sign-in";
+  // Under a passkey sign-in, the step it interrupted is still the one its flow reads.
+  if (step?.name === "passkey-sign-in" && name !== "passkey-sign-in") step = step.interrupted;
   if (!step || step.name !== name) return "missing";
   if (now >= step.expiresAt) {
-    endStep(state);
+    // An expired passkey sign-in gives back what it interrupted.
+    if (passkey && name === "passkey-sign-in") endPasskeySignIn(state, now);
+    else endStep(state);
     return "expired";
   }
   return step as Named<N>;
@@ -153,7 +181,12 @@ export function liveStep<N extends StepName>(state: SessionState, name: N, now =
  */
 export function stepInProgress(state: SessionState, now = Date.now()): boolean {
   const step = state.session.get("step");
-  return step !== undefined && now < step.expiresAt;
+  return step !== undefined && now < lastExpiry(step);
+}
+
+/** A passkey sign-in's step lives as long as the step it interrupted, whichever ends later. */
+function lastExpiry(step: Step): number {
+  return step.name === "passkey-sign-in" && step.interrupted ? Math.max(step.expiresAt, step.interrupted.expiresAt) : step.expiresAt;
 }
 
 /**
@@ -162,5 +195,24 @@ export function stepInProgress(state: SessionState, now = Date.now()): boolean {
  */
 export function stepCookieExpiry(session: AppSession): Date | undefined {
   const step = session.get("step");
-  return step ? new Date(step.expiresAt) : undefined;
+  return step ? new Date(lastExpiry(step)) : undefined;
+}
+
+/**
+ * Keeps the extension's challenge for a passkey sign-in, interrupting (not ending) the step under way;
+ * a second sign-in attempt replaces the first's challenge and keeps what that one interrupted.
+ */
+export function beginPasskeySignIn(state: SessionState, challengeId: string, now = Date.now()) {
+  const step = state.session.get("step");
+  const interrupted = step?.name === "passkey-sign-in" ? step.interrupted : step && now < step.expiresAt ? step : undefined;
+  beginStep(state, { name: "passkey-sign-in", challengeId, ...(interrupted ? { interrupted } : {}) }, { now });
+}
+
+/** The passkey sign-in is over (signed in or refused): the step it interrupted comes back, while it lives. */
+export function endPasskeySignIn(state: SessionState, now = Date.now()) {
+  const step = state.session.get("step");
+  if (step?.name !== "passkey-sign-in") return;
+  if (step.interrupted && now < step.interrupted.expiresAt) state.session.set("step", step.interrupted);
+  else state.session.unset("step");
+  state.changed = true;
 }

@@ -1,6 +1,6 @@
 // A write (new post, edit, profile) that arrives after its session ended is not thrown away: the
 // answer is a login form carrying what was sent in hidden fields, posted back to the same page, which
-// signs in (through the two-factor code too) and then does the write. The draft lives only in that
+// signs in (through the two-factor code too, or with a passkey) and then does the write. The draft lives only in that
 // page and that form body: never in a URL, a log line or the cookie (docs/decisions/019).
 import { createContext, data, type RouterContextProvider } from "react-router";
 import { loginCodeSchema } from "#app/lib/two-factor-schemas.ts";
@@ -19,6 +19,8 @@ import { getSessionState, signIn } from "../session/session.server";
 import { liveStep } from "../session/steps.server";
 import { logIn } from "./auth.server";
 import { CODE_STEP_ENDED, keepCodeStep, signInWithCode } from "./login-code.server";
+import { signInWithPasskey } from "./passkey-sign-in.server";
+import { PASSKEY_UNREADABLE, passkeyResponse } from "#app/lib/passkey-schemas.ts";
 
 export const DRAFT_STEP = "draftStep";
 export const DRAFT_OWNER = "draftOwner";
@@ -62,7 +64,7 @@ type Args = { request: Request; context: Readonly<RouterContextProvider> };
 export async function writeKeepingDraft<T>(args: Args, form: FormData, names: readonly string[], write: DraftWrite<T>): Promise<T | DraftAnswer> {
   const fields = Object.fromEntries(names.map((name) => [name, String(form.get(name) ?? "")]));
   const step = form.get(DRAFT_STEP);
-  const resumed = step === "password" || step === "code";
+  const resumed = step === "password" || step === "code" || step === "passkey";
   const owner = resumed ? openOwner(form.get(DRAFT_OWNER)) : (optionalUser(args.context)?.id ?? null);
   // Signed in already (fresh session, or signed in again in another tab): write as that user.
   if (!resumed || optionalUser(args.context)) {
@@ -97,10 +99,16 @@ function answer(context: Readonly<RouterContextProvider>, { status = 200, ...dra
 }
 
 /** The draft login's password or code step, as /login and /login/code do them: signed in, or the step to show again. */
-async function signInForDraft({ request, context }: Args, form: FormData, step: "password" | "code"): Promise<SignedIn | Again> {
+async function signInForDraft({ request, context }: Args, form: FormData, step: "password" | "code" | "passkey"): Promise<SignedIn | Again> {
   const state = getSessionState(context);
   const ip = clientIp(request);
-  if (step === "password") {
+  if (step === "passkey") {
+    // The passkey's answer to the challenge /login/passkey gave this browser (passkey-sign-in.server.ts).
+    const parsed = passkeyResponse.safeParse(form.get("response"));
+    if (!parsed.success) return { step: "password", formError: PASSKEY_UNREADABLE, status: 400 };
+    const result = await signInWithPasskey(state, parsed.data, ip);
+    if (!result.ok) return { step: "password", formError: result.message, status: result.status };
+  } else if (step === "password") {
     const email = String(form.get("email") ?? "").slice(0, limits.emailMax);
     const parsed = parseForm(loginSchema, form);
     if (!parsed.ok) return { step, email, errors: parsed.errors, status: 400 };
