@@ -1,6 +1,7 @@
 // npm run directus:provision — provisions any Directus 11+ (schema, policies, role, settings).
 // Env: DIRECTUS_URL, and DIRECTUS_ADMIN_TOKEN or DIRECTUS_ADMIN_EMAIL + DIRECTUS_ADMIN_PASSWORD;
-// REGISTRATION_VERIFY_EMAIL (default true); APP_URL, to check that Directus accepts the app's links.
+// REGISTRATION_VERIFY_EMAIL (default true); APP_URL, to check that Directus accepts the app's links
+// and takes passkeys for the app's host.
 import { assertPinnedNode } from "./lib/runtime.mjs";
 import { provision, ProvisionError } from "./lib/provision.mjs";
 

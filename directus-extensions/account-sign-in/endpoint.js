@@ -15,6 +15,7 @@
 //          INVALID_CREDENTIALS with one message.
 // Passkey = { id, name, created_at, last_used_at, backed_up, device_type }: never the key or credential id.
 // Challenges live in the database and are used up by the request that answers them, on any instance.
+import { randomUUID } from "node:crypto";
 import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
 import { directusEmitter, directusEmitterPath } from "./directus-emitter.js";
 import {
@@ -173,7 +174,7 @@ export function passkeyRoutes(router, context) {
       if ((await store.countOf(userId)) >= LIMITS.passkeysPerAccount) return fail(res, 409, "PASSKEY_LIMIT", `An account holds at most ${LIMITS.passkeysPerAccount} passkeys.`);
       if (await store.byCredential(credential.id)) return notVerified();
       const row = {
-        id: crypto.randomUUID(),
+        id: randomUUID(),
         user_id: userId,
         credential_id: credential.id,
         public_key: Buffer.from(credential.publicKey).toString("base64url"),

@@ -29,6 +29,8 @@ export declare class ProvisionError extends Error {
 
 /** The error for an answer refusing a licence-tier feature (RESOURCE_RESTRICTED), or null for any other answer. */
 export declare function resourceRestricted(method: string, path: string, status: number, body: unknown): ProvisionError | null;
+/** What is wrong when Directus's passkey relying party id (its APP_URL's host) is not the app's host, or null. */
+export declare function passkeyHostProblem(rpId: string, appUrl: string): string | null;
 
 export type ProvisionTarget = { url: string; token: string } | { url: string; email: string; password: string };
 

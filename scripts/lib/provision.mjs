@@ -510,6 +510,7 @@ export async function provision(target, { log = (line) => console.log(`[provisio
     await checkEmailChangeExtension(client, appUrl, log);
   } else log("APP_URL not given: not checking that Directus accepts the app's account links");
   await checkSessionsExtension(client, log);
+  await checkSignInExtension(client, appUrl, log);
 
   log(changes.length === 0 ? "already provisioned: no changes" : `done: ${changes.length} change(s)`);
   return { changes, version, roleId: role.id, policyIds };
@@ -564,6 +565,44 @@ async function checkSessionsExtension(client, log) {
   }
   if (response.ok) log("Directus runs the account-sessions extension");
   else log(`could not check the account-sessions extension: HTTP ${response.status}`);
+}
+
+/**
+ * Passkeys need the account-sign-in extension (directus-extensions/) and Directus's APP_URL naming the
+ * app's host: a passkey belongs to one host name (the relying party id), so a Directus told another
+ * would refuse every passkey. The probe lists the admin's own passkeys, then asks for sign-in options
+ * and reads the relying party id they name; it changes nothing but a challenge that expires unused.
+ */
+async function checkSignInExtension(client, appUrl, log) {
+  if (!client.accessToken) await client.login();
+  const headers = { authorization: `Bearer ${client.accessToken}`, "content-type": "application/json" };
+  const listed = await fetch(`${client.url}/account-sign-in/passkeys`, { headers });
+  await listed.body?.cancel();
+  if (listed.status === 404) {
+    throw new ProvisionError(
+      "Directus does not run the account-sign-in extension, which passkeys need: put directus-extensions/account-sign-in in its EXTENSIONS_PATH (with its dependencies: npm ci in that folder) and restart it",
+    );
+  }
+  if (!listed.ok) return log(`could not check the account-sign-in extension: HTTP ${listed.status}`);
+  log("Directus runs the account-sign-in extension");
+  if (!appUrl) return;
+  const response = await fetch(`${client.url}/account-sign-in/passkeys/authentication/options`, { method: "POST", headers, body: "{}" });
+  const reply = await response.json().catch(() => null);
+  const rpId = reply?.data?.options?.rpId;
+  if (typeof rpId !== "string") return log(`could not check Directus's APP_URL for passkeys: HTTP ${response.status} ${describeErrors(reply)}`);
+  const problem = passkeyHostProblem(rpId, appUrl);
+  if (problem) throw new ProvisionError(problem);
+  log(`Directus takes passkeys for ${rpId} (APP_URL, account-sign-in extension)`);
+}
+
+/**
+ * What is wrong when Directus's relying party id (APP_URL's host there) is not the app's host, or null.
+ * @param {string} rpId @param {string} appUrl
+ */
+export function passkeyHostProblem(rpId, appUrl) {
+  const { hostname, origin } = new URL(appUrl);
+  if (rpId === hostname) return null;
+  return `Directus's APP_URL names the host ${rpId}, but the app runs at ${appUrl}: set APP_URL=${origin} in Directus's environment, or no passkey will work`;
 }
 
 /**

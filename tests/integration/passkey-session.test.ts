@@ -6,6 +6,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { DEV_APP_URL } from "../../app/lib/account-links.ts";
 import { directusRest, type Json } from "../support/directus-rest.ts";
 import { emailsTo } from "../support/mail.ts";
+import { passkeyRest, type PasskeyAnswer } from "../support/passkey-rest.ts";
 import { directusKnex, expectSameSession, lastActivityId, traceSignIn } from "../support/session-equivalence.ts";
 import { SoftwareAuthenticator } from "../support/software-authenticator.ts";
 
@@ -23,45 +24,9 @@ const BROWSER = {
   origin,
 };
 
-type Answer = { status: number; body: Json; setCookie: string | null; token: string | null };
-
-/** A call as the app makes it for a visitor: their browser's User-Agent, IP and origin forwarded. */
-async function send(method: string, path: string, { body, token, cookie, headers = BROWSER }: { body?: unknown; token?: string; cookie?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...headers,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(cookie ? { cookie: `directus_session_token=${cookie}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  const setCookie = response.headers.getSetCookie().find((line) => line.startsWith("directus_session_token=")) ?? null;
-  return { status: response.status, body: text ? JSON.parse(text) : null, setCookie, token: setCookie?.split(";")[0]?.split("=")[1] ?? null };
-}
-
+const { send, addPasskey, signIn: passkeySignIn } = passkeyRest(url, origin, BROWSER);
+type Answer = PasskeyAnswer;
 const code = (answer: Answer) => answer.body?.errors?.[0]?.extensions?.code;
-
-/** Adds a passkey to the signed-in user's account with `authenticator`; returns the created Passkey. */
-async function addPasskey(token: string, authenticator: SoftwareAuthenticator, name?: string) {
-  const options = await send("POST", "/account-sign-in/passkeys/registration/options", { token, body: {} });
-  expect(options.status).toBe(200);
-  const response = authenticator.register(options.body.data.options, { origin });
-  const added = await send("POST", "/account-sign-in/passkeys/registration", { token, body: { challenge_id: options.body.data.challenge_id, response, ...(name ? { name } : {}) } });
-  expect(added.status).toBe(201);
-  return added.body.data;
-}
-
-/** Anonymous options, then the authenticator's answer: the sign-in as the app relays it. */
-async function passkeySignIn(authenticator: SoftwareAuthenticator, settings: Partial<Parameters<SoftwareAuthenticator["authenticate"]>[1]> = {}) {
-  const options = await send("POST", "/account-sign-in/passkeys/authentication/options", { body: {} });
-  expect(options.status).toBe(200);
-  const response = authenticator.authenticate(options.body.data.options, { origin, ...settings });
-  const body = { challenge_id: options.body.data.challenge_id, response };
-  return { answer: await send("POST", "/account-sign-in/passkeys/authentication", { body }), body };
-}
 
 describe("a passkey's session", () => {
   it("is the twin of a password login's: claim by claim, row by row", async () => {

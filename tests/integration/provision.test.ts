@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { provision } from "../../scripts/lib/provision.mjs";
 import { root } from "../../scripts/lib/runtime.mjs";
+import { DEV_APP_URL } from "../../app/lib/account-links.ts";
 import { directusRest } from "../support/directus-rest.ts";
 
 const run = promisify(execFile);
@@ -52,5 +53,16 @@ describe("failed logins never suspend an account (issue 23)", () => {
     expect(first.changes).toContain("updated settings (auth_login_attempts)");
     expect(await loginAttempts(token)).toBeNull();
     expect((await provision(admin, { log: () => {}, verifyEmail: false })).changes).toEqual([]);
+  });
+});
+
+describe("the passkeys probe", () => {
+  const admin = { url: inject("directusUrl"), email: inject("adminEmail"), password: inject("adminPassword") };
+
+  it("finds the account-sign-in extension and the app's host as Directus's APP_URL names it", async () => {
+    const lines: string[] = [];
+    await provision(admin, { log: (line: string) => lines.push(line), verifyEmail: false, appUrl: DEV_APP_URL });
+    expect(lines).toContain("Directus runs the account-sign-in extension");
+    expect(lines).toContain(`Directus takes passkeys for ${new URL(DEV_APP_URL).hostname} (APP_URL, account-sign-in extension)`);
   });
 });

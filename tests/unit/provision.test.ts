@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ProvisionError, resourceRestricted } from "../../scripts/lib/provision.mjs";
+import { passkeyHostProblem, ProvisionError, resourceRestricted } from "../../scripts/lib/provision.mjs";
 import { root } from "../../scripts/lib/runtime.mjs";
 
 const run = promisify(execFile);
@@ -48,5 +48,17 @@ describe("npm run directus:provision fails fast on missing settings", () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${missing} is not set`);
+  });
+});
+
+describe("the passkeys probe's verdict", () => {
+  it("accepts a Directus whose APP_URL names the app's host (port and path aside)", () => {
+    expect(passkeyHostProblem("app.example.com", "https://app.example.com:8443/some/path")).toBeNull();
+  });
+
+  it("names the setting to change when it names another host: no passkey would work", () => {
+    expect(passkeyHostProblem("localhost", "https://app.example.com")).toBe(
+      "Directus's APP_URL names the host localhost, but the app runs at https://app.example.com: set APP_URL=https://app.example.com in Directus's environment, or no passkey will work",
+    );
   });
 });

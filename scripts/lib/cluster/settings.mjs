@@ -98,8 +98,9 @@ export async function createSettings(dir, { directusEnv = TEST_DIRECTUS_ENV } = 
       adminPassword: secret(),
       secret: secret(),
       storageDir: join(dir, "uploads"),
-      // APP_URL: the origin Directus's identity-provider callbacks are built on (AUTH_ALLOWED_PUBLIC_URLS).
-      env: { ...directusEnv, ...identityProvider.env, APP_URL: appUrl },
+      // APP_URL, the origin Directus's identity-provider callbacks are built on (AUTH_ALLOWED_PUBLIC_URLS)
+      // and passkeys belong to, is a per-deployment setting now: directusEnv below has it (directusAccountEnv).
+      env: { ...directusEnv, ...identityProvider.env },
     },
     identityProvider,
     app: {
@@ -129,7 +130,7 @@ export function directusEnv(settings) {
     // Only read by the first bootstrap, which creates this admin.
     ADMIN_EMAIL: directus.adminEmail,
     ADMIN_PASSWORD: directus.adminPassword,
-    // The app's links on the allow lists, and mail through the sink (production: a real SMTP server).
+    // The app's links on the allow lists, its URL for passkeys, and mail through the sink (production: a real SMTP server).
     ...directusAccountEnv({ appUrl: settings.app.url, smtpPort: settings.mail.port }),
     ...directus.env,
   };
