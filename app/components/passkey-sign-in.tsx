@@ -74,18 +74,24 @@ export function PasskeySignIn({ redirectTo }: { redirectTo: string | null }) {
 
   useEffect(() => {
     let live = true;
-    void (async () => {
-      if (!(await autofillSupported()) || !live) return;
-      const asked = autofill.ask({ intent: "options" }, PASSKEY_ROUTE);
+    // Started when the person turns to the email field, not on every visit: each start is a challenge
+    // in Directus's database (bounded per IP by the extension) and a rewrite of the session cookie.
+    const start = async (event: FocusEvent) => {
+      if (!(event.target instanceof HTMLInputElement) || !/\bwebauthn\b/.test(event.target.autocomplete)) return;
+      document.removeEventListener("focusin", start);
+      // Kept at once, so a form sent right after the focus waits for it (useAfterPasskeyOptions).
+      const asked = autofillSupported().then((supported) => (supported && live ? autofill.ask({ intent: "options" }, PASSKEY_ROUTE) : undefined));
       autofillOptions = asked;
       const answer = await asked.finally(() => (autofillOptions = autofillOptions === asked ? null : autofillOptions));
       if (!answer?.options || !live) return;
       const result = await authenticate(answer.options, { autofill: true });
       // Nothing to say when the autofill ends unused: the person signs in another way.
       if (result.ok && live) finish(result.response);
-    })();
+    };
+    document.addEventListener("focusin", start);
     return () => {
       live = false;
+      document.removeEventListener("focusin", start);
       WebAuthnAbortService.cancelCeremony();
     };
     // Once per visit of the page.

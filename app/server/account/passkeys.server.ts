@@ -71,6 +71,7 @@ async function addOptions(signedIn: SignedIn): Promise<PasskeysAnswer> {
     );
   } catch (error) {
     if (isRouteResponse(error)) throw error;
+    if (isTooMany(error)) return answer(TOO_MANY, 409);
     const failure = passkeyCallFailure(error);
     return answer(failure.message, failure.status);
   }
@@ -97,12 +98,18 @@ async function add(signedIn: SignedIn, response: PasskeyResponse, name: string):
     if (isRouteResponse(error)) throw error;
     const failure = classifyDirectusError(error);
     if (failure.kind === "invalid") return answer(NOT_ADDED, 400);
-    if (failure.kind === "unknown" && failure.status === 409) return answer(TOO_MANY, 409);
+    if (isTooMany(error)) return answer(TOO_MANY, 409);
     const called = passkeyCallFailure(error);
     return answer(called.message, called.status);
   }
   flash(signedIn.session, PASSKEY_ADDED);
   throw redirect(PASSKEYS_PATH);
+}
+
+/** The extension's 409 PASSKEY_LIMIT: the account holds the most passkeys it may. */
+function isTooMany(error: unknown): boolean {
+  const failure = classifyDirectusError(error);
+  return failure.kind === "unknown" && failure.status === 409;
 }
 
 async function change(signedIn: SignedIn, method: "PATCH" | "DELETE", id: string, body: { name: string } | null, done: string): Promise<PasskeysAnswer> {
