@@ -28,8 +28,8 @@ const strangerIp = () => `203.0.${113 + Math.floor(++stranger / 250)}.${(strange
 const routeClients: PasskeyRoutes[] = [];
 /** Every app reply of this file, with what it answered. */
 const appReplies: Array<[string, Reply]> = [];
-/** What no answer may show: session tokens and Directus session ids, public keys, and (from the app) challenge ids. */
-const secrets = { tokens: new Set<string>(), publicKeys: new Set<string>(), appChallengeIds: new Set<string>() };
+/** What no answer may show: session tokens and Directus session ids, public keys, and (from the app) challenge and credential ids. */
+const secrets = { tokens: new Set<string>(), publicKeys: new Set<string>(), appChallengeIds: new Set<string>(), credentialIds: new Set<string>() };
 
 beforeAll(async () => {
   // Two app processes sharing SESSION_SECRET, as behind a load balancer: a sign-in begun on one is
@@ -65,6 +65,7 @@ async function personWithPasskey(label: string, settings: Parameters<PasskeyRout
   if (response.response.publicKey) secrets.publicKeys.add(response.response.publicKey);
   const added = await api.call("POST", "/passkeys/registration", { token, body: { challenge_id: registration.challenge_id, response } });
   expect(added.status, added.text).toBe(201);
+  secrets.credentialIds.add(authenticator.credentials[0]!.id);
   return { client, email, userId: id as string, token, authenticator, credential: authenticator.credentials[0]!, passkey: added.json.data as { id: string } };
 }
 
@@ -409,6 +410,16 @@ describe("the app: a passkey sign-in", () => {
     expect([done.status, done.headers.get("Location")]).toEqual([302, "/dashboard"]);
   });
 
+  it("lists passkeys on /profile/passkeys, as a document and as data, by name and handle, never by credential id or key", async () => {
+    const person = await personWithPasskey("app-passkey-page");
+    for (const path of ["/profile/passkeys", "/profile/passkeys.data"]) {
+      const reply = await person.client.get(path, { follow: false });
+      appReplies.push([`GET ${path}`, reply]);
+      expect(reply.status, path).toBe(200);
+      expect(reply.body, path).toContain(person.passkey.id);
+    }
+  });
+
   it("refuses an oversized response before asking Directus, and keeps the challenge", async () => {
     const person = await personWithPasskey("app-passkey-bound");
     const browser = appBrowser();
@@ -482,6 +493,7 @@ describe("no token or secret in any answer", () => {
     for (const [label, reply] of appReplies) {
       const visible = [...[...reply.headers].filter(([name]) => name !== "set-cookie").map(([name, value]) => `${name}: ${value}`), reply.body].join("\n");
       for (const id of secrets.appChallengeIds) expect(visible.includes(id), `${label} shows a challenge id`).toBe(false);
+      for (const id of secrets.credentialIds) expect(visible.includes(id), `${label} shows a credential id`).toBe(false);
       // Set-Cookie from the app: its own sealed cookies only, never Directus's.
       expect(reply.headers.getSetCookie().some((line) => line.startsWith(`${DIRECTUS_SESSION_COOKIE}=`)), label).toBe(false);
     }
