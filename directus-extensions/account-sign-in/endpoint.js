@@ -19,6 +19,7 @@ import { randomUUID } from "node:crypto";
 import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
 import { directusEmitter, directusEmitterPath } from "./directus-emitter.js";
 import {
+  ANONYMOUS_CHALLENGES_PER_IP,
   CHALLENGES_PER_CALLER,
   CHECKS_PER_IP,
   FAILURES_PER_CREDENTIAL,
@@ -84,6 +85,7 @@ export function passkeyRoutes(router, context) {
   const checksPerIp = new WindowCounter({ limit: CHECKS_PER_IP, windowMs: WINDOW_MS, now });
   const failuresPerCredential = new WindowCounter({ limit: FAILURES_PER_CREDENTIAL, windowMs: WINDOW_MS, now });
   const challengesPerCaller = new WindowCounter({ limit: CHALLENGES_PER_CALLER, windowMs: WINDOW_MS, now });
+  const anonymousChallengesPerIp = new WindowCounter({ limit: ANONYMOUS_CHALLENGES_PER_IP, windowMs: WINDOW_MS, now });
   const registrationsPerAccount = new WindowCounter({ limit: REGISTRATIONS_PER_ACCOUNT, windowMs: WINDOW_MS, now });
   const noticesPerAccount = new WindowCounter({ limit: NOTICES_PER_ACCOUNT, windowMs: NOTICE_WINDOW_MS, now });
 
@@ -126,7 +128,7 @@ export function passkeyRoutes(router, context) {
   router.post(
     "/passkeys/registration/options",
     signedIn(async (userId, _req, res) => {
-      if (!challengesPerCaller.hit(`user:${userId}`)) return fail(res, 429, "REQUESTS_EXCEEDED", "Too many requests; try again later.");
+      if (!challengesPerCaller.hit(userId)) return fail(res, 429, "REQUESTS_EXCEEDED", "Too many requests; try again later.");
       const user = await database("directus_users").select("email", "first_name", "last_name").where({ id: userId }).first();
       const existing = await store.passkeysOf(userId);
       if (existing.length >= LIMITS.passkeysPerAccount) return fail(res, 409, "PASSKEY_LIMIT", `An account holds at most ${LIMITS.passkeysPerAccount} passkeys.`);
@@ -227,7 +229,8 @@ export function passkeyRoutes(router, context) {
     try {
       if (!bodyWithinBounds(req)) return fail(res, 400, "INVALID_PAYLOAD", "The request is too large.");
       const userId = req.accountability?.user ?? null;
-      if (!challengesPerCaller.hit(userId ? `user:${userId}` : `ip:${ipOf(req)}`)) return fail(res, 429, "REQUESTS_EXCEEDED", "Too many requests; try again later.");
+      const allowed = userId ? challengesPerCaller.hit(userId) : anonymousChallengesPerIp.hit(ipOf(req));
+      if (!allowed) return fail(res, 429, "REQUESTS_EXCEEDED", "Too many requests; try again later.");
       // Signed in ("confirm it's you"): only the caller's own passkeys. Anonymous: any discoverable one.
       const allowCredentials = userId ? (await store.passkeysOf(userId)).map((row) => ({ id: row.credential_id, transports: transportsOf(row) })) : undefined;
       const options = await generateAuthenticationOptions({ rpID: rp.rpID, userVerification: "required", timeout: CHALLENGE_TTL_MS, ...(allowCredentials ? { allowCredentials } : {}) });

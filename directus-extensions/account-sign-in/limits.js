@@ -5,8 +5,14 @@
 /** Sign-in checks (answers to a challenge) per asking IP, and failed ones per credential id from one IP, per window. */
 export const CHECKS_PER_IP = 30;
 export const FAILURES_PER_CREDENTIAL = 10;
-/** Challenges handed out per asking IP (anonymous) or per account (signed in), per window. */
+/** Challenges handed out per account (signed in), per window. */
 export const CHALLENGES_PER_CALLER = 60;
+/**
+ * Anonymous challenges per asking IP, per window: the login page asks for one whenever its email field
+ * is focused (the browser's passkey autofill), so everyone behind one address shares this. Each is one
+ * small row that expires within five minutes.
+ */
+export const ANONYMOUS_CHALLENGES_PER_IP = 900;
 /** Registrations tried per account, per window. */
 export const REGISTRATIONS_PER_ACCOUNT = 20;
 export const WINDOW_MS = 15 * 60 * 1000;

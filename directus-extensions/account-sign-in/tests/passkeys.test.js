@@ -4,7 +4,7 @@ import jwt from "jsonwebtoken";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SoftwareAuthenticator } from "../../../tests/support/software-authenticator.ts";
 import { REFUSED } from "../endpoint.js";
-import { CHECKS_PER_IP, FAILURES_PER_CREDENTIAL, NOTICES_PER_ACCOUNT } from "../limits.js";
+import { ANONYMOUS_CHALLENGES_PER_IP, CHALLENGES_PER_CALLER, CHECKS_PER_IP, FAILURES_PER_CREDENTIAL, NOTICES_PER_ACCOUNT } from "../limits.js";
 import { CHALLENGE_TTL_MS, LIMITS } from "../rules.js";
 import { CHALLENGES, PASSKEYS } from "../store.js";
 import { addUser, call, CHROME_LINUX, directusDatabase, ORIGIN, routesOver, SECRET, USERS } from "./harness.js";
@@ -280,6 +280,16 @@ describe("signing in", () => {
     for (let i = 0; i < CHECKS_PER_IP; i++) await call(h.routes, "POST /passkeys/authentication", { ip: "192.0.2.1", body: { challenge_id: "00000000-0000-4000-8000-000000000000", response: { id: `x${i}`, rawId: `x${i}`, type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" } } } });
     expect((await signIn(other, { ip: "192.0.2.1" })).answer.status).toBe(429);
     expect((await signIn(other, { ip: "192.0.2.2" })).answer.status).toBe(200);
+  });
+
+  it("bounds challenges per asking IP (anonymous) and per account (signed in), apart: a busy address leaves accounts alone", async () => {
+    const options = (/** @type {{ ip?: string, user?: string }} */ who) => call(h.routes, "POST /passkeys/authentication/options", { body: {}, ...who });
+    for (let i = 0; i < ANONYMOUS_CHALLENGES_PER_IP; i++) expect((await options({ ip: "192.0.2.9" })).status).toBe(200);
+    expect((await options({ ip: "192.0.2.9" })).status).toBe(429);
+    expect((await options({ ip: "192.0.2.10" })).status).toBe(200);
+    for (let i = 0; i < CHALLENGES_PER_CALLER; i++) expect((await options({ ip: "192.0.2.9", user: USERS.ada })).status).toBe(200);
+    expect((await options({ ip: "192.0.2.11", user: USERS.ada })).status).toBe(429);
+    expect((await options({ ip: "192.0.2.9", user: USERS.bob })).status).toBe(200);
   });
 
   it("bounds every input before any work", async () => {
