@@ -434,6 +434,18 @@ describe("the app: a passkey sign-in", () => {
   });
 });
 
+/** Every reply a refusal, some of them 429s with Retry-After and a "try again" message. */
+function expectThrottled(replies: Reply[]) {
+  const statuses = replies.map((reply) => reply.status);
+  expect(statuses.every((status) => status === 401 || status === 429), statuses.join(",")).toBe(true);
+  const throttled = replies.filter((reply) => reply.status === 429);
+  expect(throttled.length, statuses.join(",")).toBeGreaterThan(0);
+  for (const reply of throttled) {
+    expect(Number(reply.headers.get("Retry-After")), `Retry-After: ${reply.headers.get("Retry-After")}`).toBeGreaterThan(0);
+    expect((JSON.parse(reply.body) as { formError: string }).formError).toMatch(/try again/i);
+  }
+}
+
 describe("the app counts wrong passkeys; a stranger locks no owner out", () => {
   /** A stranger's wrong assertion presenting `credentialId` (signed with a key of their own), from `ip`. */
   async function wrongAttempt(credentialId: string, ip: string) {
@@ -449,16 +461,7 @@ describe("the app counts wrong passkeys; a stranger locks no owner out", () => {
     return forger;
   }
 
-  function expectThrottled(replies: Reply[]) {
-    const statuses = replies.map((reply) => reply.status);
-    expect(statuses.every((status) => status === 401 || status === 429), statuses.join(",")).toBe(true);
-    const throttled = replies.filter((reply) => reply.status === 429);
-    expect(throttled.length, statuses.join(",")).toBeGreaterThan(0);
-    for (const reply of throttled) {
-      expect(Number(reply.headers.get("Retry-After")), `Retry-After: ${reply.headers.get("Retry-After")}`).toBeGreaterThan(0);
-      expect((JSON.parse(reply.body) as { formError: string }).formError).toMatch(/try again/i);
-    }
-  }
+
 
   it("per credential: a flood from many addresses is throttled, and the owner's right passkey signs in meanwhile", async () => {
     const owner = await personWithPasskey("app-passkey-flooded");
@@ -483,6 +486,21 @@ describe("the app counts wrong passkeys; a stranger locks no owner out", () => {
     const browser = appBrowser();
     const done = await browser.signIn(owner.authenticator.authenticate(await browser.options(), { origin: origin() }));
     expect([done.status, done.headers.get("Location")], done.body).toEqual([302, "/dashboard"]);
+  });
+});
+
+describe("the extension's own bound, reached through the app", () => {
+  it("is a 429 with Retry-After like the app's own, not a bare refusal", async () => {
+    const owner = await personWithPasskey("app-passkey-extension-bound");
+    const ip = newIp();
+    const replies: Reply[] = [];
+    // The extension counts every check per IP (CHECKS_PER_IP, 30), right ones too; the app forgives right ones.
+    for (let i = 0; i < 31; i++) {
+      const browser = appBrowser(stack.apps[0], ip);
+      replies.push(await browser.signIn(owner.authenticator.authenticate(await browser.options(), { origin: origin() })));
+    }
+    expect(replies.slice(0, 30).map((reply) => reply.status)).toEqual(Array(30).fill(302));
+    expectThrottled(replies.slice(30));
   });
 });
 

@@ -26,6 +26,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The options the page hands to the browser: the extension's, a few KiB at most. */
 const OPTIONS_MAX_BYTES = 16 * 1024;
 
+/** The account-sign-in extension counts in windows of this length (its limits.js): the longest wait it imposes. */
+const EXTENSION_WINDOW_SECONDS = 15 * 60;
+
 export type PasskeyFailure = { ok: false; message: string; status: number; retryAfterSeconds?: number };
 
 /** The extension's answer to an options call: `{ challenge_id, options }`, checked before anything is kept. */
@@ -74,7 +77,11 @@ export async function signInWithPasskey(state: SessionState, response: PasskeyRe
   const result = await throttledPasskeySignIn(response.id, clientIp, () => attempt(step.challengeId, response, clientIp));
   if ("throttled" in result) return { ok: false, message: waitMessage(result.retryAfterSeconds), status: 429, retryAfterSeconds: result.retryAfterSeconds };
   if (result.outcome === "wrong") return { ok: false, message: PASSKEY_REFUSED, status: 401 };
-  if (result.outcome === "unchecked") return { ok: false, message: failureMessage(result.failure), status: failureStatus(result.failure) };
+  if (result.outcome === "unchecked") {
+    // The extension's own per-process bound (15-minute windows): the wait is told as the app's own is.
+    if (result.failure.kind === "rate-limited") return { ok: false, message: waitMessage(EXTENSION_WINDOW_SECONDS), status: 429, retryAfterSeconds: EXTENSION_WINDOW_SECONDS };
+    return { ok: false, message: failureMessage(result.failure), status: failureStatus(result.failure) };
+  }
   signIn(state, result.session);
   return { ok: true };
 }
