@@ -58,6 +58,8 @@ const cases: Array<{ name: string; path: () => string; fields: Record<string, st
   { name: "/posts/<id>/delete", path: () => `/posts/${postId}/delete`, fields: {}, signedIn: true },
   { name: "/profile", path: () => "/profile", fields: { firstName: "Forged", lastName: "Forged" }, signedIn: true },
   { name: "/profile/sessions", path: () => "/profile/sessions", fields: { intent: "end-others" }, signedIn: true },
+  { name: "/login/passkey", path: () => "/login/passkey", fields: { intent: "options" }, signedIn: false },
+  { name: "/profile/passkeys", path: () => "/profile/passkeys", fields: { intent: "add-options" }, signedIn: true },
 ];
 
 describe("cross-origin action posts", () => {

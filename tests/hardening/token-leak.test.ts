@@ -46,6 +46,7 @@ describe("tokens never leave the cookie", () => {
       "/profile",
       "/profile/two-factor",
       "/profile/sessions",
+      "/profile/passkeys",
       "/login/code",
       "/healthz",
       "/login",
@@ -62,6 +63,7 @@ describe("tokens never leave the cookie", () => {
       "/profile.data",
       "/profile/two-factor.data",
       "/profile/sessions.data",
+      "/profile/passkeys.data",
       "/login.data",
       "/register.data",
     ];
