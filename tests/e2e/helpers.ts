@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, type Page } from "@playwright/test";
+import { expect, request, type Page } from "@playwright/test";
 import { emailedLink, SUBJECTS } from "../support/mail.ts";
 import { createAccount } from "./directus-admin.ts";
 
@@ -103,3 +103,13 @@ export const CLUSTER = { tag: "@cluster" };
 
 /** The specs about a session's lifetime (lifetime.spec.ts): on a stack whose sessions last seconds. */
 export const LIFETIME = { tag: "@lifetime" };
+
+/** Logs out with a copy of this browser's cookie, as another device holding it would: the session ends at Directus. */
+export async function endSessionElsewhere(page: Page) {
+  const origin = new URL(page.url()).origin;
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const elsewhere = await request.newContext();
+  const reply = await elsewhere.post(`${origin}/logout`, { form: {}, headers: { Cookie: cookie, Origin: origin }, maxRedirects: 0 });
+  expect(reply.status()).toBe(302);
+  await elsewhere.dispose();
+}

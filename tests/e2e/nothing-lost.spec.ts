@@ -3,19 +3,9 @@
 // a save from a second tab over a post that changed is refused with what is there now. The same
 // form posted twice, and two app instances, are covered at the HTTP level (tests/hardening/nothing-lost.test.ts).
 import { randomUUID } from "node:crypto";
-import { expect, request, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { readPost, readUser } from "./directus-admin.ts";
-import { dashboardUserId, newAccount, PASSWORD } from "./helpers.ts";
-
-/** Logs out with a copy of this browser's cookie, as another device holding it would: the session ends at Directus. */
-async function endSessionElsewhere(page: Page) {
-  const origin = new URL(page.url()).origin;
-  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-  const elsewhere = await request.newContext();
-  const reply = await elsewhere.post(`${origin}/logout`, { form: {}, headers: { Cookie: cookie, Origin: origin }, maxRedirects: 0 });
-  expect(reply.status()).toBe(302);
-  await elsewhere.dispose();
-}
+import { dashboardUserId, endSessionElsewhere, newAccount, PASSWORD } from "./helpers.ts";
 
 async function logInToSave(page: Page, email: string) {
   await expect(page.getByRole("heading", { name: "Log in to save your work" })).toBeVisible();

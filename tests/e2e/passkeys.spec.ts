@@ -5,9 +5,9 @@
 // the no-js page does what must work without it: rename, remove, and a login page without a dead button.
 import AxeBuilder from "@axe-core/playwright";
 import { randomUUID } from "node:crypto";
-import { expect, request, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { enableTwoFactorFor, readPost } from "./directus-admin.ts";
-import { confirmItsYou, logIn, logOut, newAccount, PASSWORD } from "./helpers.ts";
+import { confirmItsYou, endSessionElsewhere, logIn, logOut, newAccount, PASSWORD } from "./helpers.ts";
 import { currentCode } from "../support/totp.ts";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
@@ -149,16 +149,6 @@ test("with two-factor sign-in on, a passkey alone signs in: no code is asked", a
   await expect(ceremony.getByText(`Email: ${email}`)).toBeVisible();
   if (!javaScriptEnabled) await ceremony.context().close();
 });
-
-/** Logs out with a copy of this browser's cookie, as another device holding it would (as nothing-lost.spec.ts does). */
-async function endSessionElsewhere(page: Page) {
-  const origin = new URL(page.url()).origin;
-  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-  const elsewhere = await request.newContext();
-  const reply = await elsewhere.post(`${origin}/logout`, { form: {}, headers: { Cookie: cookie, Origin: origin }, maxRedirects: 0 });
-  expect(reply.status()).toBe(302);
-  await elsewhere.dispose();
-}
 
 test("a post written while the session ended is saved after signing in with a passkey on the draft sign-in", async ({ page, browser, baseURL, javaScriptEnabled }) => {
   const ceremony = await ceremonyPage(page, browser, baseURL, javaScriptEnabled);
