@@ -80,6 +80,21 @@ describe("a passkey's session", () => {
     expect((await call("GET", "/users/me?fields=id", { token: again })).status).toBe(401);
   });
 
+  it("ends, as a password login's does, when an administrator suspends the account through Directus", async () => {
+    const user = await newUser("passkey-suspended");
+    const authenticator = new SoftwareAuthenticator();
+    await addPasskey(user.token, authenticator);
+    const byPasskey = (await passkeySignIn(authenticator)).answer.token!;
+    const byPassword = (await send("POST", "/auth/login", { body: { email: user.email, password: user.password, mode: "session" } })).token!;
+    const id = (await call("GET", "/users/me?fields=id", { token: byPasskey })).body.data.id as string;
+    const admin = await directusRest(url).call("POST", "/auth/login", { body: { email: inject("adminEmail"), password: inject("adminPassword") } });
+    const suspended = await call("PATCH", `/users/${id}`, { token: admin.body.data.access_token as string, body: { status: "suspended" } });
+    expect(suspended.status).toBe(200);
+    // Directus's UsersService deleted every session of the account: both tokens open nothing at once.
+    for (const token of [byPasskey, byPassword]) expect((await call("GET", "/users/me?fields=id", { token })).status).toBe(401);
+    expect(await db("directus_sessions").where({ user: id }).count({ n: "*" }).first()).toEqual({ n: 0 });
+  });
+
   it("opens a session for an account with two-factor on: the passkey replaces password and code", async () => {
     const user = await newUser("passkey-tfa");
     await directusRest(url).enableTwoFactor(user.email, user.password);
