@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { DEV_APP_URL } from "../app/lib/account-links.ts";
 import { assertPinnedNode, root } from "./lib/runtime.mjs";
 import { startDirectus } from "./lib/directus-process.mjs";
+import { isExpectedResetRefusal } from "./lib/directus-log.mjs";
 import { describeMessage } from "./lib/mail-sink.mjs";
 import { provision, ProvisionError } from "./lib/provision.mjs";
 
@@ -38,7 +39,11 @@ process.on("SIGTERM", () => shutdown("SIGTERM"));
 
 try {
   const onMail = (message) => console.log(`[mail] ${describeMessage(message).replaceAll("\n", "\n[mail] ")}`);
-  directus = await startDirectus({ port, dataDir, signal: aborter.signal, appUrl, onMail });
+  // Directus's log, but for a warning that says nothing is wrong (provisioning's check of the reset links causes one).
+  const log = (line) => {
+    if (!isExpectedResetRefusal(line)) console.log(`[directus] ${line}`);
+  };
+  directus = await startDirectus({ port, dataDir, signal: aborter.signal, appUrl, onMail, log });
 } catch (error) {
   if (stopping) await new Promise(() => {}); // shutdown() exits
   console.error(`[directus] ${error.message}`);

@@ -520,6 +520,8 @@ export async function provision(target, { log = (line) => console.log(`[provisio
  * Directus refuses a registration or reset request whose link is not on its allow list, so every
  * registration would fail; find out now. Both probes change nothing: the reset request names no
  * account, and the registration names the admin, an active account Directus silently leaves alone.
+ * Directus logs its refusal of the reset request as a warning with a stack; `npm run directus` leaves
+ * that line out (scripts/lib/directus-log.mjs).
  */
 async function checkAccountLinks(client, appUrl, adminEmail, log) {
   const links = accountLinks(appUrl);

@@ -1,12 +1,15 @@
 // npm run directus:provision as an operator runs it, against the real Directus of this run (which
 // tests/integration/global-setup.ts has provisioned already).
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { getFreePort } from "../../scripts/lib/directus-process.mjs";
 import { provision } from "../../scripts/lib/provision.mjs";
 import { root } from "../../scripts/lib/runtime.mjs";
-import { DEV_APP_URL } from "../../app/lib/account-links.ts";
+import { accountLinks, DEV_APP_URL } from "../../app/lib/account-links.ts";
 import { directusRest } from "../support/directus-rest.ts";
 
 const run = promisify(execFile);
@@ -34,6 +37,56 @@ describe("npm run directus:provision", () => {
     const result = await provisionCliWith({ DIRECTUS_ADMIN_TOKEN: "not-a-token" });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/\[provision\] GET \/server\/info failed: HTTP 401 INVALID_CREDENTIALS/);
+  });
+});
+
+/**
+ * Runs `npm run directus` (what `npm run dev` starts) on a data folder of its own until it is ready or
+ * exits, then stops it: all it printed, and its exit code (null when it was stopped after "ready").
+ */
+async function runDirectus(dataDir: string, vars: Record<string, string> = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("DIRECTUS_") && !key.endsWith("_URL_ALLOW_LIST")));
+  const child = spawn(process.execPath, [join(root, "scripts", "directus.mjs")], {
+    env: { ...env, DIRECTUS_DATA_DIR: dataDir, DIRECTUS_PORT: String(await getFreePort()), ...vars },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  const ready = new Promise<void>((done) => child.stdout.on("data", () => output.includes("Ctrl+C to stop") && done()));
+  const code = await Promise.race([exited, ready.then(() => "ready" as const)]);
+  if (code === "ready") {
+    child.kill("SIGTERM");
+    await exited;
+  }
+  return { output, code: code === "ready" ? null : code };
+}
+
+describe("npm run directus (and so npm run dev) prints only what is wrong", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "directus-script-"));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("a first start whose checks pass shows no error and no stack", { timeout: 180_000 }, async () => {
+    const { output, code } = await runDirectus(dataDir);
+    expect(code).toBeNull();
+    expect(output).toContain(`[provision] Directus accepts ${accountLinks(DEV_APP_URL).resetPassword} (PASSWORD_RESET_URL_ALLOW_LIST)`);
+    // Directus's own log of the reset check's refusal (an address with no account) said FORBIDDEN, with its stack.
+    expect(output).not.toMatch(/FORBIDDEN|"level":50|stack|\n\s+at /i);
+  });
+
+  it("a reset link Directus refuses is one line that says what to set, and the script stops", { timeout: 120_000 }, async () => {
+    const { output, code } = await runDirectus(dataDir, { PASSWORD_RESET_URL_ALLOW_LIST: "https://elsewhere.example/reset-password" });
+    expect(code).toBe(1);
+    const problems = output.split("\n").filter((line) => /refuses|FORBIDDEN|error/i.test(line));
+    expect(problems).toEqual([
+      `[provision] Directus refuses the app's link ${accountLinks(DEV_APP_URL).resetPassword}: add it to PASSWORD_RESET_URL_ALLOW_LIST in Directus's environment`,
+    ]);
+    expect(output).not.toMatch(/stack|\n\s+at /i);
   });
 });
 

@@ -1,0 +1,1 @@
+export declare function isExpectedResetRefusal(line: string): boolean;
