@@ -128,7 +128,6 @@ function ChoosePassword({ email, actionData }: { email: string; actionData: { at
       <p>
         For <strong>{email}</strong>. Saving it confirms this address and signs you in.
       </p>
-      <p className="muted">Confirming a new address for an account you already have? Your password stays as it is; you log in with it next.</p>
       <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post">
         <input type="hidden" name="intent" value="confirm" />

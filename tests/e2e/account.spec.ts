@@ -47,7 +47,10 @@ test.describe("confirming a registration", () => {
 
     const link = await verificationLink(email, since);
     await page.goto(link);
-    await expect(page.getByText(`For ${email}.`)).toBeVisible();
+    // The page speaks only of this registration (email changes have their own page, /confirm-email).
+    await expect(page.getByRole("region", { name: "Choose your password" }).locator(":scope > p")).toHaveText([
+      `For ${email}. Saving it confirms this address and signs you in.`,
+    ]);
     // Opening the page again changes nothing: only the form's post confirms.
     await page.goto(link);
     await choosePassword(page, NEW_PASSWORD, `${NEW_PASSWORD}!`);
