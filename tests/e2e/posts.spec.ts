@@ -178,6 +178,77 @@ test.describe("with the browser ignoring the Content-Security-Policy", () => {
   });
 });
 
+/** The WCAG contrast ratio of two opaque colours given as [r, g, b] (0–255). */
+function contrastRatio(a: number[], b: number[]): number {
+  const luminance = (rgb: number[]) => {
+    const [r, g, b] = rgb.map((value) => {
+      const c = value / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
+}
+
+/** How an element's text is set: its computed style, and the colours it is drawn in (translucent backgrounds laid over what is behind them). */
+async function textStyle(page: Page, selector: string) {
+  return page.locator(selector).first().evaluate((element) => {
+    const rgba = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number).concat(1).slice(0, 4);
+    // Back to front: each ancestor's background under the ones in front of it, over a white canvas.
+    const layers: HTMLElement[] = [];
+    for (let node: HTMLElement | null = element as HTMLElement; node; node = node.parentElement) layers.unshift(node);
+    let background = [255, 255, 255];
+    for (const layer of layers) {
+      const [r, g, b, a] = rgba(getComputedStyle(layer).backgroundColor);
+      background = [r! * a! + background[0]! * (1 - a!), g! * a! + background[1]! * (1 - a!), b! * a! + background[2]! * (1 - a!)];
+    }
+    const style = getComputedStyle(element);
+    const parentBackground = getComputedStyle(element.parentElement!).backgroundColor;
+    return {
+      fontFamily: style.fontFamily,
+      fontSize: parseFloat(style.fontSize),
+      overflowX: style.overflowX,
+      padding: parseFloat(style.paddingLeft),
+      ownBackground: style.backgroundColor !== "rgba(0, 0, 0, 0)" && style.backgroundColor !== parentBackground,
+      color: rgba(style.color).slice(0, 3),
+      background,
+      scrolls: element.scrollWidth > element.clientWidth,
+      pageScrollsSideways: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    };
+  });
+}
+
+test("code in a post is readable: monospace, at least 14px, on a background of its own, long lines scroll inside the block", async ({ page }) => {
+  const { email } = await newAccount(page);
+  const longLine = `const total = ${Array.from({ length: 40 }, (_, i) => `item${i}.price`).join(" + ")};`;
+  const content = ["Run `npm test` before you push.", "", "```js", longLine, "console.log(total);", "```"].join("\n");
+  const [id] = await createPostsAs(email, PASSWORD, [{ title: `Code ${tag()}`, content }]);
+
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.goto(`/posts/${id}`);
+    await expect(page.locator(".markdown pre code")).toContainText("console.log(total);");
+
+    const block = await textStyle(page, ".markdown pre");
+    const blockText = await textStyle(page, ".markdown pre code");
+    expect(block.fontFamily, colorScheme).toMatch(/monospace/);
+    expect(blockText.fontSize, colorScheme).toBeGreaterThanOrEqual(14);
+    expect(block.padding, colorScheme).toBeGreaterThan(0);
+    expect(block.ownBackground, colorScheme).toBe(true);
+    expect(block.overflowX, colorScheme).toBe("auto");
+    expect(block.scrolls, colorScheme).toBe(true);
+    expect(block.pageScrollsSideways, colorScheme).toBe(false);
+    expect(contrastRatio(blockText.color, blockText.background), colorScheme).toBeGreaterThanOrEqual(4.5);
+
+    const inline = await textStyle(page, ".markdown p code");
+    expect(inline.fontFamily, colorScheme).toMatch(/monospace/);
+    expect(inline.fontSize, colorScheme).toBeGreaterThanOrEqual(14);
+    expect(inline.ownBackground, colorScheme).toBe(true);
+    expect(contrastRatio(inline.color, inline.background), colorScheme).toBeGreaterThanOrEqual(4.5);
+  }
+});
+
 test("another user reads the post without Edit or Delete, and crafted writes are refused", async ({ page, baseURL }) => {
   const owner = await newAccount(page);
   const title = `Owner's post ${tag()}`;
