@@ -15,8 +15,10 @@
 //          INVALID_CREDENTIALS with one message.
 // Passkey = { id, name, created_at, last_used_at, backed_up, device_type }: never the key or credential id.
 // Challenges live in the database and are used up by the request that answers them, on any instance.
+// The same endpoint serves the recovery-code routes (/recovery-codes…, recovery-routes.js).
 import { randomUUID } from "node:crypto";
 import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
+import { answerSession, bodyWithinBounds as withinBounds, fail } from "./answers.js";
 import { directusEmitter, directusEmitterPath } from "./directus-emitter.js";
 import {
   ANONYMOUS_CHALLENGES_PER_IP,
@@ -43,29 +45,21 @@ import {
   userHandleOf,
   userIdOfHandle,
 } from "./rules.js";
-import { sessionCookieOptions, SessionRefused, startSession } from "./session-start.js";
+import { recoveryRoutes } from "./recovery-routes.js";
+import { SessionRefused, startSession } from "./session-start.js";
 import { passkeyStore } from "./store.js";
 
 /** The one answer to every refused sign-in: telling the reasons apart would tell a stranger which accounts and credentials exist. */
 export const REFUSED = "The passkey could not be used to sign in.";
 
 /**
- * @typedef {{ status: (code: number) => Response, json: (body: unknown) => void, end: () => void, cookie: (name: string, value: string, options: object) => void, setHeader: (name: string, value: string) => void }} Response
- * @typedef {{ body?: unknown, params?: Record<string, string>, headers?: Record<string, unknown>, schema?: unknown, accountability?: { user?: string | null, ip?: string | null, userAgent?: string, origin?: string } | null }} Request
+ * @typedef {import("./answers.js").Response} Response
+ * @typedef {import("./answers.js").Request} Request
  * @typedef {import("./session-start.js").Emitter} Emitter
  */
 
-/** @param {Response} res @param {number} status @param {string} code @param {string} message */
-function fail(res, status, code, message) {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
-}
-
-/** The body stays within LIMITS.body, as sent (Content-Length) and as parsed. @param {Request} req */
-function bodyWithinBounds(req) {
-  const declared = Number(req.headers?.["content-length"] ?? 0);
-  if (declared > LIMITS.body) return false;
-  return req.body === undefined || Buffer.byteLength(JSON.stringify(req.body) ?? "") <= LIMITS.body;
-}
+/** @param {Request} req */
+const bodyWithinBounds = (req) => withinBounds(req, LIMITS.body);
 
 /**
  * @param {{ get: Function, post: Function, patch: Function, delete: Function }} router
@@ -306,11 +300,7 @@ export function passkeyRoutes(router, context) {
         if (error instanceof SessionRefused) return refuseCounted();
         throw error;
       }
-      // As Directus's /auth/login answers in session mode (auth/drivers/local.js and middleware/respond.js).
-      res.cookie(env["SESSION_COOKIE_NAME"], session.accessToken, sessionCookieOptions(env));
-      res.setHeader("Cache-Control", "no-cache");
-      res.setHeader("Vary", "Origin, Cache-Control");
-      res.status(200).json({ data: { expires: session.expires } });
+      answerSession(res, env, session);
     } catch (error) {
       next(error);
     }
@@ -332,5 +322,6 @@ export default {
   /** @param {any} router @param {any} context */
   handler(router, context) {
     passkeyRoutes(router, context);
+    recoveryRoutes(router, context);
   },
 };

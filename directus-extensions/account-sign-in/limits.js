@@ -1,6 +1,6 @@
-// Per-process bounds on the passkey checks and mails (each Directus instance counts its own, as
-// account-security's verify-code.js does); the app counts per credential and per IP across its
-// instances too.
+// Per-process bounds on the passkey and recovery-code checks and mails (each Directus instance counts
+// its own, as account-security's verify-code.js does); the app counts per credential and per IP across
+// its instances too. Wrong recovery codes are counted per account in the database instead (code-points.js).
 
 /** Sign-in checks (answers to a challenge) per asking IP, and failed ones per credential id from one IP, per window. */
 export const CHECKS_PER_IP = 30;
@@ -55,3 +55,11 @@ export class WindowCounter {
     return entry.count <= this.limit;
   }
 }
+
+/** Recovery-code sign-ins per asking IP, per WINDOW_MS (wrong codes are counted per account in the database: code-points.js). */
+export const RECOVERY_SIGN_INS_PER_IP = 30;
+/** Batches of recovery codes made per account per hour. */
+export const BATCHES_PER_ACCOUNT = 10;
+export const BATCH_WINDOW_MS = 60 * 60 * 1000;
+/** Recovery notices (a code used, codes renewed) mailed per account per NOTICE_WINDOW_MS. */
+export const RECOVERY_NOTICES_PER_ACCOUNT = 10;

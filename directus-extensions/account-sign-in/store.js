@@ -13,8 +13,8 @@ export const TABLES = [PASSKEYS, CHALLENGES];
 /** @typedef {import("./rules.js").PasskeyRow} PasskeyRow */
 /** @typedef {{ id: string, challenge: string, purpose: "registration" | "authentication", user_id: string | null, expires_at: number | string }} ChallengeRow */
 
-/** @param {any} database @param {string} name @param {(table: any) => void} columns */
-async function ensureTable(database, name, columns) {
+/** Creates a table unless it exists; shared with recovery-store.js. @param {any} database @param {string} name @param {(table: any) => void} columns */
+export async function ensureTable(database, name, columns) {
   if (await database.schema.hasTable(name)) return;
   try {
     await database.schema.createTable(name, columns);

@@ -2,6 +2,7 @@
 // administrator included. Directus serves any table of its database under /items (and GraphQL) to an
 // administrator, registered as a collection or not; every such access goes through ItemsService,
 // which emits these filters first. This extension itself uses knex, never ItemsService.
+import { RECOVERY_TABLES } from "./recovery-store.js";
 import { TABLES } from "./store.js";
 
 /** Directus's error shape (what @directus/errors makes), so its error handler answers 403 with this code. */
@@ -19,7 +20,7 @@ const EVENTS = ["query", "create", "update", "delete"];
 
 /** @param {{ filter: Function }} register */
 export default function tableGuard({ filter }) {
-  for (const table of TABLES) {
+  for (const table of [...TABLES, ...RECOVERY_TABLES]) {
     for (const event of EVENTS) {
       filter(`${table}.items.${event}`, () => {
         throw new TableNotServed();

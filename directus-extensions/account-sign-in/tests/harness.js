@@ -6,6 +6,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { passkeyRoutes } from "../endpoint.js";
+import recoveryHooks from "../recovery-hooks.js";
+import { recoveryRoutes } from "../recovery-routes.js";
 
 const directusRequire = createRequire(join(fileURLToPath(import.meta.url), "../../../../directus/node_modules/directus/cli.js"));
 const knex = directusRequire("knex");
@@ -44,6 +46,9 @@ export async function directusDatabase() {
     t.string("status");
     t.string("role");
     t.string("tfa_secret");
+    t.string("provider").defaultTo("default");
+    // Plain here: the fake AuthenticationService below compares it (Directus keeps an argon2 hash).
+    t.string("password");
     t.timestamp("last_access");
   });
   await db.schema.createTable("directus_sessions", (t) => {
@@ -85,15 +90,20 @@ export async function addUser(db, id, fields = {}) {
   await db("directus_users").insert({ id, email: `${id.slice(0, 4)}@example.com`, status: "active", role: "role-user", tfa_secret: null, ...fields });
 }
 
-/** The routes over `db`, with the clock, outbox and emitter the tests read. @param {any} db @param {Record<string, unknown>} [env] */
-export function routesOver(db, env = {}) {
-  /** @type {Record<string, Function>} */
-  const routes = {};
+/**
+ * What Directus hands an endpoint, over `db`, with the clock, outbox, emitter and hooks the tests read.
+ * The recovery hooks are registered as Directus would, and the fake TFAService emits `users.update`
+ * to them as Directus's ItemsService does.
+ * @param {any} db @param {Record<string, unknown>} [env]
+ */
+function contextOver(db, env = {}) {
   const clock = { now: START };
   /** @type {Array<{ to: string, subject: string, text: string }>} */
   const outbox = [];
   /** @type {Array<[string, string, any, any]>} */
   const events = [];
+  /** @type {Record<string, Function>} */
+  const hooks = {};
   const emitter = {
     async emitFilter(/** @type {string} */ event, /** @type {any} */ payload, /** @type {any} */ meta) {
       events.push(["filter", event, payload, meta]);
@@ -103,28 +113,68 @@ export function routesOver(db, env = {}) {
       events.push(["action", event, meta, null]);
     },
   };
-  const register = (/** @type {string} */ method) => (/** @type {string} */ path, /** @type {Function} */ fn) => (routes[`${method} ${path}`] = fn);
-  passkeyRoutes(
-    { get: register("GET"), post: register("POST"), patch: register("PATCH"), delete: register("DELETE") },
+  const logger = { error() {}, warn() {} };
+  recoveryHooks(
     {
-      env: { APP_URL, SECRET, SESSION_COOKIE_TTL: "1d", REFRESH_TOKEN_TTL: "7d", SESSION_COOKIE_NAME: "directus_session_token", ...env },
-      database: db,
-      getSchema: async () => ({}),
-      logger: { error() {}, warn() {} },
-      services: {
-        ActivityService: class {
-          async createOne(/** @type {Record<string, unknown>} */ data) {
-            const [id] = await db("directus_activity").insert(data);
-            return id;
-          }
-        },
-      },
-      coreEmitter: async () => emitter,
-      send: async (/** @type {any} */ mail) => void outbox.push(mail),
-      now: () => clock.now,
+      filter: (/** @type {string} */ event, /** @type {Function} */ fn) => (hooks[`filter ${event}`] = fn),
+      action: (/** @type {string} */ event, /** @type {Function} */ fn) => (hooks[`action ${event}`] = fn),
     },
+    { database: db, logger, now: () => clock.now },
   );
-  return { routes, clock, outbox, events };
+  const context = {
+    env: { APP_URL, SECRET, SESSION_COOKIE_TTL: "1d", REFRESH_TOKEN_TTL: "7d", SESSION_COOKIE_NAME: "directus_session_token", LOGIN_STALL_TIME: 0, ...env },
+    database: db,
+    getSchema: async () => ({}),
+    logger,
+    services: {
+      ActivityService: class {
+        async createOne(/** @type {Record<string, unknown>} */ data) {
+          const [id] = await db("directus_activity").insert(data);
+          return id;
+        }
+      },
+      AuthenticationService: class {
+        async verifyPassword(/** @type {string} */ id, /** @type {string} */ password) {
+          const user = await db("directus_users").select("password").where({ id }).first();
+          if (!user?.password || user.password !== password) throw Object.assign(new Error("Invalid user credentials."), { code: "INVALID_CREDENTIALS" });
+        }
+      },
+      TFAService: class {
+        async disableTFA(/** @type {string} */ id) {
+          await db("directus_users").update({ tfa_secret: null }).where({ id });
+          await hooks["action users.update"]?.({ payload: { tfa_secret: null }, keys: [id], collection: "directus_users" });
+        }
+      },
+    },
+    coreEmitter: async () => emitter,
+    send: async (/** @type {any} */ mail) => void outbox.push(mail),
+    now: () => clock.now,
+  };
+  return { context, clock, outbox, events, hooks };
+}
+
+/** @param {Record<string, Function>} routes */
+const routerOf = (routes) => {
+  const register = (/** @type {string} */ method) => (/** @type {string} */ path, /** @type {Function} */ fn) => (routes[`${method} ${path}`] = fn);
+  return { get: register("GET"), post: register("POST"), patch: register("PATCH"), delete: register("DELETE") };
+};
+
+/** The passkey routes over `db`, with the clock, outbox and emitter the tests read. @param {any} db @param {Record<string, unknown>} [env] */
+export function routesOver(db, env = {}) {
+  /** @type {Record<string, Function>} */
+  const routes = {};
+  const { context, ...rest } = contextOver(db, env);
+  passkeyRoutes(routerOf(routes), context);
+  return { routes, ...rest };
+}
+
+/** The recovery-code routes and hooks over `db`. @param {any} db @param {Record<string, unknown>} [env] */
+export function recoveryRoutesOver(db, env = {}) {
+  /** @type {Record<string, Function>} */
+  const routes = {};
+  const { context, ...rest } = contextOver(db, env);
+  recoveryRoutes(routerOf(routes), context);
+  return { routes, ...rest };
 }
 
 /**
