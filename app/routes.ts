@@ -27,6 +27,7 @@ export default [
   route("profile/passkeys", "routes/profile.passkeys.tsx"),
   route("profile/recovery-codes", "routes/profile.recovery-codes.tsx"),
   route("profile/recovery-codes/download", "routes/profile.recovery-codes.download.ts"),
+  route("profile/delete", "routes/profile.delete.tsx"),
   route("confirm-email", "routes/confirm-email.tsx"),
   route("profile/two-factor", "routes/profile.two-factor.tsx"),
   route("confirm-its-you", "routes/confirm-its-you.tsx"),

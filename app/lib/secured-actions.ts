@@ -6,6 +6,7 @@ export const securedActions = {
   "email-change": { path: "/profile/email", what: "change your email address" },
   passkeys: { path: "/profile/passkeys", what: "add or remove a passkey" },
   "recovery-codes": { path: "/profile/recovery-codes", what: "renew your recovery codes" },
+  "delete-account": { path: "/profile/delete", what: "delete your account" },
 } as const satisfies Record<string, { path: string; what: string }>;
 
 export type SecuredAction = keyof typeof securedActions;

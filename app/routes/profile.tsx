@@ -104,6 +104,11 @@ export default function Profile({ loaderData, actionData }: Route.ComponentProps
         </p>
         <Link to="/profile/passkeys">{loaderData.passkeys ? "Manage your passkeys" : "Add a passkey"}</Link>
       </section>
+      <section aria-labelledby="your-account-heading">
+        <h2 id="your-account-heading">Your account</h2>
+        <p>Deleting it removes the account, its posts and every way to sign in to it, for good.</p>
+        <Link to="/profile/delete" className="danger-link">Delete your account</Link>
+      </section>
     </section>
   );
 }

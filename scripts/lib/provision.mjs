@@ -511,6 +511,7 @@ export async function provision(target, { log = (line) => console.log(`[provisio
   } else log("APP_URL not given: not checking that Directus accepts the app's account links");
   await checkSessionsExtension(client, log);
   await checkSignInExtension(client, appUrl, log);
+  await checkOwnershipExtension(client, log);
 
   log(changes.length === 0 ? "already provisioned: no changes" : `done: ${changes.length} change(s)`);
   return { changes, version, roleId: role.id, policyIds };
@@ -567,6 +568,25 @@ async function checkSessionsExtension(client, log) {
   }
   if (response.ok) log("Directus runs the account-sessions extension");
   else log(`could not check the account-sessions extension: HTTP ${response.status}`);
+}
+
+/**
+ * /profile/delete needs the account-ownership extension (directus-extensions/). The probe asks, as the
+ * admin, to delete the admin's own account, which the extension always refuses (403 ADMIN_ACCOUNT)
+ * before touching anything.
+ */
+async function checkOwnershipExtension(client, log) {
+  if (!client.accessToken) await client.login();
+  const response = await fetch(`${client.url}/account-ownership/account`, { method: "DELETE", headers: { authorization: `Bearer ${client.accessToken}` } });
+  const reply = await response.json().catch(() => null);
+  const code = reply?.errors?.[0]?.extensions?.code;
+  if (response.status === 404) {
+    throw new ProvisionError(
+      "Directus does not run the account-ownership extension, which /profile/delete needs: put directus-extensions/account-ownership in its EXTENSIONS_PATH and restart it",
+    );
+  }
+  if (response.status === 403 && code === "ADMIN_ACCOUNT") log("Directus runs the account-ownership extension");
+  else log(`could not check the account-ownership extension: HTTP ${response.status}`);
 }
 
 /**

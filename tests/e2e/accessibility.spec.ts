@@ -185,6 +185,13 @@ test("the profile's pages and a password reset, with and without errors", async 
   await expect(page.getByRole("list", { name: "Your sessions" }).getByRole("listitem")).toHaveCount(1);
   await axe("/profile/sessions");
 
+  await page.goto("/profile");
+  await page.getByRole("link", { name: "Delete your account" }).click();
+  await axe("/profile/delete");
+  await submitUnchecked(page, "Delete my account");
+  await expect(page.getByRole("alert")).toContainText("cannot be undone");
+  await axe("/profile/delete with its error");
+
   await page.goto("/logout");
   await axe("/logout");
 

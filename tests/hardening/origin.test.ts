@@ -60,6 +60,7 @@ const cases: Array<{ name: string; path: () => string; fields: Record<string, st
   { name: "/profile/sessions", path: () => "/profile/sessions", fields: { intent: "end-others" }, signedIn: true },
   { name: "/login/passkey", path: () => "/login/passkey", fields: { intent: "options" }, signedIn: false },
   { name: "/profile/passkeys", path: () => "/profile/passkeys", fields: { intent: "add-options" }, signedIn: true },
+  { name: "/profile/delete", path: () => "/profile/delete", fields: { understood: "yes" }, signedIn: true },
 ];
 
 describe("cross-origin action posts", () => {

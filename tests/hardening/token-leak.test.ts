@@ -47,6 +47,7 @@ describe("tokens never leave the cookie", () => {
       "/profile/two-factor",
       "/profile/sessions",
       "/profile/passkeys",
+      "/profile/delete",
       "/login/code",
       "/healthz",
       "/login",
@@ -64,6 +65,7 @@ describe("tokens never leave the cookie", () => {
       "/profile/two-factor.data",
       "/profile/sessions.data",
       "/profile/passkeys.data",
+      "/profile/delete.data",
       "/login.data",
       "/register.data",
     ];

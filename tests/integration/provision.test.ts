@@ -119,3 +119,19 @@ describe("the passkeys probe", () => {
     expect(lines).toContain(`Directus takes passkeys for ${new URL(DEV_APP_URL).hostname} (APP_URL, account-sign-in extension)`);
   });
 });
+
+describe("the account-ownership probe", () => {
+  const admin = { url: inject("directusUrl"), email: inject("adminEmail"), password: inject("adminPassword") };
+
+  it("finds the extension by its refusal of the admin's own account, which stays", async () => {
+    const lines: string[] = [];
+    await provision(admin, { log: (line: string) => lines.push(line), verifyEmail: false });
+    expect(lines).toContain("Directus runs the account-ownership extension");
+    const login = await fetch(`${admin.url}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: admin.email, password: admin.password }),
+    });
+    expect(login.status).toBe(200);
+  });
+});

@@ -11,6 +11,8 @@ export const SUBJECTS = {
   emailChanged: "Your email address was changed",
   twoFactorOff: "Two-factor sign-in was turned off",
   unlock: "Log in from a new browser",
+  // The account-ownership extension's (directus-extensions/account-ownership/delete-account.js).
+  accountDeleted: "Your account has been deleted",
 } as const;
 
 type Wanted = { to: string; subject: string; /** Only messages received at or after this time (epoch ms). */ since?: number };

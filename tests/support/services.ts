@@ -15,6 +15,8 @@ export type TestDirectus = {
   mailDir: string;
   adminEmail: string;
   adminPassword: string;
+  /** Its SQLite database file (DB_FILENAME), for a test that makes the database itself fail. */
+  databaseFile: string;
   /** Stops Directus and deletes its data directory (unless started with keepDataDir). */
   stop: () => Promise<void>;
   /** Stops the Directus process only: the data directory and port stay reserved for restart(). */
@@ -97,6 +99,7 @@ export async function startTestDirectus(env: Record<string, string> = {}, option
     mailDir,
     adminEmail,
     adminPassword,
+    databaseFile: join(dataDir, "data.db"),
     halt,
     restart: async (overrides?: Record<string, string>) => {
       await halt();
