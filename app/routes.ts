@@ -25,6 +25,8 @@ export default [
   route("profile/email", "routes/profile.email.tsx"),
   route("profile/sessions", "routes/profile.sessions.tsx"),
   route("profile/passkeys", "routes/profile.passkeys.tsx"),
+  route("profile/recovery-codes", "routes/profile.recovery-codes.tsx"),
+  route("profile/recovery-codes/download", "routes/profile.recovery-codes.download.ts"),
   route("confirm-email", "routes/confirm-email.tsx"),
   route("profile/two-factor", "routes/profile.two-factor.tsx"),
   route("confirm-its-you", "routes/confirm-its-you.tsx"),

@@ -1,6 +1,7 @@
 import { Form } from "react-router";
 import type { DraftLogin } from "#app/lib/draft.ts";
 import { CodeField } from "./code-field";
+import { RecoveryCodeForm } from "./recovery-code-form";
 import { CredentialsFields, FormAlert } from "./field";
 import { SubmitButton } from "./submit-button";
 import { DraftPasskeySignIn } from "./passkey-sign-in";
@@ -22,11 +23,7 @@ export function DraftSignIn({ draft }: { draft: DraftLogin }) {
       <FormAlert message={draft.formError} fieldErrors={draft.errors} />
       {code ? <p>Your account has two-factor sign-in. Open your authenticator app and enter the code it shows.</p> : null}
       <Form method="post">
-        {Object.entries(draft.fields).map(([name, value]) => (
-          <input key={`${name}-${draft.attempt}`} type="hidden" name={name} defaultValue={value} />
-        ))}
-        <input key={`owner-${draft.attempt}`} type="hidden" name="draftOwner" defaultValue={draft.owner} />
-        <input key={`step-${draft.attempt}`} type="hidden" name="draftStep" defaultValue={draft.step} />
+        <DraftFields draft={draft} step={draft.step} />
         {code ? (
           <CodeField attempt={draft.attempt} error={draft.errors.code} autoFocus />
         ) : (
@@ -36,7 +33,26 @@ export function DraftSignIn({ draft }: { draft: DraftLogin }) {
           Log in and save
         </SubmitButton>
       </Form>
-      {code ? null : <DraftPasskeySignIn fields={{ ...draft.fields, [DRAFT_OWNER_FIELD]: draft.owner, [DRAFT_STEP_FIELD]: "passkey" }} />}
+      {code ? (
+        <RecoveryCodeForm attempt={draft.attempt} error={draft.errors.recoveryCode}>
+          <DraftFields draft={draft} step="recovery-code" />
+        </RecoveryCodeForm>
+      ) : (
+        <DraftPasskeySignIn fields={{ ...draft.fields, [DRAFT_OWNER_FIELD]: draft.owner, [DRAFT_STEP_FIELD]: "passkey" }} />
+      )}
     </section>
+  );
+}
+
+/** What the draft login carries in each of its forms: the page's own fields, whose they are, and which step this is. */
+function DraftFields({ draft, step }: { draft: DraftLogin; step: string }) {
+  return (
+    <>
+      {Object.entries(draft.fields).map(([name, value]) => (
+        <input key={`${name}-${draft.attempt}`} type="hidden" name={name} defaultValue={value} />
+      ))}
+      <input key={`owner-${draft.attempt}`} type="hidden" name={DRAFT_OWNER_FIELD} defaultValue={draft.owner} />
+      <input key={`step-${draft.attempt}`} type="hidden" name={DRAFT_STEP_FIELD} defaultValue={step} />
+    </>
   );
 }

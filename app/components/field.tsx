@@ -1,4 +1,5 @@
 import { useId } from "react";
+import { Link } from "react-router";
 import { limits } from "#app/lib/limits.ts";
 
 type Labelled = { label: string; name: string; error?: string; hint?: string };
@@ -112,16 +113,25 @@ export function FormAlert({
   message,
   tone = "error",
   fieldErrors,
+  link,
 }: {
   message?: string | null;
   tone?: "error" | "info";
   fieldErrors?: Record<string, string | undefined>;
+  /** Where the message asks the person to go (a notice to renew the recovery codes). */
+  link?: { to: string; label: string } | null;
 }) {
   if (!message && fieldErrors && Object.values(fieldErrors).some(Boolean)) message = FIELD_ERRORS_NOTICE;
   if (!message) return null;
   return (
     <p className={`form-alert ${tone}`} role={tone === "error" ? "alert" : "status"}>
       {message}
+      {link ? (
+        <>
+          {" "}
+          <Link to={link.to}>{link.label}</Link>
+        </>
+      ) : null}
     </p>
   );
 }

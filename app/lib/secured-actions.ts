@@ -5,6 +5,7 @@ export const securedActions = {
   "two-factor": { path: "/profile/two-factor", what: "change two-factor sign-in" },
   "email-change": { path: "/profile/email", what: "change your email address" },
   passkeys: { path: "/profile/passkeys", what: "add or remove a passkey" },
+  "recovery-codes": { path: "/profile/recovery-codes", what: "renew your recovery codes" },
 } as const satisfies Record<string, { path: string; what: string }>;
 
 export type SecuredAction = keyof typeof securedActions;

@@ -2,6 +2,7 @@
 // schema, told apart by the `intent` their submit button sends.
 import { z } from "zod";
 import { passkeyResponse } from "./passkey-schemas.ts";
+import { normaliseRecoveryCode, RECOVERY_CODE_INPUT_MAX } from "./recovery-codes.ts";
 import { loginSchema } from "./validation.ts";
 
 export const CODE_DIGITS = 6;
@@ -15,9 +16,23 @@ const code = z
   .transform((value) => value.replace(/\s/g, ""))
   .pipe(z.string().regex(/^[0-9]{6}$/, SIX_DIGITS));
 
+const RECOVERY_CODE = "Enter one of your recovery codes as you kept it: ten letters and digits, such as abcde-12345";
+
+// Read as the extension reads it (recovery-codes.ts); what cannot be a code is answered under the
+// field and never sent on, as six digits that are not digits are.
+const recoveryCode = z
+  .string({ error: RECOVERY_CODE })
+  .max(RECOVERY_CODE_INPUT_MAX, RECOVERY_CODE)
+  .transform((value) => normaliseRecoveryCode(value) ?? "")
+  .pipe(z.string().min(1, RECOVERY_CODE));
+
 export const loginCodeSchema = z.discriminatedUnion(
   "intent",
-  [z.object({ intent: z.literal("verify"), code }), z.object({ intent: z.literal("start-over") })],
+  [
+    z.object({ intent: z.literal("verify"), code }),
+    z.object({ intent: z.literal("recovery-code"), recoveryCode }),
+    z.object({ intent: z.literal("start-over") }),
+  ],
   UNREADABLE,
 );
 
@@ -29,6 +44,8 @@ export const twoFactorSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("enable"), code }),
     z.object({ intent: z.literal("cancel") }),
     z.object({ intent: z.literal("disable"), code }),
+    // The authenticator is lost: one of the account's recovery codes turns it off instead.
+    z.object({ intent: z.literal("disable-with-recovery-code"), recoveryCode }),
   ],
   UNREADABLE,
 );
@@ -52,3 +69,17 @@ export const confirmItsYouSchema = z.discriminatedUnion(
 );
 
 export type ConfirmItsYouIntent = z.infer<typeof confirmItsYouSchema>;
+
+export const KEEP_CODES_FIRST = "Tick the box once you have kept your recovery codes.";
+
+// The recovery-codes page: "I have kept my recovery codes" (the box must be ticked), or a new batch.
+export const recoveryCodesSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("kept"), kept: z.literal("on", { error: KEEP_CODES_FIRST }) }),
+    z.object({ intent: z.literal("renew") }),
+  ],
+  UNREADABLE,
+);
+
+export type RecoveryCodesIntent = z.infer<typeof recoveryCodesSchema>;

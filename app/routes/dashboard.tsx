@@ -3,6 +3,7 @@ import type { Route } from "./+types/dashboard";
 import { FormAlert } from "#app/components/field.tsx";
 import { formatDate } from "#app/lib/format-date.ts";
 import { pageParam } from "#app/lib/page-param.ts";
+import { noticeLink } from "#app/lib/recovery-codes.ts";
 import { displayName } from "#app/lib/user.ts";
 import { directusFailureResponse } from "#app/server/directus/directus-errors.server.ts";
 import { listPosts } from "#app/server/posts/posts.server.ts";
@@ -23,7 +24,7 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
   const { user, posts, page, hasNext, notice } = loaderData;
   return (
     <section aria-labelledby="dashboard-title">
-      <FormAlert message={notice} tone="info" />
+      <FormAlert message={notice} tone="info" link={noticeLink(notice)} />
       <h1 id="dashboard-title">Welcome, {displayName(user)}</h1>
       <p className="identity">
         Email: <strong>{user.email}</strong>

@@ -1,6 +1,7 @@
 import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/login.code";
 import { CodeField } from "#app/components/code-field.tsx";
+import { RecoveryCodeForm } from "#app/components/recovery-code-form.tsx";
 import { FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { loginCodeSchema } from "#app/lib/two-factor-schemas.ts";
@@ -8,6 +9,7 @@ import { parseForm } from "#app/lib/validation.ts";
 import { clientIp } from "#app/server/http/client-ip.server.ts";
 import { readForm } from "#app/server/http/form.server.ts";
 import { requireCodeStep, signInWithCode, startOver } from "#app/server/sign-in/login-code.server.ts";
+import { signInWithRecoveryCode } from "#app/server/sign-in/recovery-code-sign-in.server.ts";
 import { requireAnonymous } from "#app/server/session/require-user.server.ts";
 import { getSessionState } from "#app/server/session/session.server.ts";
 
@@ -31,7 +33,10 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (!parsed.ok) return data({ attempt, errors: parsed.errors, formError: parsed.errors.intent ?? null }, { status: 400 });
   if (parsed.data.intent === "start-over") throw startOver(state);
 
-  const result = await signInWithCode(state, step, parsed.data.code, clientIp(request));
+  const result =
+    parsed.data.intent === "recovery-code"
+      ? await signInWithRecoveryCode(state, step, parsed.data.recoveryCode, clientIp(request))
+      : await signInWithCode(state, step, parsed.data.code, clientIp(request));
   if (result.ok) throw redirect(result.redirectTo);
   return data({ attempt, errors: {}, formError: result.message }, { status: result.status });
 }
@@ -47,6 +52,7 @@ export default function LoginCode({ actionData }: Route.ComponentProps) {
         <CodeField attempt={actionData?.attempt} error={errors?.code} autoFocus />
         <SubmitButton intent="verify" pendingLabel="Checking…">Log in</SubmitButton>
       </Form>
+      <RecoveryCodeForm attempt={actionData?.attempt} error={errors?.recoveryCode} />
       <Form method="post" className="secondary-form">
         <p className="muted">Not you, or no code at hand?</p>
         <SubmitButton intent="start-over" pendingLabel="Starting over…" className="secondary">Start over</SubmitButton>

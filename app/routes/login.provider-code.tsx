@@ -1,8 +1,9 @@
 // The code of an account with two-factor sign-in that signed in through an identity provider:
 // Directus takes the code only when the flow starts, so the provider is asked once more with it.
-import { data, Form } from "react-router";
+import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/login.provider-code";
 import { CodeField } from "#app/components/code-field.tsx";
+import { RecoveryCodeForm } from "#app/components/recovery-code-form.tsx";
 import { FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
 import { loginCodeSchema } from "#app/lib/two-factor-schemas.ts";
@@ -12,6 +13,7 @@ import { readForm } from "#app/server/http/form.server.ts";
 import { requireAnonymous } from "#app/server/session/require-user.server.ts";
 import { getSessionState, takeFlash } from "#app/server/session/session.server.ts";
 import { cancelProviderCode, requireProviderCodeStep, startProviderSignIn } from "#app/server/sign-in/identity-provider.server.ts";
+import { signInWithRecoveryCodeAtProvider } from "#app/server/sign-in/recovery-code-sign-in.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Enter your sign-in code" }];
 
@@ -31,6 +33,12 @@ export async function action({ request, context }: Route.ActionArgs) {
   const parsed = parseForm(loginCodeSchema, form);
   if (!parsed.ok) return data({ attempt, errors: parsed.errors, formError: parsed.errors.intent ?? null }, { status: 400 });
   if (parsed.data.intent === "start-over") throw cancelProviderCode(state);
+  if (parsed.data.intent === "recovery-code") {
+    // No second trip to the provider: the step's proof of this sign-in goes with the code.
+    const result = await signInWithRecoveryCodeAtProvider(state, step, parsed.data.recoveryCode, clientIp(request));
+    if (result.ok) throw redirect(result.redirectTo);
+    return data({ attempt, errors: {}, formError: result.message }, { status: result.status });
+  }
   // Directus counts each refused code against the account (auth_login_attempts), and each try
   // needs the person signed in at the provider.
   throw await startProviderSignIn(state, provider, { redirectTo: step.redirectTo, otp: parsed.data.code, clientIp: clientIp(request) });
@@ -47,6 +55,7 @@ export default function LoginProviderCode({ loaderData, actionData }: Route.Comp
         <CodeField attempt={actionData?.attempt} error={errors?.code} autoFocus />
         <SubmitButton intent="verify" pendingLabel="Checking…">Continue</SubmitButton>
       </Form>
+      <RecoveryCodeForm attempt={actionData?.attempt} error={errors?.recoveryCode} />
       <Form method="post" className="secondary-form">
         <SubmitButton intent="start-over" pendingLabel="Starting over…" className="secondary">Start over</SubmitButton>
       </Form>

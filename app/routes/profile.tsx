@@ -11,12 +11,15 @@ import { takeFlash } from "#app/server/session/session.server.ts";
 import { DRAFT_NOT_SAVED, isDraftAnswer, writeKeepingDraft } from "#app/server/sign-in/draft-sign-in.server.ts";
 import { DraftSignIn } from "#app/components/draft-sign-in.tsx";
 import { keepsDraftAnswer } from "#app/lib/draft.ts";
+import { noticeLink, RECOVERY_CODES_PATH, RENEW_AT_MOST } from "#app/lib/recovery-codes.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Your profile" }];
 
 export async function loader(args: Route.LoaderArgs) {
   // The draft login on this page's answer needs no session.
-  if (isDraftAnswer(args.context)) return { email: "", values: { firstName: "", lastName: "" }, twoFactor: false, passkeys: null, notice: null };
+  if (isDraftAnswer(args.context)) {
+    return { email: "", values: { firstName: "", lastName: "" }, twoFactor: false, provider: null, passkeys: null, recoveryCodes: null, notice: null };
+  }
   const signedIn = await requireUser(args);
   return { ...(await profileView(signedIn)), notice: takeFlash(signedIn.session) };
 }
@@ -47,15 +50,17 @@ export default function Profile({ loaderData, actionData }: Route.ComponentProps
   return (
     <section className="card" aria-labelledby="profile-title">
       <h1 id="profile-title">Your profile</h1>
-      <FormAlert message={actionData ? null : loaderData.notice} tone="info" />
+      <FormAlert message={actionData ? null : loaderData.notice} tone="info" link={actionData ? null : noticeLink(loaderData.notice)} />
       <p>
         Email: <strong>{loaderData.email}</strong>
       </p>
       <p className="actions">
         <Link to="/profile/email">Change email</Link>
-        <Link to="/profile/password">Change password</Link>
+        {/* Only what applies: an account of an identity provider has no password here. */}
+        {loaderData.provider ? null : <Link to="/profile/password">Change password</Link>}
         <Link to="/profile/sessions">Where you are signed in</Link>
       </p>
+      <HowYouSignIn {...loaderData} />
       <FormAlert message={actionData?.saved ? "Profile saved" : null} tone="info" />
       <FormAlert message={actionData?.formError} fieldErrors={errors} />
       <Form method="post">
@@ -82,7 +87,9 @@ export default function Profile({ loaderData, actionData }: Route.ComponentProps
       <section aria-labelledby="two-factor-heading">
         <h2 id="two-factor-heading">Two-factor sign-in</h2>
         <p>
-          {loaderData.twoFactor ? "On: logging in asks for a code from your authenticator app." : "Off: logging in takes only your password."}
+          {loaderData.twoFactor
+            ? "On: logging in asks for a code from your authenticator app."
+            : `Off: logging in takes only ${loaderData.provider ? `signing in with ${loaderData.provider}` : "your password"}.`}
         </p>
         <Link to="/profile/two-factor">{loaderData.twoFactor ? "Manage two-factor sign-in" : "Set up two-factor sign-in"}</Link>
       </section>
@@ -97,6 +104,34 @@ export default function Profile({ loaderData, actionData }: Route.ComponentProps
         </p>
         <Link to="/profile/passkeys">{loaderData.passkeys ? "Manage your passkeys" : "Add a passkey"}</Link>
       </section>
+    </section>
+  );
+}
+
+type SignInWays = { provider: string | null; passkeys: number | null; twoFactor: boolean; recoveryCodes: number | null };
+
+/** How the account signs in, as Directus and the account-sign-in extension say. */
+function HowYouSignIn({ provider, passkeys, twoFactor, recoveryCodes }: SignInWays) {
+  return (
+    <section aria-labelledby="how-heading">
+      <h2 id="how-heading">How you sign in</h2>
+      <ul>
+        <li>{provider ? `With ${provider}: your account has no password here.` : "With your password."}</li>
+        {passkeys === null ? null : <li>Passkeys: {passkeys}.</li>}
+        <li>Two-factor sign-in: {twoFactor ? "on" : "off"}.</li>
+        {twoFactor && recoveryCodes !== null ? (
+          <li>
+            {recoveryCodes} recovery code{recoveryCodes === 1 ? "" : "s"} left.{" "}
+            {recoveryCodes <= RENEW_AT_MOST ? (
+              <strong>
+                <Link to={RECOVERY_CODES_PATH}>Renew your recovery codes</Link> before they run out.
+              </strong>
+            ) : (
+              <Link to={RECOVERY_CODES_PATH}>Your recovery codes</Link>
+            )}
+          </li>
+        ) : null}
+      </ul>
     </section>
   );
 }

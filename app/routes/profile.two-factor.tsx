@@ -1,6 +1,7 @@
 import { data, Form, Link } from "react-router";
 import type { Route } from "./+types/profile.two-factor";
 import { CodeField } from "#app/components/code-field.tsx";
+import { RecoveryCodeField } from "#app/components/recovery-code-field.tsx";
 import { ConfirmFirstNote } from "#app/components/confirm-first-note.tsx";
 import { FormAlert } from "#app/components/field.tsx";
 import { SubmitButton } from "#app/components/submit-button.tsx";
@@ -10,6 +11,7 @@ import { clientIp } from "#app/server/http/client-ip.server.ts";
 import { readForm } from "#app/server/http/form.server.ts";
 import { requireUser } from "#app/server/session/require-user.server.ts";
 import { changeTwoFactor, twoFactorView } from "#app/server/account/two-factor.server.ts";
+import type { RecoveryCodesStatus } from "#app/server/account/recovery-codes.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Two-factor sign-in" }];
 
@@ -38,17 +40,17 @@ export default function TwoFactor({ loaderData: view, actionData }: Route.Compon
       <FormAlert message={view.notice} tone="info" />
       <FormAlert message={actionData?.formError} fieldErrors={answer?.errors} />
       {view.status === "on" ? (
-        <TurnedOn required={view.required} answer={answer} />
+        <TurnedOn required={view.required} recoveryCodes={view.recoveryCodes} answer={answer} />
       ) : view.status === "setting-up" ? (
         <SettingUp secret={view.secret} qrCode={view.qrCode} answer={answer} />
       ) : (
-        <TurnedOff required={view.required} confirmed={view.confirmed} />
+        <TurnedOff required={view.required} confirmed={view.confirmed} provider={view.provider} />
       )}
     </section>
   );
 }
 
-function TurnedOff({ required, confirmed }: { required: boolean; confirmed: boolean }) {
+function TurnedOff({ required, confirmed, provider }: { required: boolean; confirmed: boolean; provider: string | null }) {
   return (
     <>
       {required ? (
@@ -56,8 +58,11 @@ function TurnedOff({ required, confirmed }: { required: boolean; confirmed: bool
           <strong>Your account requires two-factor sign-in. Set it up to continue.</strong>
         </p>
       ) : null}
-      <p>With two-factor sign-in, logging in takes a code from an authenticator app as well as your password or your identity provider.</p>
-      <ConfirmFirstNote confirmed={confirmed} />
+      <p>
+        With two-factor sign-in, signing in takes a code from an authenticator app as well as {provider ? `signing in with ${provider}` : "your password"}.
+        You also get recovery codes, for when you cannot use the app.
+      </p>
+      <ConfirmFirstNote confirmed={confirmed} provider={provider} />
       <Form method="post">
         <SubmitButton intent="start" pendingLabel="Starting…">Set up two-factor sign-in</SubmitButton>
       </Form>
@@ -88,20 +93,40 @@ function SettingUp({ secret, qrCode, answer }: { secret: string; qrCode: string;
   );
 }
 
-function TurnedOn({ required, answer }: { required: boolean; answer: Answer }) {
+function TurnedOn({ required, recoveryCodes, answer }: { required: boolean; recoveryCodes: RecoveryCodesStatus | null; answer: Answer }) {
   return (
     <>
       <p>
         <strong>Two-factor sign-in is on.</strong> Logging in asks for a code from your authenticator app.
       </p>
+      <p>
+        {recoveryCodes === null
+          ? "Your recovery codes sign you in when you cannot use the app."
+          : recoveryCodes.total === 0
+            ? "You have no recovery codes: make them, so that losing the app does not lock you out."
+            : `${recoveryCodes.remaining} of ${recoveryCodes.total} recovery codes left.`}{" "}
+        <Link to="/profile/recovery-codes">Your recovery codes</Link>
+      </p>
       {required ? (
         <p>Your account requires two-factor sign-in, so it stays on.</p>
       ) : (
-        <Form method="post">
-          <h2>Turn it off</h2>
-          <CodeField attempt={answer?.attempt} error={answer?.errors.code} />
-          <SubmitButton intent="disable" pendingLabel="Turning off…" className="danger">Turn off two-factor sign-in</SubmitButton>
-        </Form>
+        <>
+          <Form method="post">
+            <h2>Turn it off</h2>
+            <CodeField attempt={answer?.attempt} error={answer?.errors.code} />
+            <SubmitButton intent="disable" pendingLabel="Turning off…" className="danger">Turn off two-factor sign-in</SubmitButton>
+          </Form>
+          <section aria-labelledby="lost-heading">
+            <h2 id="lost-heading">Lost your authenticator?</h2>
+            <p>Turn two-factor sign-in off with one of your recovery codes.</p>
+            <Form method="post">
+              <RecoveryCodeField attempt={answer?.attempt} error={answer?.errors.recoveryCode} />
+              <SubmitButton intent="disable-with-recovery-code" pendingLabel="Turning off…" className="danger">
+                Turn off with a recovery code
+              </SubmitButton>
+            </Form>
+          </section>
+        </>
       )}
       <p>
         <Link to="/dashboard">Continue to your dashboard</Link>

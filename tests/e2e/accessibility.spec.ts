@@ -6,7 +6,20 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type Page } from "@playwright/test";
 import { emailedLink, SUBJECTS } from "../support/mail.ts";
-import { choosePassword, dashboardUserId, logOut, mailDir, newAccount, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import {
+  choosePassword,
+  confirmItsYou,
+  dashboardUserId,
+  logIn,
+  logOut,
+  mailDir,
+  newAccount,
+  providerAccount,
+  submitRegistration,
+  uniqueEmail,
+  verificationLink,
+} from "./helpers.ts";
+import { currentCode } from "../support/totp.ts";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
 
@@ -194,4 +207,47 @@ test("the profile's pages and a password reset, with and without errors", async 
   await page.getByRole("button", { name: "Save the new password" }).click();
   await expect(page.getByText(/password policy refused/)).toBeVisible();
   await axe("/reset-password with Directus's refusal");
+});
+
+test("recovery codes: shown once, left, and used on the sign-in code steps, with and without errors", async ({ page, axe }) => {
+  const { email } = await newAccount(page);
+  await page.goto("/profile/two-factor");
+  await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  await confirmItsYou(page);
+  await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  const secret = (await page.getByTestId("two-factor-key").innerText()).replace(/\s/g, "");
+  await page.getByLabel("Six-digit code").fill(await currentCode(secret, 8));
+  await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+  await expect(page.getByRole("list", { name: "Your recovery codes" })).toBeVisible();
+  await axe("/profile/recovery-codes with new codes");
+  await page.getByLabel("I have kept my recovery codes").evaluate((box) => box.removeAttribute("required"));
+  await page.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByText("Tick the box once you have kept your recovery codes.")).toBeVisible();
+  await axe("/profile/recovery-codes with a field error");
+  await page.getByLabel("I have kept my recovery codes").check();
+  await page.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByText("10 of 10 recovery codes left")).toBeVisible();
+  await axe("/profile/recovery-codes");
+
+  await page.goto("/profile/two-factor");
+  await page.getByRole("region", { name: "Lost your authenticator?" }).getByLabel("Recovery code", { exact: true }).fill("abcde-12345");
+  await page.getByRole("button", { name: "Turn off with a recovery code" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await axe("/profile/two-factor on, with a refused recovery code");
+  await page.goto("/profile");
+  await axe("/profile with two-factor and recovery codes");
+
+  await logOut(page);
+  await logIn(page, email);
+  await expect(page).toHaveURL(/\/login\/code$/);
+  await axe("/login/code with a recovery code form");
+  await page.getByLabel("Recovery code", { exact: true }).fill("abcde-12345");
+  await page.getByRole("button", { name: "Use recovery code" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await axe("/login/code with a refused recovery code");
+
+  await providerAccount(page, "a11y-sso");
+  await page.goto("/profile/password");
+  await expect(page.getByText(/has no password here/)).toBeVisible();
+  await axe("/profile/password of a provider account");
 });

@@ -4,25 +4,8 @@
 // code too. The password way is in two-factor.spec.ts and account.spec.ts.
 import { expect, test, type Page } from "@playwright/test";
 import { createAccount, enableTwoFactorFor, hasTwoFactor } from "./directus-admin.ts";
-import { dashboardUserId, logIn, PASSWORD, uniqueEmail } from "./helpers.ts";
+import { logIn, PASSWORD, providerAccount, signInAtProvider, uniqueEmail } from "./helpers.ts";
 import { codeAfter, currentCode } from "../support/totp.ts";
-
-/** Signs in at the local provider as `email` (it checks no password), wherever its sign-in page shows. */
-async function signInAtProvider(page: Page, email: string) {
-  await page.locator('input[name="login"]').fill(email);
-  await page.locator('input[name="password"]').fill("anything");
-  await page.getByRole("button", { name: "Sign-in" }).click();
-}
-
-/** A new person signed in through the provider: on the dashboard. */
-async function providerAccount(page: Page, label: string) {
-  const email = uniqueEmail(label);
-  await page.goto("/login");
-  await page.getByRole("button", { name: "Continue with the development provider" }).click();
-  await signInAtProvider(page, email);
-  await expect(page).toHaveURL(/\/dashboard$/);
-  return { email, id: await dashboardUserId(page) };
-}
 
 /** From the two-factor page to "confirm it's you": what the page offers an account without a password. */
 async function askedToConfirm(page: Page) {

@@ -113,3 +113,20 @@ export async function endSessionElsewhere(page: Page) {
   expect(reply.status()).toBe(302);
   await elsewhere.dispose();
 }
+
+/** Signs in at the local provider as `email` (it checks no password), wherever its sign-in page shows. */
+export async function signInAtProvider(page: Page, email: string) {
+  await page.locator('input[name="login"]').fill(email);
+  await page.locator('input[name="password"]').fill("anything");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+}
+
+/** A new person signed in through the local provider: on the dashboard. */
+export async function providerAccount(page: Page, label: string) {
+  const email = uniqueEmail(label);
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Continue with the development provider" }).click();
+  await signInAtProvider(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return { email, id: await dashboardUserId(page) };
+}

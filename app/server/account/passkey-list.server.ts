@@ -37,13 +37,19 @@ export async function readPasskeys({ directus }: SignedIn): Promise<PasskeyView[
   return toPasskeyViews(await directus.request(customEndpoint<unknown>({ path: "/account-sign-in/passkeys", method: "GET" })));
 }
 
-/** Whether the account has a passkey, for the profile and "confirm it's you"; null when the extension cannot say. */
-export async function hasPasskeys(signedIn: SignedIn): Promise<boolean | null> {
+/** How many passkeys the account has, for the profile; null when the extension cannot say. */
+export async function countPasskeys(signedIn: SignedIn): Promise<number | null> {
   try {
-    return (await readPasskeys(signedIn)).length > 0;
+    return (await readPasskeys(signedIn)).length;
   } catch (error) {
     if (isRouteResponse(error)) throw error;
     return null;
   }
+}
+
+/** Whether the account has a passkey, for "confirm it's you"; null when the extension cannot say. */
+export async function hasPasskeys(signedIn: SignedIn): Promise<boolean | null> {
+  const count = await countPasskeys(signedIn);
+  return count === null ? null : count > 0;
 }
 

@@ -4,7 +4,7 @@
 // current code. Until the code, the secret waits in the session (steps.server.ts), never in the
 // form; once it is on, the user's other sessions end.
 import { randomBytes } from "node:crypto";
-import { disableTwoFactor, enableTwoFactor, readMe, readPolicyGlobals, serverInfo, updateMe } from "@directus/sdk";
+import { customEndpoint, disableTwoFactor, enableTwoFactor, readMe, readPolicyGlobals, serverInfo, updateMe } from "@directus/sdk";
 import { redirect } from "react-router";
 import type { TwoFactorIntent } from "#app/lib/two-factor-schemas.ts";
 import type { FieldErrors } from "#app/lib/validation.ts";
@@ -14,7 +14,12 @@ import { WRONG_CODE } from "../sign-in/login-code.server";
 import { qrCodeDataUrl } from "./qr-code.server";
 import { TWO_FACTOR_SETUP_PATH, type SignedIn } from "../session/require-user.server";
 import { flash, hasConfirmedItsYou, takeFlash, twoFactorSetUp } from "../session/session.server";
-import { beginStep, currentStep, endStep } from "../session/steps.server";
+import { beginStep, currentStep, endStep, liveStep } from "../session/steps.server";
+import { RECOVERY_CODES_PATH } from "#app/lib/recovery-codes.ts";
+import { directusClient } from "../directus/directus.server";
+import { providerLabel } from "../sign-in/identity-provider.server";
+import { TOO_MANY_RECOVERY_CODES, WRONG_RECOVERY_CODE } from "../sign-in/recovery-code-sign-in.server";
+import { BATCH_NOT_MADE, makeRecoveryCodes, readRecoveryCodes, type RecoveryCodesStatus } from "./recovery-codes.server";
 import { beginSecretCheck, claimCode, endSessionAfterWrongSecrets, tooManyWrongMessage } from "../limits/throttle.server";
 import { requireConfirmed } from "./confirm-its-you.server";
 
@@ -25,34 +30,38 @@ const TURNED_OFF = "Two-factor sign-in is off.";
 const SETUP_ENDED = "Setting up took too long. Please start again.";
 const STAYS_ON = "Your account requires two-factor sign-in, so it stays on.";
 
+/** `provider`: the label of the identity provider the account signs in with; null for a password account. */
+type Common = { required: boolean; notice: string | null; provider: string | null };
 export type TwoFactorView =
   /** `confirmed`: "confirm it's you" holds, so setting up starts at once. */
-  | { status: "off"; required: boolean; notice: string | null; confirmed: boolean }
-  | { status: "setting-up"; required: boolean; notice: string | null; secret: string; qrCode: string }
-  | { status: "on"; required: boolean; notice: string | null };
+  | (Common & { status: "off"; confirmed: boolean })
+  | (Common & { status: "setting-up"; secret: string; qrCode: string })
+  /** `recoveryCodes`: how many remain, null when the extension cannot say. */
+  | (Common & { status: "on"; recoveryCodes: RecoveryCodesStatus | null });
 
 export type TwoFactorAnswer = { errors: FieldErrors; formError: string | null; status: number };
 
 /** What the settings page shows: read from Directus, so a change made elsewhere shows too. */
-export async function twoFactorView({ directus, session, user }: SignedIn): Promise<TwoFactorView> {
+export async function twoFactorView(signedIn: SignedIn): Promise<TwoFactorView> {
+  const { directus, session, user } = signedIn;
   const [me, globals] = await Promise.all([
-    directus.request(readMe({ fields: ["tfa_secret"] })),
+    directus.request(readMe({ fields: ["tfa_secret", "provider"] })),
     directus.request(readPolicyGlobals()),
   ]).catch(directusFailureResponse);
-  const required = globals.enforce_tfa;
-  const notice = takeFlash(session);
+  const common = { required: globals.enforce_tfa, notice: takeFlash(session), provider: providerLabel(me.provider) };
   if (me.tfa_secret !== null) {
-    endStep(session);
+    // A set-up begun here ends (the other steps, such as new recovery codes still shown, stay).
+    if (liveStep(session, "two-factor-setup")) endStep(session);
     // Set up in another session: this one need not hold the user back any longer.
     if (session.session.get("twoFactorRequired")) twoFactorSetUp(session);
-    return { status: "on", required, notice };
+    return { ...common, status: "on", recoveryCodes: await readRecoveryCodes(signedIn) };
   }
   const step = currentStep(session, "two-factor-setup");
   const confirmed = hasConfirmedItsYou(session);
-  if (step === "expired") return { status: "off", required, notice: notice ?? SETUP_ENDED, confirmed };
-  if (step === "missing") return { status: "off", required, notice, confirmed };
+  if (step === "expired") return { ...common, status: "off", notice: common.notice ?? SETUP_ENDED, confirmed };
+  if (step === "missing") return { ...common, status: "off", confirmed };
   const qrCode = await qrCodeDataUrl(otpauthUrl(step.issuer, user.email, step.secret));
-  return { status: "setting-up", required, notice, secret: step.secret, qrCode };
+  return { ...common, status: "setting-up", secret: step.secret, qrCode };
 }
 
 /** Carries out one of the page's forms; throws a redirect back to the page when it worked. */
@@ -67,6 +76,8 @@ export async function changeTwoFactor(signedIn: SignedIn, intent: TwoFactorInten
       throw redirect(TWO_FACTOR_SETUP_PATH);
     case "disable":
       return disable(signedIn, intent.code, clientIp);
+    case "disable-with-recovery-code":
+      return disableWithRecoveryCode(signedIn, intent.recoveryCode, clientIp);
   }
 }
 
@@ -120,8 +131,12 @@ async function enable(signedIn: SignedIn, code: string): Promise<TwoFactorAnswer
   }
   endStep(session);
   twoFactorSetUp(session);
-  flash(session, (await endOtherSessions(signedIn)) ? TURNED_ON : TURNED_ON_OTHERS_KEPT);
-  throw redirect(TWO_FACTOR_SETUP_PATH);
+  const turnedOn = (await endOtherSessions(signedIn)) ? TURNED_ON : TURNED_ON_OTHERS_KEPT;
+  // The recovery codes come at once, shown on their page (recovery-codes.server.ts); when they could
+  // not be made, that page says so and offers to make them.
+  const made = await makeRecoveryCodes(signedIn);
+  flash(session, made.ok ? turnedOn : `${turnedOn} ${BATCH_NOT_MADE}`);
+  throw redirect(RECOVERY_CODES_PATH);
 }
 
 /**
@@ -161,6 +176,41 @@ async function disable({ directus, session, user }: SignedIn, code: string, clie
     // INVALID_PAYLOAD: a wrong code ("otp" is invalid), or two-factor was off already.
     if (classifyDirectusError(error).kind === "invalid") return wrong();
     await check.unchecked();
+    return failed(error);
+  }
+  await check.right();
+  flash(session, TURNED_OFF);
+  throw redirect(TWO_FACTOR_SETUP_PATH);
+}
+
+/**
+ * The authenticator is lost: one of the account's recovery codes turns two-factor sign-in off. The
+ * account-sign-in extension uses the code up, turns it off through Directus (its hooks run) and
+ * deletes the other codes. Counted per account like the authenticator's code; no "confirm it's you":
+ * the code is the proof, and the one a provider account would give there needs the lost authenticator.
+ */
+async function disableWithRecoveryCode({ directus, session, user }: SignedIn, code: string, clientIp: string | null): Promise<TwoFactorAnswer> {
+  const check = await beginSecretCheck({ userId: user.id });
+  if (check.refused) return answer({}, tooManyWrongMessage("attempts", check.retryAfterSeconds), 429);
+  try {
+    if ((await directus.request(readPolicyGlobals())).enforce_tfa) {
+      await check.unchecked();
+      return answer({}, STAYS_ON, 403);
+    }
+    // Not the signed-in client: it would take the extension's refusal (401) for an ended session.
+    const tokens = session.session.get("tokens")!;
+    await directusClient({ token: tokens.accessToken, clientIp }).request(
+      customEndpoint<void>({ path: "/account-sign-in/recovery-codes/two-factor-off", method: "POST", body: JSON.stringify({ code }) }),
+    );
+  } catch (error) {
+    if (isRouteResponse(error)) throw error;
+    const failure = classifyDirectusError(error);
+    if (failure.kind === "unauthorized" || failure.kind === "invalid") {
+      if (await check.wrong()) await endSessionAfterWrongSecrets(session, clientIp);
+      return answer({}, WRONG_RECOVERY_CODE, 401);
+    }
+    await check.unchecked();
+    if (failure.kind === "rate-limited") return answer({}, TOO_MANY_RECOVERY_CODES, 429);
     return failed(error);
   }
   await check.right();

@@ -56,20 +56,18 @@ export async function openDirectusSession(email: string, password: string, { cli
 }
 
 /**
- * A passkey sign-in: the account-sign-in extension verifies the browser's answer to the challenge
- * `challengeId` and starts a Directus session for its owner, answering as Directus's own session-mode
- * login does (docs/decisions/024).
+ * A sign-in through the account-sign-in extension (a passkey, a recovery code: docs/decisions/024,
+ * 025): it checks `body` at `path` and starts a Directus session for the account, answering as
+ * Directus's own session-mode login does (the token as its cookie, `{ data: { expires, ... } }`).
+ * `answer`: the rest of the extension's `data`, for the caller to check.
  */
-export async function openPasskeySession(challengeId: string, response: unknown, { clientIp }: CallOptions = {}): Promise<SessionTokens> {
+export async function openExtensionSession(path: string, body: unknown, { clientIp }: CallOptions = {}): Promise<{ tokens: SessionTokens; answer: Record<string, unknown> }> {
   const catcher = sessionTokenCatcher();
   const data = await directusClient({ clientIp, onResponse: catcher.onResponse }).request(
-    customEndpoint<{ expires?: number }>({
-      path: "/account-sign-in/passkeys/authentication",
-      method: "POST",
-      body: JSON.stringify({ challenge_id: challengeId, response }),
-    }),
+    customEndpoint<Record<string, unknown> | null>({ path, method: "POST", body: JSON.stringify(body) }),
   );
-  return toSessionTokens(catcher.token(), data?.expires);
+  const expires = data?.["expires"];
+  return { tokens: toSessionTokens(catcher.token(), typeof expires === "number" ? expires : null), answer: data ?? {} };
 }
 
 /**

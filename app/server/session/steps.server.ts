@@ -71,8 +71,19 @@ export type IdentityProviderStep = {
   expiresAt: number;
 };
 
-/** The provider signed in an account with two-factor sign-in: its code is next, then the provider again. */
-export type IdentityProviderCodeStep = { name: "identity-provider-code"; provider: string; redirectTo: string; expiresAt: number };
+/**
+ * The provider signed in an account with two-factor sign-in: its code is next, then the provider again.
+ * `proof`: the PKCE verifier of the flow Directus just refused for the code (the `verifier` claim of
+ * its state cookie), which the account-sign-in extension takes with a recovery code instead of a
+ * second trip to the provider (docs/decisions/025).
+ */
+export type IdentityProviderCodeStep = { name: "identity-provider-code"; provider: string; redirectTo: string; proof?: string; expiresAt: number };
+
+/**
+ * A new batch of recovery codes, shown once (account/recovery-codes.server.ts): they wait here, in the
+ * sealed cookie only, until the person says they kept them, never in a URL or a log line.
+ */
+export type RecoveryCodesStep = { name: "recovery-codes"; codes: string[]; expiresAt: number };
 
 /**
  * An action that secures or hands over the account waits for "confirm it's you"
@@ -109,7 +120,8 @@ export type Step =
   | IdentityProviderStep
   | IdentityProviderCodeStep
   | PasskeySignInStep
-  | PasskeyRegistrationStep;
+  | PasskeyRegistrationStep
+  | RecoveryCodesStep;
 type StepName = Step["name"];
 type Named<N extends StepName> = Extract<Step, { name: N }>;
 // Omit over each member of the union, so the fields of every step stay required.
@@ -135,6 +147,8 @@ const lifetimeMs: Record<StepName, () => number> = {
   // The extension's challenges live five minutes; the step no longer.
   "passkey-sign-in": () => 5 * MINUTE,
   "passkey-registration": () => 5 * MINUTE,
+  // Time to copy, download or write down ten codes.
+  "recovery-codes": () => 10 * MINUTE,
 };
 
 /** Starts a step, replacing whatever step the session held; `notAfter` shortens its life (a link's own expiry). */

@@ -1,6 +1,6 @@
 // A write (new post, edit, profile) that arrives after its session ended is not thrown away: the
 // answer is a login form carrying what was sent in hidden fields, posted back to the same page, which
-// signs in (through the two-factor code too, or with a passkey) and then does the write. The draft lives only in that
+// signs in (through the two-factor code or a recovery code too, or with a passkey) and then does the write. The draft lives only in that
 // page and that form body: never in a URL, a log line or the cookie (docs/decisions/019).
 import { createContext, data, type RouterContextProvider } from "react-router";
 import { loginCodeSchema } from "#app/lib/two-factor-schemas.ts";
@@ -20,6 +20,7 @@ import { liveStep } from "../session/steps.server";
 import { logIn } from "./auth.server";
 import { CODE_STEP_ENDED, keepCodeStep, signInWithCode } from "./login-code.server";
 import { signInWithPasskey } from "./passkey-sign-in.server";
+import { signInWithRecoveryCode } from "./recovery-code-sign-in.server";
 import { PASSKEY_UNREADABLE, passkeyResponse } from "#app/lib/passkey-schemas.ts";
 
 export const DRAFT_STEP = "draftStep";
@@ -64,7 +65,7 @@ type Args = { request: Request; context: Readonly<RouterContextProvider> };
 export async function writeKeepingDraft<T>(args: Args, form: FormData, names: readonly string[], write: DraftWrite<T>): Promise<T | DraftAnswer> {
   const fields = Object.fromEntries(names.map((name) => [name, String(form.get(name) ?? "")]));
   const step = form.get(DRAFT_STEP);
-  const resumed = step === "password" || step === "code" || step === "passkey";
+  const resumed = step === "password" || step === "code" || step === "recovery-code" || step === "passkey";
   const owner = resumed ? openOwner(form.get(DRAFT_OWNER)) : (optionalUser(args.context)?.id ?? null);
   // Signed in already (fresh session, or signed in again in another tab): write as that user.
   if (!resumed || optionalUser(args.context)) {
@@ -99,7 +100,7 @@ function answer(context: Readonly<RouterContextProvider>, { status = 200, ...dra
 }
 
 /** The draft login's password or code step, as /login and /login/code do them: signed in, or the step to show again. */
-async function signInForDraft({ request, context }: Args, form: FormData, step: "password" | "code" | "passkey"): Promise<SignedIn | Again> {
+async function signInForDraft({ request, context }: Args, form: FormData, step: "password" | "code" | "recovery-code" | "passkey"): Promise<SignedIn | Again> {
   const state = getSessionState(context);
   const ip = clientIp(request);
   if (step === "passkey") {
@@ -126,13 +127,21 @@ async function signInForDraft({ request, context }: Args, form: FormData, step: 
     }
     signIn(state, result.session);
   } else {
+    // The code step: the authenticator's code, or one of the account's recovery codes instead.
     const codeStep = liveStep(state, "login-code");
     if (!codeStep) return { step: "password", formError: CODE_STEP_ENDED, status: 401 };
     const parsed = parseForm(loginCodeSchema, form);
-    if (!parsed.ok || parsed.data.intent !== "verify") return { step, errors: parsed.ok ? {} : parsed.errors, status: 400 };
+    const intent = step === "code" ? "verify" : "recovery-code";
+    if (!parsed.ok || parsed.data.intent !== intent) return { step: "code", errors: parsed.ok ? {} : parsed.errors, status: 400 };
     try {
-      const result = await signInWithCode(state, codeStep, parsed.data.code, ip);
-      if (!result.ok) return { step, formError: result.message, status: result.status };
+      const result =
+        parsed.data.intent === "recovery-code"
+          ? await signInWithRecoveryCode(state, codeStep, parsed.data.recoveryCode, ip)
+          : parsed.data.intent === "verify"
+            ? await signInWithCode(state, codeStep, parsed.data.code, ip)
+            : null;
+      if (!result) return { step: "code", status: 400 };
+      if (!result.ok) return { step: "code", formError: result.message, status: result.status };
     } catch (error) {
       // The code step had to start over (too many wrong codes, password changed): back to the password, draft kept.
       if (!(error instanceof Response)) throw error;

@@ -17,6 +17,7 @@ import { confirmedItsYou, flash, signIn, type SessionState } from "../session/se
 import { beginStep, currentStep, endStep, type IdentityProviderStep } from "../session/steps.server";
 import { claimCode } from "../limits/throttle.server";
 import { endDirectusSession, toSessionUser } from "./auth.server";
+import { proofOf } from "./provider-proof.server";
 
 const REDIRECT_MAX = 512;
 // A provider's `state` and `code` are short; anything longer is no answer of theirs.
@@ -65,6 +66,12 @@ export function providerButtons() {
 
 export function findProvider(name: string | undefined): IdentityProvider | null {
   return providers().find((provider) => provider.name === name) ?? null;
+}
+
+/** The label of the provider an account signs in with; null for Directus's own ("default": a password). */
+export function providerLabel(provider: string | null | undefined): string | null {
+  if (!provider || provider === "default") return null;
+  return findProvider(provider)?.label ?? provider;
 }
 
 function keptRedirect(redirectTo: string | null | undefined) {
@@ -207,11 +214,14 @@ function reasonOf(location: string | null): string {
 
 function failed(state: SessionState, provider: IdentityProvider, step: IdentityProviderStep, reason: string) {
   switch (reason) {
-    case "INVALID_OTP":
+    case "INVALID_OTP": {
       // Directus checks the code only with the start; the provider is asked again once it is typed.
-      beginStep(state, { name: "identity-provider-code", provider: provider.name, redirectTo: step.redirectTo });
+      // This flow's verifier is kept as the proof a recovery code goes with (provider-proof.server.ts).
+      const proof = proofOf(step.directusCookie);
+      beginStep(state, { name: "identity-provider-code", provider: provider.name, redirectTo: step.redirectTo, ...(proof ? { proof } : {}) });
       if (step.code) flash(state, messages.wrongCode);
       return redirect("/login/provider-code");
+    }
     case "TOO_MANY_WRONG_CODES":
       return fail(state, messages.tooManyCodes);
     case "INVALID_PROVIDER":

@@ -9,14 +9,13 @@ import { customEndpoint } from "@directus/sdk";
 import { data, redirect } from "react-router";
 import type { PasskeyResponse, PasskeySignInIntent } from "#app/lib/passkey-schemas.ts";
 import { safeRedirect } from "#app/lib/safe-redirect.ts";
-import { classifyDirectusError, type DirectusFailure } from "../directus/directus-errors.server";
-import { closeDirectusSession, openPasskeySession } from "../directus/directus-session.server";
+import { classifyDirectusError } from "../directus/directus-errors.server";
 import { directusClient } from "../directus/directus.server";
 import { failureMessage, failureStatus } from "../directus/failure-messages.server";
 import { throttledPasskeySignIn, waitMessage } from "../limits/throttle.server";
 import { signIn, type SessionState } from "../session/session.server";
 import { beginPasskeySignIn, endPasskeySignIn, liveStep } from "../session/steps.server";
-import { signedInSession, type SignedInSession } from "./auth.server";
+import { signInThroughExtension, type ExtensionSignIn } from "./extension-session.server";
 
 /** One answer for every refusal: which check failed (unknown passkey, suspended account, replay, expiry) is not told. */
 export const PASSKEY_REFUSED = "That passkey could not sign you in. Try again, or log in with your password.";
@@ -63,8 +62,6 @@ export async function passkeySignInOptions(state: SessionState, clientIp: string
   return { ok: true, options: challenge.options };
 }
 
-type Attempt = { outcome: "right"; session: SignedInSession } | { outcome: "wrong" } | { outcome: "unchecked"; failure: DirectusFailure };
-
 /**
  * Signs the browser in with the passkey's answer to the challenge this session holds. The challenge is
  * used up whatever the answer (the extension uses it up too): another attempt starts with new options.
@@ -86,24 +83,8 @@ export async function signInWithPasskey(state: SessionState, response: PasskeyRe
   return { ok: true };
 }
 
-async function attempt(challengeId: string, response: PasskeyResponse, clientIp: string | null): Promise<Attempt> {
-  let tokens;
-  try {
-    tokens = await openPasskeySession(challengeId, response, { clientIp });
-  } catch (error) {
-    const failure = classifyDirectusError(error);
-    // 401 is the extension's one refusal; a 400 is an answer it could not read: refused alike.
-    if (failure.kind === "unauthorized" || failure.kind === "invalid") return { outcome: "wrong" };
-    if (failure.kind === "not-found") return { outcome: "unchecked", failure: { kind: "unavailable" } };
-    return { outcome: "unchecked", failure };
-  }
-  try {
-    return { outcome: "right", session: await signedInSession(tokens, clientIp) };
-  } catch (error) {
-    // The session was opened but cannot be read: it is closed again rather than left behind.
-    await closeDirectusSession(tokens.accessToken, { clientIp }).catch(() => {});
-    return { outcome: "unchecked", failure: classifyDirectusError(error) };
-  }
+function attempt(challengeId: string, response: PasskeyResponse, clientIp: string | null): Promise<ExtensionSignIn> {
+  return signInThroughExtension("/account-sign-in/passkeys/authentication", { challenge_id: challengeId, response }, clientIp);
 }
 
 /** /login/passkey's answer: the options as JSON, a redirect once signed in, or `{ formError }` with its status. */
