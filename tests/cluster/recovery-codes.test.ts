@@ -1,7 +1,8 @@
 // Recovery codes across the cluster (issue 32): the extension keeps the codes, the provider proofs
 // and the wrong-code counts in the shared PostgreSQL, and uses a code up in the same statement that
 // checks it, so a code used through one Directus instance is refused through the other, also when
-// both are asked at once; and on PostgreSQL too the session a code opens is the twin of a password
+// both are asked at once, and the same through the two app instances (the code step of a login begun
+// on one finished on the other); and on PostgreSQL too the session a code opens is the twin of a password
 // login's, claim by claim and row by row (tests/support/session-equivalence.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpSession, TEST_PASSWORD, uniqueEmail } from "../support/http-session.ts";
@@ -9,10 +10,12 @@ import { ProviderBrowser } from "../support/identity-provider.ts";
 import { PasskeyRoutes, sessionTokenSet, type Answer } from "../support/passkey-routes.ts";
 import { enableTwoFactorAs, passwordAccountWithCodes, providerProof, recoveryCodeRoutes, relayProviderSignIn } from "../support/recovery-codes.ts";
 import { currentCode, untilCodeLasts } from "../support/totp.ts";
+import { openSessionCookie } from "../support/session-cookie.ts";
 import { directusKnex, expectSameSession, lastActivityId, traceSignIn } from "../support/session-equivalence.ts";
 import { admin, settings } from "./cluster";
 
 const [directus1, directus2] = settings.directus.instances;
+const [app1, app2] = settings.app.instances;
 // What the extension expects (its APP_URL): the public URL, the app proxy's.
 const origin = new URL(settings.app.url).origin;
 const through = (instance: { url: string }) => recoveryCodeRoutes(new PasskeyRoutes(instance.url, origin));
@@ -120,6 +123,34 @@ describe("recovery codes across Directus instances (PostgreSQL)", () => {
       const waiting = await through(instance).signIn({ email: person.email, password: TEST_PASSWORD, code: person.codes[0]! });
       expect(waiting.status, `${instance.name}: ${waiting.text}`).toBe(429);
     }
+  });
+});
+
+describe("recovery codes across app instances", () => {
+  /** A browser of `app` that gave the right password and is asked for the code. */
+  async function atCodeStep(app: { url: string }, email: string) {
+    const browser = new HttpSession(app.url);
+    const reply = await browser.post("/login", { email, password: TEST_PASSWORD });
+    expect([reply.status, reply.path]).toEqual([200, "/login/code"]);
+    return browser;
+  }
+  const useCode = (browser: HttpSession, recoveryCode: string, cookie?: string) => browser.post("/login/code", { intent: "recovery-code", recoveryCode }, { cookie });
+
+  it("a code used through one app instance is refused through the other; a step begun on one is finished on the other", async () => {
+    const person = await passwordPerson("cluster-rc-apps");
+    const first = await atCodeStep(app1!, person.email);
+    expect((await useCode(first, person.codes[0]!)).path).toBe("/dashboard");
+    const second = await atCodeStep(app2!, person.email);
+    const refused = await useCode(second, person.codes[0]!);
+    expect([refused.status, refused.path]).toEqual([401, "/login/code"]);
+    expect(refused.body).toContain("That recovery code is not right, or it has been used already.");
+    // The step from app1, the code through app2.
+    const begun = await atCodeStep(app1!, person.email);
+    const finished = new HttpSession(app2!.url);
+    const done = await useCode(finished, person.codes[1]!, begun.cookieHeader());
+    expect([done.status, done.path]).toEqual([200, "/dashboard"]);
+    expect(done.body).toContain("You signed in with a recovery code. 8 left.");
+    expect(openSessionCookie(finished.sessionCookie(), settings.app.sessionSecret)?.user?.id).toBe(person.userId);
   });
 });
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackPath } from "../../app/lib/identity-providers.ts";
 import { getFreePort } from "../../scripts/lib/directus-process.mjs";
 import { startDevIdentityProvider } from "../../scripts/lib/identity-provider/dev-provider.mjs";
-import { HttpSession, TEST_PASSWORD, uniqueEmail } from "../support/http-session.ts";
+import { HttpSession, TEST_PASSWORD, uniqueEmail, type Reply } from "../support/http-session.ts";
 import { ProviderBrowser } from "../support/identity-provider.ts";
 import { PasskeyRoutes, passwordSession, sessionTokenSet, type Answer } from "../support/passkey-routes.ts";
 import {
@@ -23,7 +23,8 @@ import {
   relayProviderSignIn,
   typedAs,
 } from "../support/recovery-codes.ts";
-import { directusSessionOf } from "../support/session-cookie.ts";
+import { directusSessionOf, openSessionCookie } from "../support/session-cookie.ts";
+import type { TestApp } from "../support/services.ts";
 import { leaksInternals, sleep, startStack, type Stack } from "./stack.ts";
 
 let stack: Stack;
@@ -159,6 +160,8 @@ async function oneSignedIn(answers: Answer[]): Promise<Answer> {
 /** The test Directus's SQLite database, for what no route shows (the stored rows). */
 function database<T>(use: (db: DatabaseSync) => T): T {
   const db = new DatabaseSync(join(dirname(stack.directus.mailDir), "data.db"));
+  // Directus writes meanwhile (its hooks, after answering): wait for its lock rather than fail.
+  db.exec("PRAGMA busy_timeout = 5000");
   try {
     return use(db);
   } finally {
@@ -466,6 +469,178 @@ async function adminAccessToken(): Promise<string> {
   return ((await response.json()) as { data: { access_token: string } }).data.access_token;
 }
 
+/** Every app reply of this file, with what it answered, for the final scan. */
+const appReplies: Array<[string, Reply]> = [];
+const EVIL = "https://evil.example";
+
+/** A browser of the app at its own address; its posts go to `on` (another app process) when given. */
+function appBrowser(ip = newIp()) {
+  const session = new HttpSession(stack.app.url);
+  const keep = (label: string, reply: Reply) => {
+    appReplies.push([label, reply]);
+    return reply;
+  };
+  return {
+    session,
+    ip,
+    post: async (path: string, fields: Record<string, string>, { on = stack.app, cookie, follow = true }: { on?: TestApp; cookie?: string; follow?: boolean } = {}) =>
+      keep(`POST ${path}`, await session.post(on === stack.app ? path : `${on.url}${path}`, fields, { follow, cookie, headers: { "X-Forwarded-For": ip, Origin: new URL(on.url).origin } })),
+    get: async (path: string) => keep(`GET ${path}`, await session.get(path, { headers: { "X-Forwarded-For": ip } })),
+  };
+}
+
+/** A browser that gave the right password and is asked for the code. */
+async function atCodeStep(email: string) {
+  const browser = appBrowser();
+  const reply = await browser.post("/login", { email, password: TEST_PASSWORD });
+  expect([reply.status, reply.path]).toEqual([200, "/login/code"]);
+  return browser;
+}
+
+/** A browser back from the provider for an account with two-factor on, asked for the code. */
+async function atProviderCodeStep(person: { email: string; browser: ProviderBrowser }) {
+  const browser = appBrowser();
+  const started = await browser.post("/auth/login/dev", { redirectTo: "" }, { follow: false });
+  expect(started.status, started.body).toBe(302);
+  const back = await person.browser.signIn(started.headers.get("Location")!, origin(), { login: person.email });
+  const asked = await browser.get(back.pathname + back.search);
+  expect([asked.status, asked.path]).toEqual([200, "/login/provider-code"]);
+  return browser;
+}
+
+const signedInUser = (session: HttpSession) => openSessionCookie(session.sessionCookie(), stack.sessionSecret)?.user?.id;
+
+/**
+ * One step cookie, the code sent with it through both app processes at once (twice each): the
+ * answers, and the one that signed in (a redirect with a signed-in session cookie).
+ */
+async function raceThroughBothApps(path: string, browser: ReturnType<typeof appBrowser>, recoveryCode: string) {
+  const cookie = browser.session.cookieHeader();
+  const racers = [stack.apps[0]!, stack.apps[1]!, stack.apps[0]!, stack.apps[1]!].map((on) => ({ on, racer: appBrowser() }));
+  const replies = await Promise.all(racers.map(({ on, racer }) => racer.post(path, { intent: "recovery-code", recoveryCode }, { on, cookie, follow: false })));
+  const statuses = replies.map((reply) => `${reply.status} ${reply.headers.get("Location") ?? ""}`);
+  const winners = racers.filter(({ racer }) => signedInUser(racer.session));
+  expect(winners, statuses.join(", ")).toHaveLength(1);
+  for (const [i, reply] of replies.entries()) {
+    if (signedInUser(racers[i]!.racer.session)) expect([reply.status, reply.headers.get("Location")]).toEqual([302, "/dashboard"]);
+    else expect([401, 429], statuses.join(", ")).toContain(reply.status);
+  }
+  return winners[0]!.racer;
+}
+
+describe("the app: \"Use a recovery code\" on the code steps", () => {
+  it("after the password: one code sent through both app processes at once signs in once, with the notice of how many remain", async () => {
+    const person = await passwordPerson("app-rc-race");
+    const winner = await raceThroughBothApps("/login/code", await atCodeStep(person.email), person.codes[0]!);
+    expect(signedInUser(winner.session)).toBe(person.userId);
+    rememberToken(openSessionCookie(winner.session.sessionCookie(), stack.sessionSecret)!.tokens!.accessToken);
+    const page = await winner.get("/dashboard");
+    expect([page.status, page.path]).toEqual([200, "/dashboard"]);
+    expect(page.body).toContain("You signed in with a recovery code. 9 left.");
+    expect((await routes().status(person.token)).json.data.remaining).toBe(9);
+  });
+
+  it("after the provider: one code sent through both app processes at once signs in once", async () => {
+    const person = await providerPerson("app-rc-provider-race");
+    const winner = await raceThroughBothApps("/login/provider-code", await atProviderCodeStep(person), person.codes[0]!);
+    expect(signedInUser(winner.session)).toBe(person.userId);
+    rememberToken(openSessionCookie(winner.session.sessionCookie(), stack.sessionSecret)!.tokens!.accessToken);
+    expect((await routes().status(person.token)).json.data.remaining).toBe(9);
+  });
+
+  it("refuses a used code with a message and keeps the step; wrong codes are counted per account, then the login starts over, also for the right code", async () => {
+    const person = await passwordPerson("app-rc-count");
+    const first = await atCodeStep(person.email);
+    expect((await first.post("/login/code", { intent: "recovery-code", recoveryCode: person.codes[0]! })).path).toBe("/dashboard");
+    const browser = await atCodeStep(person.email);
+    const stepCookie = browser.session.cookieHeader();
+    const used = await browser.post("/login/code", { intent: "recovery-code", recoveryCode: person.codes[0]! }, { cookie: stepCookie });
+    expect([used.status, used.path]).toEqual([401, "/login/code"]);
+    expect(used.body).toContain("That recovery code is not right, or it has been used already.");
+    const replies: Reply[] = [used];
+    for (let i = 0; i < 6 && replies.at(-1)!.path === "/login/code"; i++) {
+      replies.push(await browser.post("/login/code", { intent: "recovery-code", recoveryCode: `zzzzz-zzzz${i}` }, { cookie: stepCookie }));
+    }
+    // Five wrong ones, the used one among them, and the login started over.
+    expect(replies.map((reply) => reply.path)).toEqual([...Array(4).fill("/login/code"), "/login"]);
+    expect(replies.at(-1)!.body).toMatch(/Too many wrong codes/);
+    // The right code, with the replayed step cookie or in a new login, does not sign in now, and is not used up.
+    const right = await browser.post("/login/code", { intent: "recovery-code", recoveryCode: person.codes[1]! }, { cookie: stepCookie });
+    expect(right.path).toBe("/login");
+    expect(signedInUser(browser.session)).toBeUndefined();
+    expect((await routes().status(person.token)).json.data.remaining).toBe(9);
+  });
+
+  it("a stranger's flood of recovery codes from many addresses locks no owner out", async () => {
+    const person = await passwordPerson("app-rc-flood");
+    const stranger = await passwordPerson("app-rc-stranger");
+    for (let i = 0; i < 30; i++) {
+      const from = appBrowser(strangerIp());
+      // Without a step of their own, and with one of their own account: the owner's code either way.
+      if (i % 2) await from.post("/login", { email: stranger.email, password: TEST_PASSWORD });
+      const reply = await from.post("/login/code", { intent: "recovery-code", recoveryCode: person.codes[i % 10]! }, { follow: false });
+      expect(reply.status, reply.body).toBeLessThan(500);
+      expect(signedInUser(from.session)).toBeUndefined();
+      const provider = await from.post("/login/provider-code", { intent: "recovery-code", recoveryCode: person.codes[i % 10]! }, { follow: false });
+      expect(provider.status).toBeLessThan(500);
+    }
+    const owner = await atCodeStep(person.email);
+    const done = await owner.post("/login/code", { intent: "recovery-code", recoveryCode: person.codes[0]! });
+    expect([done.status, done.path]).toEqual([200, "/dashboard"]);
+    expect(signedInUser(owner.session)).toBe(person.userId);
+  });
+
+  it("refuses a recovery code over 64 characters before asking the extension; the code still works", async () => {
+    const person = await passwordPerson("app-rc-bound");
+    const browser = await atCodeStep(person.email);
+    const padded = await browser.post("/login/code", { intent: "recovery-code", recoveryCode: `${person.codes[0]!}${" ".repeat(80)}` });
+    expect(padded.status).toBe(400);
+    expect(padded.path).toBe("/login/code");
+    expect(leaksInternals(padded.body)).toBeNull();
+    expect((await routes().status(person.token)).json.data.remaining).toBe(10);
+    const done = await browser.post("/login/code", { intent: "recovery-code", recoveryCode: person.codes[0]! });
+    expect(done.path).toBe("/dashboard");
+  });
+});
+
+describe("the app refuses a cross-origin post of a recovery code", () => {
+  it("on every code step, the recovery-codes page and two-factor off: 400, no cookie, no code used", async () => {
+    const person = await passwordPerson("app-rc-origin");
+    const atCode = await atCodeStep(person.email);
+    const provider = await providerPerson("app-rc-origin-provider");
+    const atProvider = await atProviderCodeStep(provider);
+    const signedIn = await atCodeStep(person.email);
+    expect((await signedIn.post("/login/code", { intent: "recovery-code", recoveryCode: person.codes[9]! })).path).toBe("/dashboard");
+    const batchSalt = storedRows(person.userId)[0]!.salt;
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ["/login/code", { intent: "recovery-code", recoveryCode: person.codes[0]! }, atCode.session.cookieHeader()],
+      ["/login/provider-code", { intent: "recovery-code", recoveryCode: provider.codes[0]! }, atProvider.session.cookieHeader()],
+      ["/profile/recovery-codes", { intent: "renew" }, signedIn.session.cookieHeader()],
+      ["/profile/two-factor", { intent: "disable-with-recovery-code", recoveryCode: person.codes[1]! }, signedIn.session.cookieHeader()],
+    ];
+    for (const [path, fields, cookie] of cases) {
+      for (const suffix of ["", ".data"]) {
+        const response = await fetch(new URL(`${path}${suffix}`, stack.app.url), {
+          method: "POST",
+          redirect: "manual",
+          headers: { Origin: EVIL, "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
+          body: new URLSearchParams(fields).toString(),
+        });
+        expect(response.status, `${path}${suffix}`).toBe(400);
+        expect(response.headers.getSetCookie(), `${path}${suffix}`).toEqual([]);
+        await response.text();
+      }
+    }
+    expect((await routes().status(person.token)).json.data).toMatchObject({ remaining: 9, total: 10 });
+    expect((await routes().status(provider.token)).json.data).toMatchObject({ remaining: 10, total: 10 });
+    // Not renewed: the same batch (one salt per batch).
+    expect(new Set(storedRows(person.userId).map((row) => row.salt))).toEqual(new Set([batchSalt]));
+    // The same posts from the app's own origin do what they say.
+    const done = await atCode.post("/login/code", { intent: "recovery-code", recoveryCode: person.codes[0]! });
+    expect(done.path).toBe("/dashboard");
+  });
+});
+
 describe("no code, hash, salt, proof or token in any answer", () => {
   it("of the extension (Set-Cookie aside; a batch's codes only in the batch's own answer)", () => {
     const stored = database((db) => ({
@@ -489,6 +664,17 @@ describe("no code, hash, salt, proof or token in any answer", () => {
       expect(leaksInternals(answer.text), label).toBeNull();
       // Directus's session cookie only where a session was opened.
       if (answer.status !== 200) expect(sessionTokenSet(answer), label).toBeNull();
+    }
+  });
+
+  it("of the app (Set-Cookie aside): no recovery code, token or proof; never Directus's cookie", () => {
+    expect(appReplies.length).toBeGreaterThan(40);
+    const hidden = [...secrets.tokens, ...secrets.proofs, ...secrets.codes];
+    for (const [label, reply] of appReplies) {
+      const visible = [...[...reply.headers].filter(([name]) => name !== "set-cookie").map(([name, value]) => `${name}: ${value}`), reply.body].join("\n");
+      for (const secret of hidden) expect(visible.includes(secret), `${label} shows a code, token or proof`).toBe(false);
+      expect(leaksInternals(reply.body), label).toBeNull();
+      expect(reply.headers.getSetCookie().some((line) => line.startsWith("directus_session_token=")), label).toBe(false);
     }
   });
 });
