@@ -1,6 +1,6 @@
-// One way to start a genuine Directus session for a user whom another check (a passkey, later a
-// recovery code) has already identified: what AuthenticationService.login of Directus 11.17.4 does
-// after its checks (dist/services/authentication.js, lines 158–218), step for step, so that the
+// One way to start a genuine Directus session for a user whom another check (a passkey, or a
+// recovery code after the account's first factor) has already identified: what
+// AuthenticationService.login of Directus 11.17.4 does after its checks (dist/services/authentication.js, lines 158–218), step for step, so that the
 // session is indistinguishable from a password login's: the same claims in the same session-mode
 // token (signed with Directus's SECRET), the same directus_sessions row, the same login activity,
 // last_access and events. Renewal, logout, the sessions page and every way Directus ends sessions

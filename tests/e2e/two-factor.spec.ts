@@ -256,9 +256,13 @@ test("a policy that requires two-factor sends me to set it up, and nowhere else,
   await page.getByLabel("Six-digit code").fill(await currentCode(secret));
   await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
   await expect(page.getByRole("status")).toHaveText("Two-factor sign-in is on. Your other sessions have been signed out.");
+  // The recovery codes come first (recovery-codes.spec.ts); then the settings page again.
+  await expect(page).toHaveURL(/\/profile\/recovery-codes$/);
+  await page.goto("/profile/two-factor");
   // The policy keeps it on: there is no form to turn it off.
   await expect(page.getByText("Your account requires two-factor sign-in, so it stays on.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Turn off two-factor sign-in" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Turn off with a recovery code" })).toHaveCount(0);
 
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/dashboard$/);
