@@ -46,7 +46,7 @@ import {
   userIdOfHandle,
 } from "./rules.js";
 import { recoveryRoutes } from "./recovery-routes.js";
-import { SessionRefused, startSession } from "./session-start.js";
+import { SessionRefused, sessionStarter } from "./session-start.js";
 import { passkeyStore } from "./store.js";
 
 /** The one answer to every refused sign-in: telling the reasons apart would tell a stranger which accounts and credentials exist. */
@@ -73,6 +73,7 @@ export function passkeyRoutes(router, context) {
   const now = context.now ?? Date.now;
   const rp = relyingParty(env["APP_URL"]);
   const coreEmitter = context.coreEmitter ?? directusEmitter(directusEmitterPath());
+  const startSessionFor = sessionStarter({ database, services, env, getSchema, coreEmitter, now });
   const send = context.send ?? mailSender(context);
   const store = passkeyStore(database);
 
@@ -285,17 +286,7 @@ export function passkeyRoutes(router, context) {
 
       let session;
       try {
-        session = await startSession({
-          database,
-          services,
-          env,
-          emitter: await coreEmitter(),
-          schema: req.schema ?? (await getSchema()),
-          accountability: { ip: req.accountability?.ip ?? null, userAgent: req.accountability?.userAgent, origin: req.accountability?.origin },
-          userId: passkey.user_id,
-          provider: "passkey",
-          now,
-        });
+        session = await startSessionFor(req, passkey.user_id, "passkey");
       } catch (error) {
         if (error instanceof SessionRefused) return refuseCounted();
         throw error;

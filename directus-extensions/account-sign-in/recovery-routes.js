@@ -31,7 +31,7 @@ import { mailSender, recoveryRenewalNotice, recoveryUseNotice } from "./notices.
 import { isProof, proofHashOf } from "./provider-proofs.js";
 import { hashOf, MAX_INPUT, newBatch, newSalt, normalisedCode, shownCode } from "./recovery-codes.js";
 import { recoveryStore } from "./recovery-store.js";
-import { SessionRefused, startSession } from "./session-start.js";
+import { SessionRefused, sessionStarter } from "./session-start.js";
 
 /** The one answer to every refused sign-in: telling the reasons apart would tell a stranger which accounts exist and which passwords are right. */
 export const RECOVERY_REFUSED = "The recovery code could not be used to sign in.";
@@ -70,6 +70,7 @@ export function recoveryRoutes(router, context) {
   const { services, env, database, getSchema, logger } = context;
   const now = context.now ?? Date.now;
   const coreEmitter = context.coreEmitter ?? directusEmitter(directusEmitterPath());
+  const startSessionFor = sessionStarter({ database, services, env, getSchema, coreEmitter, now });
   const send = context.send ?? mailSender(context);
   const store = recoveryStore(database);
   const points = codePoints(database, store.ensure, now);
@@ -199,17 +200,7 @@ export function recoveryRoutes(router, context) {
 
       let session;
       try {
-        session = await startSession({
-          database,
-          services,
-          env,
-          emitter: await coreEmitter(),
-          schema,
-          accountability: { ip: req.accountability?.ip ?? null, userAgent: req.accountability?.userAgent, origin: req.accountability?.origin },
-          userId: who.userId,
-          provider: who.provider,
-          now,
-        });
+        session = await startSessionFor(req, who.userId, who.provider);
       } catch (error) {
         if (error instanceof SessionRefused) return await refuse();
         throw error;

@@ -137,3 +137,24 @@ export function sessionCookieOptions(env) {
     sameSite: env["SESSION_COOKIE_SAME_SITE"] || "strict",
   };
 }
+
+/**
+ * startSession for an endpoint's request: Directus's database, services and settings, its core
+ * emitter, and the caller's IP, User-Agent and origin, recorded as Directus's own login records them.
+ * @param {Omit<StartSessionOptions, "emitter" | "schema" | "accountability" | "userId" | "provider"> & { getSchema: () => Promise<unknown>, coreEmitter: () => Promise<Emitter> }} options
+ * @returns {(req: { schema?: unknown, accountability?: { ip?: string | null, userAgent?: string, origin?: string } | null }, userId: string, provider: string) => ReturnType<typeof startSession>}
+ */
+export function sessionStarter({ database, services, env, getSchema, coreEmitter, now }) {
+  return async (req, userId, provider) =>
+    startSession({
+      database,
+      services,
+      env,
+      emitter: await coreEmitter(),
+      schema: req.schema ?? (await getSchema()),
+      accountability: { ip: req.accountability?.ip ?? null, userAgent: req.accountability?.userAgent, origin: req.accountability?.origin },
+      userId,
+      provider,
+      now,
+    });
+}

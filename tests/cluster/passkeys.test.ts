@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpSession, TEST_PASSWORD, uniqueEmail } from "../support/http-session.ts";
 import { passwordSession, PasskeyRoutes, sessionTokenSet } from "../support/passkey-routes.ts";
 import { directusSessionOf, openSessionCookie } from "../support/session-cookie.ts";
-import { directusKnex, expectSameSession, lastActivityId, traceSignIn } from "../support/session-equivalence.ts";
+import { browserPoster, directusKnex, expectSameSession, lastActivityId, traceSignIn } from "../support/session-equivalence.ts";
 import { SoftwareAuthenticator } from "../support/software-authenticator.ts";
 import { admin, settings } from "./cluster";
 
@@ -138,18 +138,7 @@ describe("passkeys across Directus instances (PostgreSQL)", () => {
 
 describe("a passkey's session on PostgreSQL", () => {
   // As the app calls Directus for a visitor: their browser's User-Agent, IP and origin forwarded.
-  const BROWSER = {
-    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-    "X-Forwarded-For": "203.0.113.45",
-    Origin: origin,
-    "Content-Type": "application/json",
-  };
-  const post = async (url: string, body: unknown) => {
-    const response = await fetch(url, { method: "POST", headers: BROWSER, body: JSON.stringify(body) });
-    const text = await response.text();
-    const setCookie = response.headers.getSetCookie().find((line) => line.startsWith("directus_session_token=")) ?? "";
-    return { status: response.status, body: text ? JSON.parse(text) : null, setCookie, token: setCookie.split(";")[0]!.split("=")[1] ?? "" };
-  };
+  const { headers: BROWSER, post } = browserPoster(origin, "203.0.113.45");
 
   it("is the twin of a password login's through the same instance: claim by claim, row by row", async () => {
     let before = await lastActivityId(db);

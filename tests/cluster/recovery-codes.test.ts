@@ -11,7 +11,7 @@ import { PasskeyRoutes, sessionTokenSet, type Answer } from "../support/passkey-
 import { enableTwoFactorAs, passwordAccountWithCodes, providerProof, recoveryCodeRoutes, relayProviderSignIn } from "../support/recovery-codes.ts";
 import { currentCode, untilCodeLasts } from "../support/totp.ts";
 import { openSessionCookie } from "../support/session-cookie.ts";
-import { directusKnex, expectSameSession, lastActivityId, traceSignIn } from "../support/session-equivalence.ts";
+import { browserPoster, directusKnex, expectSameSession, lastActivityId, traceSignIn } from "../support/session-equivalence.ts";
 import { admin, settings } from "./cluster";
 
 const [directus1, directus2] = settings.directus.instances;
@@ -156,18 +156,7 @@ describe("recovery codes across app instances", () => {
 
 describe("a recovery code's session on PostgreSQL", () => {
   // As the app calls Directus for a visitor: their browser's User-Agent, IP and origin forwarded.
-  const BROWSER = {
-    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-    "X-Forwarded-For": "203.0.113.46",
-    Origin: origin,
-    "Content-Type": "application/json",
-  };
-  const post = async (url: string, body: unknown) => {
-    const response = await fetch(url, { method: "POST", headers: BROWSER, body: JSON.stringify(body) });
-    const text = await response.text();
-    const setCookie = response.headers.getSetCookie().find((line) => line.startsWith("directus_session_token=")) ?? "";
-    return { status: response.status, body: text ? JSON.parse(text) : null, setCookie, token: setCookie.split(";")[0]!.split("=")[1] ?? "" };
-  };
+  const { headers: BROWSER, post } = browserPoster(origin, "203.0.113.46");
 
   it("is the twin of a password login's through the same instance: claim by claim, row by row", async () => {
     const person = await passwordPerson("cluster-rc-twin", directus2!);

@@ -135,3 +135,23 @@ export function expectSameSession(password: SignInTrace, passkey: SignInTrace): 
     expect(trace.lastAccess).toBeLessThanOrEqual(trace.endedAt + 1_000);
   }
 }
+
+/**
+ * POSTs JSON to Directus as the app calls it for a visitor: their browser's User-Agent, IP and origin
+ * forwarded, so the session row and the activity carry them. Returns the answer and the session cookie it set.
+ */
+export function browserPoster(origin: string, ip: string) {
+  const headers = {
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "X-Forwarded-For": ip,
+    Origin: origin,
+    "Content-Type": "application/json",
+  };
+  const post = async (url: string, body: unknown) => {
+    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+    const text = await response.text();
+    const setCookie = response.headers.getSetCookie().find((line) => line.startsWith("directus_session_token=")) ?? "";
+    return { status: response.status, body: text ? JSON.parse(text) : null, setCookie, token: setCookie.split(";")[0]!.split("=")[1] ?? "" };
+  };
+  return { headers, post };
+}
