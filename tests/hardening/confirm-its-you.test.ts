@@ -111,7 +111,8 @@ describe("a provider account's session (audit item 4)", () => {
     expect(sessionOf(client)?.step?.name).toBe("two-factor-setup");
     await untilCodeLasts(10);
     const on = await client.post("/profile/two-factor", { intent: "enable", code: await currentCode(secret!) });
-    expect([on.status, on.path]).toEqual([200, "/profile/two-factor"]);
+    // Turned on, it shows the account's new recovery codes once (docs/decisions/025).
+    expect([on.status, on.path]).toEqual([200, "/profile/recovery-codes"]);
     expect(on.body).toContain("Two-factor sign-in is on");
     expect(await tfaSecretOf(userId)).not.toBeNull();
   });

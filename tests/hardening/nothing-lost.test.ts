@@ -29,6 +29,13 @@ function hiddenFields(html: string): Record<string, string> {
   return fields;
 }
 
+/** The hidden fields of the page's form that has an input named `input` (a page can offer two ways on, each its own form). */
+function fieldsOfFormWith(html: string, input: string): Record<string, string> {
+  const form = [...html.matchAll(/<form[\s\S]*?<\/form>/g)].map(([tag]) => tag).find((tag) => tag.includes(`name="${input}"`));
+  expect(form, `a form with the input ${input}`).toBeDefined();
+  return hiddenFields(form!);
+}
+
 /** A form post to one app instance, from a page of that instance (behind a load balancer both share one origin). */
 function postTo(client: HttpSession, url: string, fields: Record<string, string>) {
   return client.post(url, fields, { follow: false, headers: { Origin: new URL(url).origin } });
@@ -193,10 +200,10 @@ describe("a draft across the end of a session", () => {
     const codeStep = await client.post("/posts/new", { ...hiddenFields(answer.body), email, password: TEST_PASSWORD }, { follow: false });
     expect(codeStep.status).toBe(200);
     expect(codeStep.body).toContain("Enter your sign-in code");
-    expect(hiddenFields(codeStep.body)).toMatchObject({ title, content: "Kept through the code", draftStep: "code" });
+    expect(fieldsOfFormWith(codeStep.body, "code")).toMatchObject({ title, content: "Kept through the code", draftStep: "code" });
     expect(await postsTitled(title)).toHaveLength(0);
 
-    const saved = await client.post("/posts/new", { ...hiddenFields(codeStep.body), intent: "verify", code: await currentCode(secret) }, { follow: false });
+    const saved = await client.post("/posts/new", { ...fieldsOfFormWith(codeStep.body, "code"), intent: "verify", code: await currentCode(secret) }, { follow: false });
     expect(saved.status).toBe(302);
     const posts = await postsTitled(title);
     expect(posts).toHaveLength(1);
