@@ -4,21 +4,8 @@
 // test in a page that runs axe, on the same site so its stylesheet applies: a page without JavaScript
 // cannot run axe itself.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test as base, type Page } from "@playwright/test";
-import { emailedLink, SUBJECTS } from "../support/mail.ts";
-import {
-  choosePassword,
-  confirmItsYou,
-  dashboardUserId,
-  logIn,
-  logOut,
-  mailDir,
-  newAccount,
-  providerAccount,
-  submitRegistration,
-  uniqueEmail,
-  verificationLink,
-} from "./helpers.ts";
+import type { Page } from "@playwright/test";
+import { choosePassword, confirmItsYou, dashboardUserId, expect, logIn, logOut, mailbox, newAccount, SUBJECTS, submitRegistration, test as base, uniqueEmail, verificationLink } from "../kit/index.ts";
 import { currentCode } from "../support/totp.ts";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
@@ -203,7 +190,7 @@ test("the profile's pages and a password reset, with and without errors", async 
   await page.getByRole("button", { name: "Send the link" }).click();
   // A registration in progress: the link's page asks before replacing it.
   await submitRegistration(page, uniqueEmail("a11y-step"));
-  await page.goto(await emailedLink(mailDir(), { to: email, subject: SUBJECTS.reset, since, path: "/reset-password" }));
+  await page.goto(await mailbox().link(email, { subject: SUBJECTS.reset, since, path: "/reset-password" }));
   await expect(page.getByRole("heading", { name: "Choose a new password?" })).toBeVisible();
   await axe("/reset-password?token= with a step in progress");
   await page.getByRole("button", { name: "Continue" }).click();
@@ -216,7 +203,7 @@ test("the profile's pages and a password reset, with and without errors", async 
   await axe("/reset-password with Directus's refusal");
 });
 
-test("recovery codes: shown once, left, and used on the sign-in code steps, with and without errors", async ({ page, axe }) => {
+test("recovery codes: shown once, left, and used on the sign-in code steps, with and without errors", async ({ page, axe, account, signedIn }) => {
   const { email } = await newAccount(page);
   await page.goto("/profile/two-factor");
   await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
@@ -253,8 +240,7 @@ test("recovery codes: shown once, left, and used on the sign-in code steps, with
   await expect(page.getByRole("alert")).toBeVisible();
   await axe("/login/code with a refused recovery code");
 
-  await providerAccount(page, "a11y-sso");
-  await page.goto("/profile/password");
+  await signedIn(await account({ label: "a11y-sso", provider: true }), { at: "/profile/password" });
   await expect(page.getByText(/has no password here/)).toBeVisible();
   await axe("/profile/password of a provider account");
 });

@@ -3,15 +3,15 @@
 // email from the profile. The test Directus verifies email addresses and has a password policy of at
 // least 12 characters (global-setup.ts).
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
-import { choosePassword, CLUSTER, confirmItsYou, logIn, logOut, mailDir, newAccount, PASSWORD, sleep, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import { choosePassword, confirmItsYou, logIn, logOut, mailbox, newAccount, PASSWORD, sleep, SUBJECTS, submitRegistration, uniqueEmail, verificationLink } from "../kit/index.ts";
+import { CLUSTER } from "./tags.ts";
 
 const NEW_PASSWORD = "a brand new passphrase";
 // Long enough for the app (8), too short for Directus's policy (12).
 const SHORT_FOR_DIRECTUS = "eleven char";
 
 function resetLink(email: string, since: number) {
-  return emailedLink(mailDir(), { to: email, subject: SUBJECTS.reset, since, path: "/reset-password" });
+  return mailbox().link(email, { subject: SUBJECTS.reset, since, path: "/reset-password" });
 }
 
 /** A second browser signed in as the same user: its session must end when the password changes. */
@@ -96,7 +96,7 @@ test.describe("confirming a registration", () => {
 
     // Mail goes out after Directus answers: wait before counting.
     await sleep(2_000);
-    expect(await emailsTo(mailDir(), { to: email, subject: SUBJECTS.verify, since })).toHaveLength(1);
+    expect(await mailbox().messages(email, { subject: SUBJECTS.verify, since })).toHaveLength(1);
     await page.goto(link);
     await choosePassword(page, PASSWORD);
     await expect(page).toHaveURL(/\/dashboard$/);
@@ -202,7 +202,7 @@ test.describe("resetting a forgotten password", () => {
     }
     expect(answers[1]).toBe(answers[0]);
     await resetLink(email, since);
-    expect(await emailsTo(mailDir(), { to: unknown, subject: SUBJECTS.reset, since })).toEqual([]);
+    expect(await mailbox().messages(unknown, { subject: SUBJECTS.reset, since })).toEqual([]);
   });
 
   test("a reset link opened while this browser is in the middle of something else asks before replacing it", async ({ page }) => {
@@ -306,7 +306,7 @@ test.describe("the profile", () => {
     await other.goto("/dashboard");
     await expect(other).toHaveURL(/\/dashboard$/);
 
-    const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
+    const link = await mailbox().link(newEmail, { subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
     // Opening the link changes nothing (mail scanners open links too): it shows a button.
     await page.goto(link);
     await expect(page.getByRole("heading", { name: "Confirm your new email address" })).toBeVisible();
@@ -321,7 +321,7 @@ test.describe("the profile", () => {
     await expect(page.getByRole("status")).toHaveText(`Your email address is now ${newEmail}. Log in with it: every session of your account has ended.`);
     await expect(page.getByLabel("Email")).toHaveValue(newEmail);
     await expectEnded(other);
-    await expect.poll(async () => (await emailsTo(mailDir(), { to: email, subject: SUBJECTS.emailChanged, since })).length).toBe(1);
+    await expect.poll(async () => (await mailbox().messages(email, { subject: SUBJECTS.emailChanged, since })).length).toBe(1);
 
     await logIn(page, email);
     await expect(page.getByRole("alert")).toHaveText("Invalid email or password");
@@ -342,7 +342,7 @@ test.describe("the profile", () => {
     const newEmail = uniqueEmail("typo");
     const requested = Date.now();
     await requestEmailChange(page, newEmail);
-    const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
+    const link = await mailbox().link(newEmail, { subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
 
     // Another account, signed in, holding the link: refused, and nothing changes.
     const stranger = await browser.newPage();
@@ -374,8 +374,8 @@ test.describe("the profile", () => {
     const newEmail = uniqueEmail("unwanted");
     const requested = Date.now();
     await requestEmailChange(page, newEmail);
-    const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
-    const cancel = await emailedLink(mailDir(), { to: email, subject: SUBJECTS.emailChangeAsked, since: requested, path: "/confirm-email" });
+    const link = await mailbox().link(newEmail, { subject: SUBJECTS.confirmEmailChange, since: requested, path: "/confirm-email" });
+    const cancel = await mailbox().link(email, { subject: SUBJECTS.emailChangeAsked, since: requested, path: "/confirm-email" });
 
     const anyone = await browser.newPage();
     await anyone.goto(cancel);
@@ -396,7 +396,7 @@ test.describe("the profile", () => {
     const newEmail = uniqueEmail("tamper");
     const since = Date.now();
     await requestEmailChange(page, newEmail);
-    const link = await emailedLink(mailDir(), { to: newEmail, subject: SUBJECTS.confirmEmailChange, since, path: "/confirm-email" });
+    const link = await mailbox().link(newEmail, { subject: SUBJECTS.confirmEmailChange, since, path: "/confirm-email" });
 
     await page.goto(tampered(link));
     await page.getByRole("button", { name: "Confirm the new address" }).click();

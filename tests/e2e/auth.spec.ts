@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { emailsTo, SUBJECTS } from "../support/mail.ts";
-import { CLUSTER, dashboardUserId, logIn, logOut, mailDir, newAccount, register, submitRegistration, uniqueEmail, verificationLink } from "./helpers.ts";
+import { dashboardUserId, logIn, logOut, mailbox, newAccount, register, SUBJECTS, submitRegistration, uniqueEmail, verificationLink } from "../kit/index.ts";
+import { CLUSTER } from "./tags.ts";
 
 // A session's renewal and idle timeout: lifetime.spec.ts.
 
@@ -92,7 +92,7 @@ test("registering an address that has an account shows the same page as a new ad
   expect((await other.locator("main").innerText()).replaceAll(fresh, "ADDRESS")).toBe(taken.replaceAll(email, "ADDRESS"));
   // The fresh address's mail was sent after the second registration; none went to the taken one.
   await verificationLink(fresh, since);
-  expect(await emailsTo(mailDir(), { to: email, subject: SUBJECTS.verify, since })).toEqual([]);
+  expect(await mailbox().messages(email, { subject: SUBJECTS.verify, since })).toEqual([]);
   await again.close();
   await other.close();
 });

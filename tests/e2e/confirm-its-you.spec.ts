@@ -2,9 +2,9 @@
 // local identity provider: it has no password, so it is never asked for one; a fresh sign-in at its
 // provider confirms it, and only as itself. An account with two-factor sign-in on confirms with its
 // code too. The password way is in two-factor.spec.ts and account.spec.ts.
-import { expect, test, type Page } from "@playwright/test";
-import { createAccount, enableTwoFactorFor, hasTwoFactor } from "./directus-admin.ts";
-import { logIn, PASSWORD, providerAccount, signInAtProvider, uniqueEmail } from "./helpers.ts";
+import type { Page } from "@playwright/test";
+import { hasTwoFactor } from "../kit/directus.ts";
+import { expect, logIn, providerAccount, signInAtProvider, test, uniqueEmail } from "../kit/index.ts";
 import { codeAfter, currentCode } from "../support/totp.ts";
 
 /** From the two-factor page to "confirm it's you": what the page offers an account without a password. */
@@ -55,14 +55,12 @@ test("another account signing in at the provider confirms nothing, and this brow
   expect(await hasTwoFactor(id)).toBe(false);
 });
 
-test("a password account with two-factor on confirms with its code, and the email change it asked for goes on", async ({ page }) => {
+test("a password account with two-factor on confirms with its code, and the email change it asked for goes on", async ({ page, account }) => {
   // Two codes in a row, the second one a step later: up to half a minute of waiting.
   test.slow();
-  const email = uniqueEmail("confirm-code");
-  await createAccount(email, PASSWORD);
-  const secret = await enableTwoFactorFor(email, PASSWORD);
+  const { email, password, secret } = await account({ label: "confirm-code", twoFactor: true });
   await page.goto("/login");
-  await logIn(page, email, PASSWORD);
+  await logIn(page, email, password);
   await expect(page).toHaveURL(/\/login\/code$/);
   const used = await currentCode(secret, 8);
   await page.getByLabel("Six-digit code").fill(used);
@@ -83,13 +81,8 @@ test("a password account with two-factor on confirms with its code, and the emai
   await expect(page.getByLabel("New email")).toHaveValue(newEmail);
 });
 
-test("an account without two-factor is not offered the code", async ({ page }) => {
-  const email = uniqueEmail("confirm-no-code");
-  await createAccount(email, PASSWORD);
-  await page.goto("/login");
-  await logIn(page, email, PASSWORD);
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await page.goto("/profile/email");
+test("an account without two-factor is not offered the code", async ({ page, account, signedIn }) => {
+  await signedIn(await account({ label: "confirm-no-code" }), { at: "/profile/email" });
   await page.getByLabel("New email").fill(uniqueEmail("confirm-no-code-new"));
   await page.getByRole("button", { name: "Change email" }).click();
   await expect(page).toHaveURL(/\/confirm-its-you$/);

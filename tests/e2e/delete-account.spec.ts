@@ -2,9 +2,9 @@
 // explicit confirmation; every other browser of the account is signed out on its next request, its
 // posts are gone at Directus, the address can register again and a last notice was mailed.
 import { expect, test } from "@playwright/test";
-import { emailsTo, SUBJECTS } from "../support/mail.ts";
-import { createPostsAs, readPost } from "./directus-admin.ts";
-import { CLUSTER, confirmItsYou, dashboardUserId, logIn, mailDir, newAccount, register } from "./helpers.ts";
+import { createPostsAs, readPost } from "../kit/directus.ts";
+import { confirmItsYou, dashboardUserId, logIn, mailbox, newAccount, register, SUBJECTS } from "../kit/index.ts";
+import { CLUSTER } from "./tags.ts";
 
 test.beforeEach(() => test.slow());
 
@@ -47,7 +47,7 @@ test("deleting the account signs every browser out, removes its posts, mails a l
   await elsewhere.close();
 
   for (const id of postIds) expect(await readPost(id)).toBeNull();
-  await expect.poll(async () => (await emailsTo(mailDir(), { to: email, subject: SUBJECTS.accountDeleted, since })).length).toBe(1);
+  await expect.poll(async () => (await mailbox().messages(email, { subject: SUBJECTS.accountDeleted, since })).length).toBe(1);
 
   // Not a suspension: the address starts a new, empty account.
   await register(page, email, password);

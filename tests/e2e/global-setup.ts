@@ -26,7 +26,18 @@ async function prepare(admin: DirectusAdmin) {
   if (policy.status !== 200) throw new Error(`setting the password policy failed: ${policy.status}`);
 }
 
+/** A stack named by the kit's variables (tests/kit/stack.ts, the README's "Write your own end-to-end tests"). */
+function namedStack(): boolean {
+  const { BASE_URL, DIRECTUS_URL, DIRECTUS_ADMIN_TOKEN, DIRECTUS_ADMIN_EMAIL, DIRECTUS_ADMIN_PASSWORD } = process.env;
+  return !!(BASE_URL && DIRECTUS_URL && (DIRECTUS_ADMIN_TOKEN || (DIRECTUS_ADMIN_EMAIL && DIRECTUS_ADMIN_PASSWORD)));
+}
+
 export default async function globalSetup() {
+  // Against a stack someone deployed: start nothing and change nothing there; Playwright's baseURL is the app.
+  if (namedStack()) {
+    process.env.E2E_BASE_URL = process.env.BASE_URL;
+    return;
+  }
   // Against a running stack (`npm run test:cluster` sets all five): start nothing.
   const given = ["E2E_BASE_URL", "E2E_DIRECTUS_URL", "E2E_DIRECTUS_ADMIN_EMAIL", "E2E_DIRECTUS_ADMIN_PASSWORD", "E2E_MAIL_DIR"];
   if (given.every((name) => process.env[name])) {

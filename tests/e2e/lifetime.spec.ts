@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { openSessionCookie } from "../support/session-cookie.ts";
-import { dashboardUserId, LIFETIME, PASSWORD, register, sleep, uniqueEmail } from "./helpers.ts";
+import { dashboardUserId, PASSWORD, register, sleep, uniqueEmail } from "../kit/index.ts";
+import { LIFETIME } from "./tags.ts";
 
 // A session's lifetime, on a stack of its own whose sessions last seconds (global-setup.ts; in
 // test:cluster, the cluster with the burst's sessions). Every other spec has hour-long sessions.

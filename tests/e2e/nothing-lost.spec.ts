@@ -4,8 +4,8 @@
 // form posted twice, and two app instances, are covered at the HTTP level (tests/hardening/nothing-lost.test.ts).
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { readPost, readUser } from "./directus-admin.ts";
-import { dashboardUserId, endSessionElsewhere, newAccount, PASSWORD } from "./helpers.ts";
+import { readPost, readUser } from "../kit/directus.ts";
+import { dashboardUserId, endSessionElsewhere, newAccount, PASSWORD } from "../kit/index.ts";
 
 async function logInToSave(page: Page, email: string) {
   await expect(page.getByRole("heading", { name: "Log in to save your work" })).toBeVisible();

@@ -5,27 +5,14 @@
 // the no-js page does what must work without it: rename, remove, and a login page without a dead button.
 import AxeBuilder from "@axe-core/playwright";
 import { randomUUID } from "node:crypto";
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { enableTwoFactorFor, readPost } from "./directus-admin.ts";
-import { confirmItsYou, endSessionElsewhere, logIn, logOut, newAccount, PASSWORD } from "./helpers.ts";
-import { currentCode } from "../support/totp.ts";
+import type { Browser, Page } from "@playwright/test";
+import { readPost } from "../kit/directus.ts";
+import { addAuthenticator, confirmItsYou, endSessionElsewhere, expect, logIn, logOut, newAccount, PASSWORD, test } from "../kit/index.ts";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
 const REFUSED = "That passkey could not sign you in. Try again, or log in with your password.";
 
 test.describe.configure({ timeout: 120_000 });
-
-/** Gives the page a platform authenticator that holds passkeys and verifies its user without asking. */
-async function addAuthenticator(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-  return {
-    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
-  };
-}
 
 /** The page that runs passkey ceremonies: this one with JavaScript, otherwise one of a second browser with it. */
 async function ceremonyPage(page: Page, browser: Browser, baseURL: string | undefined, javaScriptEnabled: boolean): Promise<Page> {
@@ -127,19 +114,13 @@ test("a passkey added through “confirm it's you” signs in alone, lands where
   if (!javaScriptEnabled) await ceremony.context().close();
 });
 
-test("with two-factor sign-in on, a passkey alone signs in: no code is asked", async ({ page, browser, baseURL, javaScriptEnabled }) => {
+test("with two-factor sign-in on, a passkey alone signs in: no code is asked", async ({ page, browser, baseURL, javaScriptEnabled, account, signedIn }) => {
   const ceremony = await ceremonyPage(page, browser, baseURL, javaScriptEnabled);
   await addAuthenticator(ceremony);
-  const { email } = await newAccount(ceremony);
-  const secret = await enableTwoFactorFor(email, PASSWORD);
-  await ceremony.goto("/dashboard");
-  await logOut(ceremony);
-  await ceremony.goto("/login");
-  await logIn(ceremony, email);
-  await expect(ceremony).toHaveURL(/\/login\/code$/);
-  await ceremony.getByLabel("Six-digit code").fill(await currentCode(secret));
-  await ceremony.getByRole("button", { name: "Log in" }).click();
-  await expect(ceremony).toHaveURL(/\/dashboard$/);
+  const me = await account({ twoFactor: true });
+  const { email } = me;
+  // Signed in with the password and a code (over HTTP: the code step is two-factor.spec.ts's subject).
+  await signedIn(me, { page: ceremony });
   await addPasskey(ceremony, "Laptop");
 
   await ceremony.goto("/dashboard");
@@ -150,11 +131,12 @@ test("with two-factor sign-in on, a passkey alone signs in: no code is asked", a
   if (!javaScriptEnabled) await ceremony.context().close();
 });
 
-test("a post written while the session ended is saved after signing in with a passkey on the draft sign-in", async ({ page, browser, baseURL, javaScriptEnabled }) => {
+test("a post written while the session ended is saved after signing in with a passkey on the draft sign-in", async ({ page, browser, baseURL, javaScriptEnabled, account, signedIn }) => {
   const ceremony = await ceremonyPage(page, browser, baseURL, javaScriptEnabled);
-  await addAuthenticator(ceremony);
-  await newAccount(ceremony);
-  await addPasskey(ceremony, "Laptop");
+  // An account that has a passkey already, put in this browser's authenticator as if made here.
+  const me = await account({ passkey: true });
+  await (await addAuthenticator(ceremony)).add(me.passkey!);
+  await signedIn(me, { page: ceremony });
   const title = `Draft ${randomUUID().slice(0, 8)}`;
   await ceremony.goto("/posts/new");
   await ceremony.getByLabel("Title").fill(title);

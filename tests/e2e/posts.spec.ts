@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { createPostsAs, readPost } from "./directus-admin.ts";
-import { CLUSTER, logOut, newAccount, PASSWORD, sleep } from "./helpers.ts";
+import { createPostsAs, readPost } from "../kit/directus.ts";
+import { logOut, newAccount, PASSWORD, sleep } from "../kit/index.ts";
+import { CLUSTER } from "./tags.ts";
 
 const tag = () => randomUUID().slice(0, 8);
 

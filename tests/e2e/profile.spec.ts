@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { limits } from "../../app/lib/limits.ts";
-import { readUser } from "./directus-admin.ts";
-import { dashboardUserId, newAccount } from "./helpers.ts";
+import { readUser } from "../kit/directus.ts";
+import { dashboardUserId, newAccount } from "../kit/index.ts";
 
 test("changing my name shows it in the header at once, after a reload, and in Directus", async ({ page }) => {
   const { email } = await newAccount(page);

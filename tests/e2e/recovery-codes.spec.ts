@@ -4,9 +4,9 @@
 // and turning two-factor sign-in off. Concurrency, throttling and leaks: tests/hardening/recovery-codes.test.ts.
 import { readFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
-import { createAccount, enableTwoFactorFor, hasTwoFactor, readPost, recoveryCodesFor } from "./directus-admin.ts";
-import { confirmItsYou, dashboardUserId, endSessionElsewhere, logIn, logOut, newAccount, PASSWORD, providerAccount, signInAtProvider, uniqueEmail } from "./helpers.ts";
+import type { Page } from "@playwright/test";
+import { hasTwoFactor, readPost, recoveryCodesFor } from "../kit/directus.ts";
+import { confirmItsYou, dashboardUserId, endSessionElsewhere, expect, logIn, logOut, newAccount, PASSWORD, signInAtProvider, test } from "../kit/index.ts";
 import { currentCode } from "../support/totp.ts";
 
 const SHOWN = /^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/;
@@ -170,9 +170,12 @@ test("a password account: ten codes once, copied and downloaded, each signs in o
 
 test("a provider account: told it signs in with the provider, two-factor on without a password, then a code and a recovery code through the provider", async ({
   page,
+  account,
+  signedIn,
 }) => {
-  const { email, id } = await providerAccount(page, "recovery-sso");
-  await page.goto("/profile");
+  const me = await account({ label: "recovery-sso", provider: true });
+  const { email, id } = me;
+  await signedIn(me, { at: "/profile" });
   await expect(page.getByRole("region", { name: "How you sign in" })).toContainText("With the development provider");
   await expect(page.getByRole("link", { name: "Change password" })).toHaveCount(0);
   await page.goto("/profile/password");
@@ -225,10 +228,8 @@ async function signInIfAsked(page: Page, email: string) {
   if (await form.isVisible()) await signInAtProvider(page, email);
 }
 
-test("a draft written while the session ended is saved after signing in with a recovery code", async ({ page }) => {
-  const email = uniqueEmail("recovery-draft");
-  await createAccount(email, PASSWORD);
-  const secret = await enableTwoFactorFor(email, PASSWORD);
+test("a draft written while the session ended is saved after signing in with a recovery code", async ({ page, account }) => {
+  const { email, secret } = await account({ label: "recovery-draft", twoFactor: true });
   const codes = await recoveryCodesFor(email, PASSWORD, secret);
   await page.goto("/login");
   await logIn(page, email);

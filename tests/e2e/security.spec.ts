@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { newAccount } from "./helpers.ts";
+import { newAccount } from "../kit/index.ts";
 
 /** The nonce in a document's CSP header, and every <script> tag of its HTML. */
 async function scriptsAndNonce(page: Page, path: string) {

@@ -2,7 +2,8 @@
 // cluster run sends these through its proxy, so sessions opened on one app and Directus instance are
 // listed and ended through the other).
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { CLUSTER, logIn, newAccount } from "./helpers.ts";
+import { logIn, newAccount } from "../kit/index.ts";
+import { CLUSTER } from "./tags.ts";
 
 const FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const SAFARI_IPHONE =

@@ -1,20 +1,12 @@
 // Two-factor sign-in with an authenticator app, end to end in both JavaScript modes. Codes are
 // computed as an authenticator app would (otplib, the version Directus checks them with).
-import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { createRoleRequiringTwoFactor, enableTwoFactorFor, hasTwoFactor, moveUserToRole } from "./directus-admin.ts";
-import { CLUSTER, confirmItsYou, dashboardUserId, logIn, logOut, newAccount, PASSWORD, sleep } from "./helpers.ts";
+import type { BrowserContext, Page } from "@playwright/test";
+import { createRoleRequiringTwoFactor, hasTwoFactor, moveUserToRole } from "../kit/directus.ts";
+import { confirmItsYou, dashboardUserId, expect, logIn, logOut, newAccount, PASSWORD, sleep, test } from "../kit/index.ts";
+import { CLUSTER } from "./tags.ts";
 import { codeAfter, currentCode, wrongCode } from "../support/totp.ts";
 
 const WRONG_CODE = "That code is not right. Enter the code your authenticator app shows now.";
-
-/** Registers, turns two-factor on through Directus, and logs out: an account as it is once set up. */
-async function accountWithTwoFactor(page: Page) {
-  const { email, password } = await newAccount(page);
-  const id = await dashboardUserId(page);
-  const secret = await enableTwoFactorFor(email, password);
-  await logOut(page);
-  return { email, password, id, secret };
-}
 
 /** Submits a code at the sign-in code step and waits for the app's answer. */
 async function enterCode(page: Page, code: string) {
@@ -99,8 +91,8 @@ test("turning two-factor on from the profile: \"confirm it's you\" with the pass
   expect(await hasTwoFactor(id)).toBe(true);
 });
 
-test("signing in with a code: the password first, then the code, and back to the page I asked for", CLUSTER, async ({ page, javaScriptEnabled }) => {
-  const { email, password, secret } = await accountWithTwoFactor(page);
+test("signing in with a code: the password first, then the code, and back to the page I asked for", CLUSTER, async ({ page, javaScriptEnabled, account }) => {
+  const { email, password, secret } = await account({ twoFactor: true });
   await page.goto("/posts/new");
   await expect(page).toHaveURL(/\/login\?redirectTo=/);
   await logIn(page, email, password);
@@ -127,8 +119,8 @@ test("signing in with a code: the password first, then the code, and back to the
   await expect(page.getByText(email).first()).toBeVisible();
 });
 
-test("a wrong code keeps me on the code step with a message; five wrong codes start over", async ({ page }) => {
-  const { email, password, secret } = await accountWithTwoFactor(page);
+test("a wrong code keeps me on the code step with a message; five wrong codes start over", async ({ page, account }) => {
+  const { email, password, secret } = await account({ twoFactor: true });
   await page.goto("/login");
   await logIn(page, email, password);
   await expect(page).toHaveURL(/\/login\/code$/);
@@ -160,12 +152,12 @@ test("a wrong code keeps me on the code step with a message; five wrong codes st
   await expect(page.getByRole("status")).toHaveText(/^Too many wrong codes\. Try again in \d+ minutes?\.$/);
 });
 
-test("the code step expires: a right code after it ends signs nobody in", async ({ page }) => {
+test("the code step expires: a right code after it ends signs nobody in", async ({ page, account }) => {
   // Five-minute steps are too long to wait for: both stacks (global-setup.ts, npm run test:cluster)
   // start one more app whose two-factor steps end after 3 seconds.
   const shortSteps = process.env.E2E_SHORT_STEPS_URL;
   if (!shortSteps) throw new Error("E2E_SHORT_STEPS_URL is not set: the stack has no app with 3-second two-factor steps");
-  const { email, password, secret } = await accountWithTwoFactor(page);
+  const { email, password, secret } = await account({ twoFactor: true });
   await page.goto(new URL("/login", shortSteps).href);
   await logIn(page, email, password);
   await expect(page).toHaveURL(/\/login\/code$/);
@@ -182,12 +174,15 @@ test("the code step expires: a right code after it ends signs nobody in", async 
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Fdashboard$/);
 });
 
-test("the step between password and code is not readable in the cookie", async ({ page }) => {
-  const { email, password } = await accountWithTwoFactor(page);
-  await page.goto("/login");
+test("the step between password and code is not readable in the cookie", async ({ page, account, signedIn }) => {
+  const me = await account({ twoFactor: true });
+  const { email, password } = me;
+  // Signed in once from this browser, which is then a known device for the account (its own cookie).
+  await signedIn(me);
+  await logOut(page);
   await logIn(page, email, password);
   await expect(page).toHaveURL(/\/login\/code$/);
-  // The session cookie and the device cookie (this browser registered the account, so it is a known device for it).
+  // The session cookie and the device cookie.
   const cookies = await page.context().cookies();
   expect(cookies.map((cookie) => cookie.name).sort()).toEqual(["__Host-device", "__Host-session"]);
   for (const cookie of cookies) {
@@ -203,8 +198,8 @@ test("the step between password and code is not readable in the cookie", async (
   }
 });
 
-test("turning two-factor off takes a current code", async ({ page }) => {
-  const { email, password, secret, id } = await accountWithTwoFactor(page);
+test("turning two-factor off takes a current code", async ({ page, account }) => {
+  const { email, password, secret, id } = await account({ twoFactor: true });
   await page.goto("/login");
   await logIn(page, email, password);
   const signInCode = await currentCode(secret);
@@ -272,8 +267,8 @@ test("a policy that requires two-factor sends me to set it up, and nowhere else,
   await expect(page).toHaveURL(/\/dashboard$/);
 });
 
-test("with two-factor on, the profile still changes my password with the current one, and keeps me signed in", async ({ page }) => {
-  const { email, password, secret } = await accountWithTwoFactor(page);
+test("with two-factor on, the profile still changes my password with the current one, and keeps me signed in", async ({ page, account }) => {
+  const { email, password, secret } = await account({ twoFactor: true });
   await page.goto("/login");
   await logIn(page, email, password);
   await enterCode(page, await currentCode(secret));

@@ -1,7 +1,7 @@
 // The account-sign-in extension's passkey routes as the app calls them for a visitor (their
 // User-Agent, IP and origin forwarded), driven by the tests' software authenticator. Shared by the
-// integration tests and the cluster's.
-import { expect } from "vitest";
+// integration tests, the cluster's and the e2e kit's passkey accounts (tests/kit/accounts.ts), so it
+// throws rather than using one runner's expect.
 import type { Json } from "./directus-rest.ts";
 import type { AuthenticateSettings, SoftwareAuthenticator } from "./software-authenticator.ts";
 
@@ -31,20 +31,24 @@ export function passkeyRest(url: string, origin: string, headers: Record<string,
     return { status: response.status, body: text ? JSON.parse(text) : null, setCookie, token: setCookie?.split(";")[0]?.split("=")[1] ?? null };
   }
 
+  /** The answer, or an error naming the call when its status is not the one a working call gets. */
+  function expectStatus(answer: PasskeyAnswer, status: number, what: string): PasskeyAnswer {
+    if (answer.status !== status) throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer;
+  }
+
   /** Adds a passkey made by `authenticator` to the account whose session token is `token`; returns the Passkey. */
   async function addPasskey(token: string, authenticator: SoftwareAuthenticator, name?: string): Promise<Json> {
-    const options = await send("POST", "/account-sign-in/passkeys/registration/options", { token, body: {} });
-    expect(options.status).toBe(200);
+    const options = expectStatus(await send("POST", "/account-sign-in/passkeys/registration/options", { token, body: {} }), 200, "registration options");
     const response = authenticator.register(options.body.data.options, { origin });
-    const added = await send("POST", "/account-sign-in/passkeys/registration", { token, body: { challenge_id: options.body.data.challenge_id, response, ...(name ? { name } : {}) } });
-    expect(added.status).toBe(201);
+    const body = { challenge_id: options.body.data.challenge_id, response, ...(name ? { name } : {}) };
+    const added = expectStatus(await send("POST", "/account-sign-in/passkeys/registration", { token, body }), 201, "adding a passkey");
     return added.body.data;
   }
 
   /** Options, then the authenticator's answer: an anonymous sign-in (or, with `token`, a confirmation). */
   async function signIn(authenticator: SoftwareAuthenticator, settings: Partial<AuthenticateSettings> = {}, token?: string) {
-    const options = await send("POST", "/account-sign-in/passkeys/authentication/options", { token, body: {} });
-    expect(options.status).toBe(200);
+    const options = expectStatus(await send("POST", "/account-sign-in/passkeys/authentication/options", { token, body: {} }), 200, "authentication options");
     const response = authenticator.authenticate(options.body.data.options, { origin, ...settings });
     const body = { challenge_id: options.body.data.challenge_id, response };
     return { answer: await send("POST", "/account-sign-in/passkeys/authentication", { token, body }), body };

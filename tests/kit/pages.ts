@@ -1,20 +1,8 @@
-import { randomUUID } from "node:crypto";
+// The kit's page helpers: the steps a person takes on the app's pages, by the accessible names of
+// their forms, fields and buttons (the page contract, which the README lists and keeps public).
 import { expect, request, type Page } from "@playwright/test";
-import { emailedLink, SUBJECTS } from "../support/mail.ts";
-import { createAccount } from "./directus-admin.ts";
-
-export const PASSWORD = "correct horse battery staple";
-
-export function uniqueEmail(label = "user"): string {
-  return `${label}-${randomUUID().slice(0, 8)}@example.com`;
-}
-
-/** The test Directus's mail folder (global-setup.ts). */
-export function mailDir(): string {
-  const dir = process.env.E2E_MAIL_DIR;
-  if (!dir) throw new Error("E2E_MAIL_DIR is not set: run these tests through playwright test (global setup)");
-  return dir;
-}
+import { makeAccount, PASSWORD, signIn, uniqueEmail, type AccountOptions } from "./accounts.ts";
+import { mailbox, SUBJECTS } from "./mailbox.ts";
 
 /** Submits the registration form (the email only: the password is chosen at the link); the page that follows says to check the email. */
 export async function submitRegistration(page: Page, email: string) {
@@ -24,9 +12,9 @@ export async function submitRegistration(page: Page, email: string) {
   await expect(page).toHaveURL(/\/verify-email$/);
 }
 
-/** The verification link mailed to `email` at or after `since`. */
-export function verificationLink(email: string, since: number, dir = mailDir()) {
-  return emailedLink(dir, { to: email, subject: SUBJECTS.verify, since, path: "/verify-email" });
+/** The verification link mailed to `email` at or after `since` (to the stack's mail folder, or `dir`). */
+export function verificationLink(email: string, since: number, dir?: string) {
+  return mailbox(dir).link(email, { subject: SUBJECTS.verify, since, path: "/verify-email" });
 }
 
 /** Fills and sends the form of the link's page, "Choose your password". */
@@ -38,7 +26,7 @@ export async function choosePassword(page: Page, password: string, repeated = pa
 }
 
 /** Registers, opens the link Directus mailed and chooses the password there: ends on the dashboard, as a person would. */
-export async function register(page: Page, email = uniqueEmail(), password = PASSWORD, { mail = mailDir() }: { mail?: string } = {}) {
+export async function register(page: Page, email = uniqueEmail(), password = PASSWORD, { mail }: { mail?: string } = {}) {
   const since = Date.now();
   await submitRegistration(page, email);
   await page.goto(await verificationLink(email, since, mail));
@@ -48,15 +36,14 @@ export async function register(page: Page, email = uniqueEmail(), password = PAS
 }
 
 /**
- * A new account, signed in through the login page, for specs about something else than registering
- * (register() goes through the mailed link, seconds longer): ends on the dashboard, as register() does.
+ * A new account (the kit's `account`) whose browser is signed in (`signedIn`), for specs about
+ * something else than registering or the login page: ends on the dashboard, as register() does.
  */
-export async function newAccount(page: Page, email = uniqueEmail(), password = PASSWORD) {
-  await createAccount(email, password);
-  await page.goto("/login");
-  await logIn(page, email, password);
+export async function newAccount(page: Page, options: AccountOptions = {}) {
+  const account = await makeAccount(options);
+  await signIn(page, account);
   await expect(page).toHaveURL(/\/dashboard$/);
-  return { email, password };
+  return account;
 }
 
 export async function logIn(page: Page, email: string, password = PASSWORD) {
@@ -93,16 +80,6 @@ export async function dashboardUserId(page: Page): Promise<string> {
 export function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-
-/**
- * The specs `npm run test:cluster` runs through the cluster's proxy: the flows that cross app and
- * Directus instances (signing in and out, renewal, steps and links finished on another instance,
- * other sessions ended). The rest test the app itself, the same on one instance or two.
- */
-export const CLUSTER = { tag: "@cluster" };
-
-/** The specs about a session's lifetime (lifetime.spec.ts): on a stack whose sessions last seconds. */
-export const LIFETIME = { tag: "@lifetime" };
 
 /** Logs out with a copy of this browser's cookie, as another device holding it would: the session ends at Directus. */
 export async function endSessionElsewhere(page: Page) {
