@@ -4,7 +4,7 @@
 // tests (tests/cluster, Vitest). Stops everything it started, also on failure or
 // Ctrl-C, and ends with one line: "N passed, N failed".
 // `npm run test:cluster -- e2e` or `-- cluster` runs only that part against the cluster; with
-// `-- cluster tests/cluster/x.test.ts` only those cluster test files.
+// `-- cluster tests/cluster/x.test.ts` only those cluster test files; `-- --no-build` uses the build there is.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -19,7 +19,9 @@ import { addPlaywrightReport, addVitestReport, createTotals, isGreen, summaryLin
 assertPinnedNode();
 const args = process.argv.slice(2);
 const clusterFiles = args.filter((arg) => arg.endsWith(".ts"));
-const parts = args.filter((arg) => !arg.endsWith(".ts"));
+// `--no-build`: the build is there already (`npm test -- --all` made it, and runs other tests on it meanwhile).
+const build = !args.includes("--no-build");
+const parts = args.filter((arg) => !arg.endsWith(".ts") && arg !== "--no-build");
 const runs = (part) => parts.length === 0 || parts.includes(part);
 // The browser first, as npm test does: not after a minute of starting the cluster.
 if (runs("e2e")) {
@@ -120,7 +122,7 @@ async function runClusterTests(settings) {
 }
 
 try {
-  if ((await run(bin("react-router"), ["build"])) !== 0) throw new Error("the production build failed");
+  if (build && (await run(bin("react-router"), ["build"])) !== 0) throw new Error("the production build failed");
 
   dir = await mkdtemp(join(tmpdir(), "cluster-"));
   // Hour-long sessions for the flows, so that none of them depends on a lifetime; then the burst's

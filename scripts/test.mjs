@@ -1,15 +1,24 @@
-// npm test: the production build first (the hardening tests and Playwright run it), then unit,
-// integration and hardening tests (Vitest), then end-to-end tests (Playwright, both JavaScript
-// modes). Ends with one line: "N passed, N failed". A machine without a Chromium gets Playwright's,
-// or stops before anything runs with one line saying what to install.
-import { spawnSync } from "node:child_process";
+// npm test: the production build first (the hardening tests and Playwright run it), then Vitest's
+// unit, integration and hardening tests, then end-to-end tests (Playwright, both JavaScript modes).
+// Ends with one line: "N passed, N failed". A machine without a Chromium gets Playwright's, or stops
+// before anything runs with one line saying what to install.
+//
+// `npm test -- --all` (what CI runs) adds `npm run test:cluster` and `npm run test:image`.
+//
+// The order is chosen for a 2-core machine: most tests spend their time waiting (stall times,
+// expiry windows, limiters), the browser tests and the timed hardening files do not. So the waiting
+// parts run side by side — unit and hardening (three files at a time), integration (one Directus,
+// one file at a time) and, with --all, the cluster and the image — and their output is printed part
+// by part as each ends; then the hardening files that measure time run alone; then Playwright.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertPinnedNode, root } from "./lib/runtime.mjs";
-import { addPlaywrightReport, addVitestReport, createTotals, isGreen, summaryLine } from "./lib/test-totals.mjs";
+import { addPlaywrightReport, addSummaryLine, addVitestReport, createTotals, isGreen, summaryLine } from "./lib/test-totals.mjs";
 
 assertPinnedNode();
+const all = process.argv.slice(2).includes("--all");
 // Imported once the Node is known to strip TypeScript types.
 const { ensureChromium } = await import("../tests/support/chromium.ts");
 const browser = await ensureChromium({ root });
@@ -17,29 +26,79 @@ if ("problem" in browser) {
   console.error(`npm test: ${browser.problem}`);
   process.exit(1);
 }
+if (all) {
+  // The cluster's and the image's Debian packages, one apt-get at a time, before they run side by side.
+  const { ensureBinaries } = await import("./lib/cluster/debian.mjs");
+  const { ensureTools } = await import("./lib/image/podman.mjs");
+  ensureBinaries(["initdb", "postgres", "redis-server", "haproxy"]);
+  await ensureTools();
+}
+const started = Date.now();
 const reports = mkdtempSync(join(tmpdir(), "test-reports-"));
 const bin = (name) => join(root, "node_modules", ".bin", name);
-const run = (command, args, env = {}) =>
-  spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
+const took = [];
+
+/**
+ * Runs one part to its end. `quiet` parts write to a log, printed whole once the part ends, so parts
+ * that run side by side never interleave their lines. Resolves to the exit status and the output.
+ */
+function run(name, command, args, { env = {}, quiet = false } = {}) {
+  const partStarted = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...process.env, ...env } });
+    let output = "";
+    if (quiet) {
+      child.stdout.on("data", (chunk) => (output += chunk));
+      child.stderr.on("data", (chunk) => (output += chunk));
+    }
+    const done = (status) => {
+      const seconds = (Date.now() - partStarted) / 1000;
+      took.push(`${name} ${seconds.toFixed(0)} s`);
+      if (quiet) process.stdout.write(`\n──── ${name} (${seconds.toFixed(0)} s) ────\n${output}\n`);
+      resolve({ status, output });
+    };
+    child.once("error", (error) => {
+      output += `${error}\n`;
+      done(1);
+    });
+    child.once("exit", (code, signal) => done(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** A Vitest run of some projects, its JSON report added to the totals. */
+async function vitest(totals, name, projects, options) {
+  const json = join(reports, `${name}.json`);
+  const projectArgs = projects.flatMap((project) => ["--project", project]);
+  const { status } = await run(name, bin("vitest"), ["run", ...projectArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${json}`], options);
+  addVitestReport(totals, json, status);
+}
+
+/** One of the npm scripts that end with their own "N passed, N failed" line. */
+async function npmPart(totals, name, args) {
+  const { status, output } = await run(name, "npm", ["run", ...args], { quiet: true });
+  addSummaryLine(totals, name, output, status);
+}
 
 const totals = createTotals();
-
-const built = run(bin("react-router"), ["build"]) === 0;
+const built = (await run("build", bin("react-router"), ["build"])).status === 0;
 if (!built) totals.problems.push("the production build failed");
 
-// Vitest: unit + integration + hardening projects (hardening starts the build made above).
-const vitestJson = join(reports, "vitest.json");
-const vitestStatus = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
-addVitestReport(totals, vitestJson, vitestStatus);
+await Promise.all([
+  // Hardening starts the build made above; so does the cluster, told not to build again.
+  vitest(totals, "unit and hardening", ["unit", "hardening"]),
+  vitest(totals, "integration", ["integration"], { quiet: true }),
+  ...(all && built ? [npmPart(totals, "test:cluster", ["test:cluster", "--", "--no-build"]), npmPart(totals, "test:image", ["test:image"])] : []),
+]);
+await vitest(totals, "hardening (timed)", ["hardening-timed"]);
 
-// Playwright against the same production build.
 if (built) {
-  const playwrightJson = join(reports, "playwright.json");
-  const playwrightStatus = run(bin("playwright"), ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
-  addPlaywrightReport(totals, playwrightJson, playwrightStatus);
+  const json = join(reports, "playwright.json");
+  const { status } = await run("playwright", bin("playwright"), ["test"], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: json } });
+  addPlaywrightReport(totals, json, status);
 }
 
 rmSync(reports, { recursive: true, force: true });
 for (const problem of totals.problems) console.error(`npm test: ${problem}`);
+console.log(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(0)} s: ${took.join(", ")}`);
 console.log(`\n${summaryLine(totals)}`);
 process.exit(isGreen(totals) ? 0 : 1);

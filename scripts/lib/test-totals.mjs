@@ -32,6 +32,21 @@ export function addPlaywrightReport(totals, file, status) {
   if (status !== 0 || !report) totals.problems.push(`playwright exited with ${status}`);
 }
 
+/**
+ * Adds what another of these scripts printed last: its "N passed, N failed[, N skipped]" line. A
+ * part with no such line, or that exited non-zero, is a problem.
+ */
+export function addSummaryLine(totals, name, output, status) {
+  const lines = [...output.matchAll(/^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm)];
+  const last = lines.at(-1);
+  if (last) {
+    totals.passed += Number(last[1]);
+    totals.failed += Number(last[2]);
+    totals.skipped += Number(last[3] ?? 0);
+  }
+  if (status !== 0 || !last) totals.problems.push(`${name} exited with ${status}${last ? "" : " before its summary"}`);
+}
+
 export function isGreen(totals) {
   return totals.problems.length === 0 && totals.failed === 0;
 }

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailedLink, emailsTo, SUBJECTS } from "../support/mail.ts";
 import { TEST_PASSWORD, uniqueEmail, type Reply } from "../support/http-session.ts";
+import { PRODUCTION_PASSWORD_HASHING } from "../support/services.ts";
 import { sleep, startStack, visitors, type Stack } from "./stack.ts";
 
 const REGISTER_STALL_MS = 750;
@@ -19,6 +20,8 @@ beforeAll(async () => {
   stack = await startStack({
     verifyEmail: true,
     directusEnv: {
+      // What a password check really costs in production: the stall must cover it.
+      ...PRODUCTION_PASSWORD_HASHING,
       LOGIN_STALL_TIME: "500",
       REGISTER_STALL_TIME: String(REGISTER_STALL_MS),
       EMAIL_VERIFICATION_TOKEN_TTL: "3s",

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addPlaywrightReport, addVitestReport, createTotals, isGreen, summaryLine } from "../../scripts/lib/test-totals.mjs";
+import { addPlaywrightReport, addSummaryLine, addVitestReport, createTotals, isGreen, summaryLine } from "../../scripts/lib/test-totals.mjs";
 
 const dir = mkdtempSync(join(tmpdir(), "test-totals-"));
 function report(name: string, body: unknown): string {
@@ -38,5 +38,23 @@ describe("test totals", () => {
     addVitestReport(crashed, report("partial.json", { numPassedTests: 4, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0 }), 1);
     expect(summaryLine(crashed)).toBe("4 passed, 1 failed");
     expect(isGreen(crashed)).toBe(false);
+  });
+
+  it("adds the last summary line another script printed; none, or a non-zero exit, is a problem", () => {
+    const totals = createTotals();
+    addSummaryLine(totals, "test:image", "a line\n2 passed, 1 failed\nmore\n16 passed, 0 failed\n", 0);
+    addSummaryLine(totals, "test:cluster", "37 passed, 0 failed, 2 skipped\n", 0);
+    expect(summaryLine(totals)).toBe("53 passed, 0 failed, 2 skipped");
+    expect(isGreen(totals)).toBe(true);
+
+    const crashed = createTotals();
+    addSummaryLine(crashed, "test:cluster", "Error: the cluster did not start\n", 1);
+    expect(crashed.problems).toEqual(["test:cluster exited with 1 before its summary"]);
+    expect(summaryLine(crashed)).toBe("0 passed, 1 failed");
+
+    const red = createTotals();
+    addSummaryLine(red, "test:image", "15 passed, 1 failed\n", 1);
+    expect(summaryLine(red)).toBe("15 passed, 1 failed");
+    expect(isGreen(red)).toBe(false);
   });
 });
