@@ -71,23 +71,23 @@ export function millisOf(value) {
 const isSqlite = (database) => /sqlite/.test(String(database?.client?.config?.client ?? ""));
 
 /**
- * A time as a parameter to compare with directus_activity.timestamp: SQLite keeps CURRENT_TIMESTAMP's
- * text (whole seconds), so the text compares; PostgreSQL keeps microseconds, so the column is cut to
- * milliseconds (the cursor's precision) in the comparison.
+ * directus_activity.timestamp as milliseconds, to compare with the cursor's: Directus 11 on SQLite
+ * writes epoch milliseconds (an integer), while a row from SQLite's CURRENT_TIMESTAMP default is
+ * text, so both are brought to milliseconds there; PostgreSQL keeps microseconds, so the column is
+ * cut to milliseconds (the cursor's precision) and compared with a Date.
  * @param {any} database
  */
 function activityTime(database) {
   if (isSqlite(database)) {
-    return {
-      column: database.raw("??", ["directus_activity.timestamp"]),
-      order: "?? desc",
-      param: (/** @type {number} */ ms) => {
-        const text = new Date(ms).toISOString().replace("T", " ").replace("Z", "");
-        return ms % 1000 === 0 ? text.slice(0, 19) : text;
-      },
-    };
+    const expression = "(CASE WHEN typeof(??) IN ('integer', 'real') THEN ?? ELSE CAST(strftime('%s', ??) AS INTEGER) * 1000 END)";
+    const columns = ["directus_activity.timestamp", "directus_activity.timestamp", "directus_activity.timestamp"];
+    return { column: database.raw(expression, columns), order: database.raw(`${expression} desc`, columns), param: (/** @type {number} */ ms) => ms };
   }
-  return { column: database.raw("date_trunc('milliseconds', ??)", ["directus_activity.timestamp"]), order: "date_trunc('milliseconds', ??) desc", param: (/** @type {number} */ ms) => new Date(ms) };
+  return {
+    column: database.raw("date_trunc('milliseconds', ??)", ["directus_activity.timestamp"]),
+    order: database.raw("date_trunc('milliseconds', ??) desc", ["directus_activity.timestamp"]),
+    param: (/** @type {number} */ ms) => new Date(ms),
+  };
 }
 
 /**
@@ -185,7 +185,7 @@ export async function readActivity({ database, now = Date.now }, userId, { befor
     time.param,
     "directus_activity.id",
   )
-    .orderByRaw(time.order, ["directus_activity.timestamp"])
+    .orderByRaw(time.order)
     .orderBy("directus_activity.id", "desc")
     .limit(fetch);
   for (const row of rows) {

@@ -1,7 +1,8 @@
 // A knex on a fresh in-memory SQLite database (Directus's own knex and sqlite3, from
 // directus/node_modules) holding the Directus tables the activity reader and the export read, laid
 // out as Directus 11.17.4 lays them out (directus_activity.timestamp defaults to CURRENT_TIMESTAMP,
-// revisions keep their delta as JSON text), and the app's posts.
+// though Directus itself writes epoch milliseconds there on SQLite; revisions keep their delta as
+// JSON text), and the app's posts.
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -71,15 +72,16 @@ export async function directusDatabase() {
   return db;
 }
 
-/** SQLite's CURRENT_TIMESTAMP text for a time (whole seconds, UTC), as Directus's activity rows hold it. @param {number} ms */
+/** SQLite's CURRENT_TIMESTAMP text for a time (whole seconds, UTC), as a row written by the column's default holds it. @param {number} ms */
 export const sqliteTime = (ms) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
 /**
- * An update of a user's row as Directus logs it: the activity row and its revision.
- * @param {any} db @param {{ item: string, by: string | null, at: number, delta: Record<string, unknown>, ip?: string, userAgent?: string }} update
+ * An update of a user's row as Directus 11 on SQLite logs it: the activity row (its timestamp in epoch
+ * milliseconds; `asText`: as the column's CURRENT_TIMESTAMP default writes it) and its revision.
+ * @param {any} db @param {{ item: string, by: string | null, at: number, delta: Record<string, unknown>, ip?: string, userAgent?: string, asText?: boolean }} update
  */
-export async function loggedUpdate(db, { item, by, at, delta, ip = "198.51.100.1", userAgent = "Admin browser" }) {
-  const [row] = await db("directus_activity").insert({ action: "update", user: by, timestamp: sqliteTime(at), ip, user_agent: userAgent, collection: "directus_users", item }).returning("id");
+export async function loggedUpdate(db, { item, by, at, delta, ip = "198.51.100.1", userAgent = "Admin browser", asText = false }) {
+  const [row] = await db("directus_activity").insert({ action: "update", user: by, timestamp: asText ? sqliteTime(at) : at, ip, user_agent: userAgent, collection: "directus_users", item }).returning("id");
   const id = typeof row === "object" ? row.id : row;
   await db("directus_revisions").insert({ activity: id, collection: "directus_users", item, data: JSON.stringify({ id: item }), delta: JSON.stringify(delta) });
   return Number(id);
