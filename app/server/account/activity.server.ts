@@ -5,8 +5,12 @@
 import { customEndpoint } from "@directus/sdk";
 import { data } from "react-router";
 import { classifyDirectusError, directusFailureResponse } from "../directus/directus-errors.server";
+import { directusClient } from "../directus/directus.server";
+import type { DirectusAnswer } from "../directus/directus-transport.server";
+import { clientIp } from "../http/client-ip.server";
 import { providerLabel } from "../sign-in/identity-provider.server";
-import type { SignedIn } from "../session/require-user.server";
+import { loginRedirect, SESSION_ENDED_MESSAGE, type SignedIn } from "../session/require-user.server";
+import { signOut } from "../session/session.server";
 import { describeDevice } from "./device-name.server";
 
 /** The extension's page size: it never sends more, and the page shows no more whatever it is sent. */
@@ -99,15 +103,35 @@ export function activityCursor(url: URL): { ok: true; before: string | null } | 
 }
 
 /**
+ * The endpoint's whole answer. The SDK hands back only an answer's `data`, and the cursor of the next
+ * page is beside it, so the call goes through a client of this request's session token that keeps the
+ * raw answer too. requireUser has just renewed the token if it was due; Directus refusing it now means
+ * the session ended meanwhile.
+ */
+async function askActivity(signedIn: SignedIn, request: Request, before: string | null): Promise<unknown> {
+  const token = signedIn.session.session.get("tokens")?.accessToken;
+  if (!token) throw loginRedirect(request);
+  let answer: DirectusAnswer | null = null;
+  const client = directusClient({ token, clientIp: clientIp(request), onResponse: (response) => (answer = response) });
+  try {
+    await client.request(customEndpoint<unknown>({ path: "/account-ownership/activity", method: "GET", params: before ? { before } : {} }));
+  } catch (error) {
+    if (classifyDirectusError(error).kind === "unauthorized") {
+      signOut(signedIn.session, SESSION_ENDED_MESSAGE);
+      throw loginRedirect(request);
+    }
+    throw error;
+  }
+  return answer ? (answer as DirectusAnswer).json() : null;
+}
+
+/**
  * For the loader: one page of the caller's activity, older than `before`. A cursor the extension
  * refuses is a page that does not exist; a 404 means this Directus does not run the extension.
  */
-export async function readActivity({ directus }: SignedIn, before: string | null): Promise<ActivityPage> {
+export async function readActivity(signedIn: SignedIn, request: Request, before: string | null): Promise<ActivityPage> {
   try {
-    const answer = await directus.request(
-      customEndpoint<unknown>({ path: "/account-ownership/activity", method: "GET", params: before ? { before } : {} }),
-    );
-    return toActivityPage(answer);
+    return toActivityPage(await askActivity(signedIn, request, before));
   } catch (error) {
     const failure = classifyDirectusError(error);
     if (failure.kind === "invalid") throw data({ message: NO_SUCH_PAGE }, { status: 400 });
@@ -117,8 +141,8 @@ export async function readActivity({ directus }: SignedIn, before: string | null
 }
 
 /** The loader's whole work: the cursor checked before any call, then the page. */
-export function activityPage(signedIn: SignedIn, url: URL): Promise<ActivityPage> {
-  const cursor = activityCursor(url);
+export function activityPage(signedIn: SignedIn, request: Request): Promise<ActivityPage> {
+  const cursor = activityCursor(new URL(request.url));
   if (!cursor.ok) throw data({ message: NO_SUCH_PAGE }, { status: 400 });
-  return readActivity(signedIn, cursor.before);
+  return readActivity(signedIn, request, cursor.before);
 }
