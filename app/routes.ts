@@ -28,6 +28,8 @@ export default [
   route("profile/recovery-codes", "routes/profile.recovery-codes.tsx"),
   route("profile/recovery-codes/download", "routes/profile.recovery-codes.download.ts"),
   route("profile/delete", "routes/profile.delete.tsx"),
+  route("profile/download", "routes/profile.download.ts"),
+  route("profile/activity", "routes/profile.activity.tsx"),
   route("confirm-email", "routes/confirm-email.tsx"),
   route("profile/two-factor", "routes/profile.two-factor.tsx"),
   route("confirm-its-you", "routes/confirm-its-you.tsx"),

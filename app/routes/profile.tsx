@@ -104,6 +104,16 @@ export default function Profile({ loaderData, actionData }: Route.ComponentProps
         </p>
         <Link to="/profile/passkeys">{loaderData.passkeys ? "Manage your passkeys" : "Add a passkey"}</Link>
       </section>
+      <section aria-labelledby="your-data-heading">
+        <h2 id="your-data-heading">Your data</h2>
+        <p>Take a copy of your account with you, or see what happened to it lately.</p>
+        <p className="actions">
+          {/* A plain <a>, not <Link>: the browser itself must ask, to save the file its headers name. No
+              `download` attribute: a failure page is then shown rather than saved. */}
+          <a href="/profile/download">Download your data</a>
+          <Link to="/profile/activity">Recent activity</Link>
+        </p>
+      </section>
       <section aria-labelledby="your-account-heading">
         <h2 id="your-account-heading">Your account</h2>
         <p>Deleting it removes the account, its posts and every way to sign in to it, for good.</p>

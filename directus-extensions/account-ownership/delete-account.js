@@ -3,6 +3,7 @@
 // of the user and runs the `users.delete` hooks), all inside one knex transaction. A failure anywhere
 // rolls every step back, so the account is either whole (and the same request can be sent again) or
 // gone. The last notice is mailed only after the commit, to the address read inside the transaction.
+import { EVENTS } from "./events.js";
 
 /** @param {string} text */
 const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -23,6 +24,7 @@ export const PER_USER_TABLES = [
   { table: "account_sign_in_code_points", column: "user_id" },
   { table: "account_security_email_changes", column: "user_id" },
   { table: "identity_provider_code_points", column: "user" },
+  { table: EVENTS, column: "user_id" },
 ];
 
 /**

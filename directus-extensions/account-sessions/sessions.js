@@ -14,7 +14,7 @@ import { LIMITS, currentChain, handleKey, isHandle, lifetimesFrom, liveSessions,
 
 /**
  * @typedef {{ status: (code: number) => Response, json: (body: unknown) => void, end: () => void }} Response
- * @typedef {{ params?: Record<string, string>, accountability?: { user?: string | null, session?: string | null } | null }} Request
+ * @typedef {{ params?: Record<string, string>, accountability?: { user?: string | null, session?: string | null, ip?: string | null, userAgent?: string | null } | null }} Request
  * @typedef {import("./rules.js").SessionRow} SessionRow
  */
 
@@ -25,13 +25,27 @@ function fail(res, status, code, message) {
 
 /**
  * @param {{ get: Function, delete: Function, post: Function }} router
- * @param {{ env: Record<string, unknown>, database: (table: string) => any, now?: () => number }} context `now` replaces the clock in tests
+ * @param {{ env: Record<string, unknown>, database: (table: string) => any, emitter?: { emitAction: Function }, logger?: { error: Function }, now?: () => number }} context
+ *   `emitter`: the extensions' shared one; `now` replaces the clock in tests
  */
 function handler(router, context) {
   const { env, database } = context;
   const now = context.now ?? Date.now;
   const lifetimes = lifetimesFrom(env);
   const key = handleKey(env["SECRET"]);
+
+  /**
+   * Tells the account's activity (the account-ownership extension records it; docs/decisions/027) on
+   * the extensions' shared emitter; nothing listens when that extension is absent, and a failure
+   * never fails the request. @param {string} user @param {string} kind @param {Request} req
+   */
+  const report = (user, kind, req) => {
+    try {
+      context.emitter?.emitAction("account-ownership.event", { user, kind, ip: req.accountability?.ip ?? null, user_agent: req.accountability?.userAgent ?? null });
+    } catch (error) {
+      context.logger?.error(error, "account-sessions: could not report an account event");
+    }
+  };
 
   /** The caller's unexpired rows, newest first; bounded, so a user with very many rows costs no more. @param {string} userId @returns {Promise<SessionRow[]>} */
   const rowsOf = (userId) =>
@@ -68,7 +82,7 @@ function handler(router, context) {
 
   router.post(
     "/end-others",
-    signedIn("Sign in to end your sessions.", async (me, _req, res) => {
+    signedIn("Sign in to end your sessions.", async (me, req, res) => {
       const rows = await rowsOf(me.user);
       // Counted as sessions, not rows (a renewal's old row and a dead sign-in's are no session).
       const ended = liveSessions(rows, { now: now(), lifetimes, session: me.session }).filter((session) => !session.current).length;
@@ -77,6 +91,7 @@ function handler(router, context) {
       const kept = [...currentChain(rows, me.session)];
       const query = database("directus_sessions").where({ user: me.user });
       await (kept.length > 0 ? query.whereNotIn("token", kept) : query).delete();
+      if (ended > 0) report(me.user, "other-sessions-ended", req);
       res.status(200).json({ data: { ended } });
     }),
   );
@@ -91,6 +106,7 @@ function handler(router, context) {
       if (!found) return notFound();
       // With the renewed session's old row, whose token still works for the renewal's grace period.
       await database("directus_sessions").where({ user: me.user }).whereIn("token", found.tokens).delete();
+      report(me.user, "session-ended", req);
       // Whether it was the caller's own (then the caller is signed out), and what it was, for the caller to say so.
       res.status(200).json({ data: { current: found.session.current, user_agent: found.session.userAgent } });
     }),

@@ -30,3 +30,20 @@ export function answerSession(res, env, session, extra = {}) {
   res.setHeader("Vary", "Origin, Cache-Control");
   res.status(200).json({ data: { expires: session.expires, ...extra } });
 }
+
+/**
+ * Tells the account's activity what happened (the account-ownership extension records it; docs/decisions/027),
+ * on the extensions' shared emitter (Directus's localEmitter, one per process). Nothing listens when
+ * that extension is absent; a failure is logged and never fails the request.
+ * @param {{ emitAction: (event: string, meta: object) => void } | undefined} emitter @param {{ error: Function }} logger
+ * @returns {(user: string, kind: string, req: Request) => void}
+ */
+export function accountEvents(emitter, logger) {
+  return (user, kind, req) => {
+    try {
+      emitter?.emitAction("account-ownership.event", { user, kind, ip: req.accountability?.ip ?? null, user_agent: req.accountability?.userAgent ?? null });
+    } catch (error) {
+      logger.error(error, "account-sign-in: could not report an account event");
+    }
+  };
+}

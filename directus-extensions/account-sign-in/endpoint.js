@@ -18,7 +18,7 @@
 // The same endpoint serves the recovery-code routes (/recovery-codes…, recovery-routes.js).
 import { randomUUID } from "node:crypto";
 import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
-import { answerSession, bodyWithinBounds as withinBounds, fail } from "./answers.js";
+import { accountEvents, answerSession, bodyWithinBounds as withinBounds, fail } from "./answers.js";
 import { directusEmitter, directusEmitterPath } from "./directus-emitter.js";
 import {
   ANONYMOUS_CHALLENGES_PER_IP,
@@ -65,8 +65,9 @@ const bodyWithinBounds = (req) => withinBounds(req, LIMITS.body);
  * @param {{ get: Function, post: Function, patch: Function, delete: Function }} router
  * @param {{
  *   services: any, env: Record<string, any>, database: any, getSchema: () => Promise<unknown>, logger: { error: Function, warn: Function },
+ *   emitter?: { emitAction: (event: string, meta: object) => void },
  *   coreEmitter?: () => Promise<Emitter>, send?: (mail: import("./notices.js").Mail) => Promise<void>, now?: () => number,
- * }} context `coreEmitter`, `send` and `now` replace Directus's emitter, MailService and the clock in tests
+ * }} context `emitter`: the extensions' shared one; `coreEmitter`, `send` and `now` replace Directus's emitter, MailService and the clock in tests
  */
 export function passkeyRoutes(router, context) {
   const { services, env, database, getSchema, logger } = context;
@@ -76,6 +77,7 @@ export function passkeyRoutes(router, context) {
   const startSessionFor = sessionStarter({ database, services, env, getSchema, coreEmitter, now });
   const send = context.send ?? mailSender(context);
   const store = passkeyStore(database);
+  const report = accountEvents(context.emitter, logger);
 
   const checksPerIp = new WindowCounter({ limit: CHECKS_PER_IP, windowMs: WINDOW_MS, now });
   const failuresPerCredential = new WindowCounter({ limit: FAILURES_PER_CREDENTIAL, windowMs: WINDOW_MS, now });
@@ -191,6 +193,7 @@ export function passkeyRoutes(router, context) {
         throw error;
       }
       await notify(userId, "added", row.name);
+      report(userId, "passkey-added", req);
       res.status(201).json({ data: publicPasskey(row) });
     }),
   );
@@ -216,6 +219,7 @@ export function passkeyRoutes(router, context) {
       const row = isUuid(id) ? await store.ownedBy(userId, id) : undefined;
       if (!row || !(await store.remove(userId, row.id))) return fail(res, 404, "ROUTE_NOT_FOUND", "No such passkey.");
       await notify(userId, "removed", row.name);
+      report(userId, "passkey-removed", req);
       res.status(204).end();
     }),
   );

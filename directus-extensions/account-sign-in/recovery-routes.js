@@ -15,7 +15,7 @@
 //        account's wrong codes reach their bound (only after its first factor).
 // No answer and no log line carries a code, hash, salt or proof.
 import { performance } from "node:perf_hooks";
-import { answerSession, bodyWithinBounds, fail } from "./answers.js";
+import { accountEvents, answerSession, bodyWithinBounds, fail } from "./answers.js";
 import { codePoints } from "./code-points.js";
 import { directusEmitter, directusEmitterPath } from "./directus-emitter.js";
 import {
@@ -31,7 +31,7 @@ import { mailSender, recoveryRenewalNotice, recoveryUseNotice } from "./notices.
 import { isProof, proofHashOf } from "./provider-proofs.js";
 import { hashOf, MAX_INPUT, newBatch, newSalt, normalisedCode, shownCode } from "./recovery-codes.js";
 import { recoveryStore } from "./recovery-store.js";
-import { SessionRefused, sessionStarter } from "./session-start.js";
+import { RECOVERY_CODE_METHOD, SessionRefused, sessionStarter } from "./session-start.js";
 
 /** The one answer to every refused sign-in: telling the reasons apart would tell a stranger which accounts exist and which passwords are right. */
 export const RECOVERY_REFUSED = "The recovery code could not be used to sign in.";
@@ -63,8 +63,9 @@ export function readSignIn(body) {
  * @param {{ get: Function, post: Function }} router
  * @param {{
  *   services: any, env: Record<string, any>, database: any, getSchema: () => Promise<unknown>, logger: { error: Function, warn: Function },
+ *   emitter?: { emitAction: (event: string, meta: object) => void },
  *   coreEmitter?: () => Promise<import("./session-start.js").Emitter>, send?: (mail: import("./notices.js").Mail) => Promise<void>, now?: () => number,
- * }} context `coreEmitter`, `send` and `now` replace Directus's emitter, MailService and the clock in tests
+ * }} context `emitter`: the extensions' shared one; `coreEmitter`, `send` and `now` replace Directus's emitter, MailService and the clock in tests
  */
 export function recoveryRoutes(router, context) {
   const { services, env, database, getSchema, logger } = context;
@@ -74,6 +75,7 @@ export function recoveryRoutes(router, context) {
   const send = context.send ?? mailSender(context);
   const store = recoveryStore(database);
   const points = codePoints(database, store.ensure, now);
+  const report = accountEvents(context.emitter, logger);
   // Directus's own: every answer of its login takes at least this long, so timing tells no account apart.
   const stallMs = Number(env["LOGIN_STALL_TIME"] ?? 500) || 0;
 
@@ -127,7 +129,7 @@ export function recoveryRoutes(router, context) {
 
   router.post(
     "/recovery-codes",
-    signedIn(async (userId, _req, res) => {
+    signedIn(async (userId, req, res) => {
       if (!(await twoFactorOf(userId))) return fail(res, 409, "TWO_FACTOR_OFF", "Recovery codes need two-factor sign-in on.");
       if (!batchesPerAccount.hit(userId)) return fail(res, 429, "REQUESTS_EXCEEDED", "Too many requests; try again later.");
       const codes = newBatch();
@@ -137,6 +139,7 @@ export function recoveryRoutes(router, context) {
       for (const code of codes) hashes.push(await hashOf(code, salt));
       const replaced = await store.replaceBatch(userId, salt, hashes, now());
       if (replaced > 0) await notify(userId, (email) => recoveryRenewalNotice(email, new Date(now())));
+      report(userId, "recovery-codes-renewed", req);
       res.setHeader("Cache-Control", "no-store");
       res.status(201).json({ data: { codes: codes.map(shownCode) } });
     }),
@@ -154,6 +157,8 @@ export function recoveryRoutes(router, context) {
       await new services.TFAService({ knex: database, schema: req.schema ?? (await getSchema()), accountability: req.accountability }).disableTFA(userId);
       await store.deleteCodesOf([userId]);
       await notify(userId, (email) => recoveryUseNotice("two-factor-off", email, 0, new Date(now())));
+      // A sign-in with a code is recorded as such by the auth.login it emits; this use signs no one in.
+      report(userId, "recovery-code-used", req);
       res.status(204).end();
     }),
   );
@@ -200,7 +205,7 @@ export function recoveryRoutes(router, context) {
 
       let session;
       try {
-        session = await startSessionFor(req, who.userId, who.provider);
+        session = await startSessionFor(req, who.userId, who.provider, RECOVERY_CODE_METHOD);
       } catch (error) {
         if (error instanceof SessionRefused) return await refuse();
         throw error;

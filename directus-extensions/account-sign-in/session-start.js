@@ -18,6 +18,13 @@ import { fetchGlobalAccessForRoles, fetchGlobalAccessForUser, fetchRolesTree } f
 import jwt from "jsonwebtoken";
 import { durationMs } from "./rules.js";
 
+/**
+ * What a sign-in with a recovery code says on its `auth.login` (`method`, beside the provider, which
+ * stays the account's): account-ownership records the sign-in as one with a recovery code. On the
+ * event's meta, which Directus's own login builds itself, so no request body can set it.
+ */
+export const RECOVERY_CODE_METHOD = "recovery-code";
+
 /** The account cannot be signed in to (not active, or gone). Answered like any other refusal. */
 export class SessionRefused extends Error {
   constructor() {
@@ -37,6 +44,7 @@ export class SessionRefused extends Error {
  *   accountability: Accountability | null,
  *   userId: string,
  *   provider: string,
+ *   method?: typeof RECOVERY_CODE_METHOD,
  *   now?: () => number,
  * }} StartSessionOptions
  */
@@ -46,7 +54,7 @@ export class SessionRefused extends Error {
  * @param {StartSessionOptions} options
  * @returns {Promise<{ accessToken: string, expires: number, id: string }>} the session token and its lifetime in ms
  */
-export async function startSession({ database, services, env, emitter, schema, accountability, userId, provider, now = Date.now }) {
+export async function startSession({ database, services, env, emitter, schema, accountability, userId, provider, method, now = Date.now }) {
   const eventContext = { database, schema, accountability };
   const user = await database.select("id", "status", "role", "tfa_secret").from("directus_users").where("id", userId).first();
   // Directus refuses any status but "active" (suspended, invited, unverified, archived), and a deleted account has no row.
@@ -111,8 +119,8 @@ export async function startSession({ database, services, env, emitter, schema, a
   }
   // 207: last access.
   await database("directus_users").update({ last_access: new Date(now()) }).where({ id: user.id });
-  // 208: the success event (not awaited there either).
-  emitter.emitAction("auth.login", { payload: {}, status: "success", user: user.id, provider }, eventContext);
+  // 208: the success event (not awaited there either), saying when a recovery code was the way in.
+  emitter.emitAction("auth.login", { payload: {}, status: "success", user: user.id, provider, ...(method ? { method } : {}) }, eventContext);
   return { accessToken, expires: durationMs(ttl) ?? 0, id: user.id };
 }
 
@@ -141,11 +149,11 @@ export function sessionCookieOptions(env) {
 /**
  * startSession for an endpoint's request: Directus's database, services and settings, its core
  * emitter, and the caller's IP, User-Agent and origin, recorded as Directus's own login records them.
- * @param {Omit<StartSessionOptions, "emitter" | "schema" | "accountability" | "userId" | "provider"> & { getSchema: () => Promise<unknown>, coreEmitter: () => Promise<Emitter> }} options
- * @returns {(req: { schema?: unknown, accountability?: { ip?: string | null, userAgent?: string, origin?: string } | null }, userId: string, provider: string) => ReturnType<typeof startSession>}
+ * @param {Omit<StartSessionOptions, "emitter" | "schema" | "accountability" | "userId" | "provider" | "method"> & { getSchema: () => Promise<unknown>, coreEmitter: () => Promise<Emitter> }} options
+ * @returns {(req: { schema?: unknown, accountability?: { ip?: string | null, userAgent?: string, origin?: string } | null }, userId: string, provider: string, method?: typeof RECOVERY_CODE_METHOD) => ReturnType<typeof startSession>}
  */
 export function sessionStarter({ database, services, env, getSchema, coreEmitter, now }) {
-  return async (req, userId, provider) =>
+  return async (req, userId, provider, method) =>
     startSession({
       database,
       services,
@@ -155,6 +163,7 @@ export function sessionStarter({ database, services, env, getSchema, coreEmitter
       accountability: { ip: req.accountability?.ip ?? null, userAgent: req.accountability?.userAgent, origin: req.accountability?.origin },
       userId,
       provider,
+      method,
       now,
     });
 }

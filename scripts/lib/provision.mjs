@@ -571,9 +571,10 @@ async function checkSessionsExtension(client, log) {
 }
 
 /**
- * /profile/delete needs the account-ownership extension (directus-extensions/). The probe asks, as the
- * admin, to delete the admin's own account, which the extension always refuses (403 ADMIN_ACCOUNT)
- * before touching anything.
+ * /profile/delete, /profile/activity and /profile/download need the account-ownership extension
+ * (directus-extensions/). The probe asks, as the admin, to delete the admin's own account, which the
+ * extension always refuses (403 ADMIN_ACCOUNT) before touching anything; then reads the admin's own
+ * activity, which an older copy of the extension (without activity and export) does not serve.
  */
 async function checkOwnershipExtension(client, log) {
   if (!client.accessToken) await client.login();
@@ -586,7 +587,16 @@ async function checkOwnershipExtension(client, log) {
     );
   }
   if (response.status === 403 && code === "ADMIN_ACCOUNT") log("Directus runs the account-ownership extension");
-  else log(`could not check the account-ownership extension: HTTP ${response.status}`);
+  else return log(`could not check the account-ownership extension: HTTP ${response.status}`);
+  const activity = await fetch(`${client.url}/account-ownership/activity`, { headers: { authorization: `Bearer ${client.accessToken}` } });
+  await activity.body?.cancel();
+  if (activity.status === 404) {
+    throw new ProvisionError(
+      "Directus runs an older account-ownership extension, without the activity and the export that /profile/activity and /profile/download need: put this repository's directus-extensions/account-ownership in its EXTENSIONS_PATH and restart it",
+    );
+  }
+  if (activity.ok) log("Directus serves the account's activity and export (account-ownership extension)");
+  else log(`could not check the account-ownership extension's activity: HTTP ${activity.status}`);
 }
 
 /**

@@ -173,6 +173,14 @@ test("the profile's pages and a password reset, with and without errors", async 
   await axe("/profile/sessions");
 
   await page.goto("/profile");
+  await page.getByRole("link", { name: "Recent activity" }).click();
+  await expect(page.getByRole("list", { name: "Your recent activity" }).getByRole("listitem").first()).toBeVisible();
+  await axe("/profile/activity");
+  await page.goto("/profile/activity?before=not%20a%20cursor");
+  await expect(page.getByText("That page of your activity does not exist.")).toBeVisible();
+  await axe("/profile/activity with a malformed cursor");
+
+  await page.goto("/profile");
   await page.getByRole("link", { name: "Delete your account" }).click();
   await axe("/profile/delete");
   await submitUnchecked(page, "Delete my account");

@@ -123,10 +123,11 @@ describe("the passkeys probe", () => {
 describe("the account-ownership probe", () => {
   const admin = { url: inject("directusUrl"), email: inject("adminEmail"), password: inject("adminPassword") };
 
-  it("finds the extension by its refusal of the admin's own account, which stays", async () => {
+  it("finds the extension by its refusal of the admin's own account, which stays, and its activity", async () => {
     const lines: string[] = [];
     await provision(admin, { log: (line: string) => lines.push(line), verifyEmail: false });
     expect(lines).toContain("Directus runs the account-ownership extension");
+    expect(lines).toContain("Directus serves the account's activity and export (account-ownership extension)");
     const login = await fetch(`${admin.url}/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -95,3 +95,51 @@ describe("the Directus transport", () => {
     expect(classifyDirectusError(failure)).toEqual({ kind: "forbidden" });
   });
 });
+
+describe("a streamed answer (a download)", () => {
+  it("passes the body on piece by piece, long after the deadline of its first byte, while the pieces keep coming", async () => {
+    const { directusStream } = await loadTransport();
+    const { url } = await serve(async (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      // Five pieces 200 ms apart: a second in all, more than the 300 ms deadline, never 300 ms without one.
+      for (const piece of ['{"a":', "1,", '"b":', "2", "}"]) {
+        res.write(piece);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      res.end();
+    });
+    const answer = await directusStream(`${url}/account-ownership/export`);
+    expect(answer.status).toBe(200);
+    const pieces: string[] = [];
+    for await (const piece of answer.body) pieces.push(Buffer.from(piece).toString());
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(JSON.parse(pieces.join(""))).toEqual({ a: 1, b: 2 });
+  });
+
+  it("errors when Directus stops part-way, so the download is cut rather than ended", async () => {
+    const { directusStream } = await loadTransport();
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"posts":[');
+    });
+    const answer = await directusStream(`${url}/account-ownership/export`);
+    const read = (async () => {
+      for await (const _piece of answer.body);
+    })();
+    await expect(read).rejects.toThrow();
+  });
+
+  it("gives up on a Directus that never starts answering, at the deadline", async () => {
+    const { directusStream, DirectusUnreachable } = await loadTransport();
+    const { url } = await serve(() => {});
+    await expect(directusStream(`${url}/account-ownership/export`)).rejects.toBeInstanceOf(DirectusUnreachable);
+  });
+
+  it("hands back an error answer's status, and frees its connection", async () => {
+    const { directusStream } = await loadTransport();
+    const { url } = await serve((_req, res) => res.writeHead(404, { "content-type": "application/json" }).end('{"errors":[]}'));
+    const answer = await directusStream(`${url}/account-ownership/export`);
+    expect(answer.status).toBe(404);
+    await answer.discard();
+  });
+});

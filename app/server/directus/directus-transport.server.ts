@@ -2,6 +2,7 @@
 // as its fetch. The global fetch is the same undici wrapped in the WHATWG machinery (Request, Headers,
 // streams, an abort signal per call), which cost about 150 µs of CPU more per call here, on every page
 // (README, Performance; docs/decisions/021). The SDK reads only status, ok, headers.get, json and text.
+import { Readable } from "node:stream";
 import { Agent, request } from "undici";
 import { config } from "../config.server";
 
@@ -57,6 +58,39 @@ export async function directusRequest(url: string, { method = "GET", headers = {
   try {
     const answer = await request(url, { method: method as "GET", headers, body, dispatcher: pool, signal: deadline.signal });
     return new DirectusAnswer(answer.statusCode, answer.headers, await answer.body.text());
+  } catch (error) {
+    throw new DirectusUnreachable(deadline.signal.aborted ? `no answer within ${config.directusTimeoutMs} ms` : error instanceof Error ? error.message : String(error), {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Directus's answer whose body is passed on as it arrives rather than read whole (a download). */
+export type DirectusStream = {
+  status: number;
+  /** The body, piece by piece, read only as fast as it is consumed; it errors if Directus stops part-way. */
+  body: ReadableStream<Uint8Array>;
+  /** Frees the connection when the body is not wanted (an error answer). */
+  discard: () => Promise<void>;
+};
+
+/**
+ * A GET whose body may be large: the status and headers within DIRECTUS_TIMEOUT_MS, as for any call,
+ * then each piece of the body within the same time of the one before, so a Directus that stalls
+ * part-way ends the download instead of holding it open.
+ */
+export async function directusStream(url: string, { headers = {} }: { headers?: Record<string, string> } = {}): Promise<DirectusStream> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), config.directusTimeoutMs);
+  try {
+    const answer = await request(url, { method: "GET", headers, dispatcher: pool, signal: deadline.signal, bodyTimeout: config.directusTimeoutMs });
+    return {
+      status: answer.statusCode,
+      body: Readable.toWeb(answer.body) as ReadableStream<Uint8Array>,
+      discard: () => answer.body.dump(),
+    };
   } catch (error) {
     throw new DirectusUnreachable(deadline.signal.aborted ? `no answer within ${config.directusTimeoutMs} ms` : error instanceof Error ? error.message : String(error), {
       cause: error,

@@ -28,7 +28,13 @@ function twoAccounts() {
 async function callDelete(/** @type {any} */ context, /** @type {any} */ accountability) {
   /** @type {Record<string, Function>} */
   const routes = {};
-  endpoint.handler({ delete: (/** @type {string} */ path, /** @type {Function} */ fn) => (routes[`DELETE ${path}`] = fn) }, context);
+  endpoint.handler(
+    {
+      delete: (/** @type {string} */ path, /** @type {Function} */ fn) => (routes[`DELETE ${path}`] = fn),
+      get: (/** @type {string} */ path, /** @type {Function} */ fn) => (routes[`GET ${path}`] = fn),
+    },
+    context,
+  );
   const answer = { status: 0, body: /** @type {any} */ (undefined), error: /** @type {any} */ (undefined) };
   const res = {
     status(/** @type {number} */ code) {
@@ -139,6 +145,7 @@ describe("DELETE /account-ownership/account", () => {
   it("knows every table the other extensions keep per user", () => {
     expect(PER_USER_TABLES.map((t) => t.table).sort()).toEqual(
       [
+        "account_ownership_events",
         "account_security_email_changes",
         "account_sign_in_challenges",
         "account_sign_in_code_points",

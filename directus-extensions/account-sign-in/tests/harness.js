@@ -1,7 +1,7 @@
 // What Directus hands the extension, for tests without Directus: a knex on an in-memory SQLite
 // database holding the few Directus tables the extension reads and writes (Directus's own knex and
-// sqlite3, from directus/node_modules), a recording emitter, ActivityService writing its row, a
-// mail outbox, a clock, and the routes as Express would call them.
+// sqlite3, from directus/node_modules), recording emitters (Directus's, and the extensions' shared
+// one), ActivityService writing its row, a mail outbox, a clock, and the routes as Express would call them.
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -104,6 +104,8 @@ function contextOver(db, env = {}) {
   const events = [];
   /** @type {Record<string, Function>} */
   const hooks = {};
+  /** What the routes report on the extensions' shared emitter (account-ownership's events). @type {Array<[string, any]>} */
+  const reported = [];
   const emitter = {
     async emitFilter(/** @type {string} */ event, /** @type {any} */ payload, /** @type {any} */ meta) {
       events.push(["filter", event, payload, meta]);
@@ -147,10 +149,11 @@ function contextOver(db, env = {}) {
       },
     },
     coreEmitter: async () => emitter,
+    emitter: { emitAction: (/** @type {string} */ event, /** @type {any} */ meta) => void reported.push([event, meta]) },
     send: async (/** @type {any} */ mail) => void outbox.push(mail),
     now: () => clock.now,
   };
-  return { context, clock, outbox, events, hooks };
+  return { context, clock, outbox, events, hooks, reported };
 }
 
 /** @param {Record<string, Function>} routes */
