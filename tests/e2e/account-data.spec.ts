@@ -2,9 +2,8 @@
 // the posts and no secret of any kind; the activity page tells, in plain words, of a sign-in from
 // another browser, a failed sign-in there and a password change.
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
-import { createPostsAs, enableTwoFactorFor } from "./directus-admin.ts";
-import { logIn, newAccount } from "./helpers.ts";
+import { createPostsAs, enableTwoFactor } from "../kit/directus.ts";
+import { expect, logIn, newAccount, test } from "../kit/index.ts";
 
 test.beforeEach(() => test.slow());
 
@@ -24,7 +23,7 @@ test("the download holds the profile and the posts, and no token, hash or secret
     { title: "Second thoughts", content: "- one\n- two" },
   ];
   const postIds = await createPostsAs(email, password, posts);
-  const secret = await enableTwoFactorFor(email, password);
+  const secret = await enableTwoFactor(email, password);
 
   await page.goto("/profile");
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download your data" }).click()]);
