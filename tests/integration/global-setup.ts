@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { getFreePort, startDirectus } from "../../scripts/lib/directus-process.mjs";
 import { provision } from "../../scripts/lib/provision.mjs";
+import { BUSY_MACHINE_DIRECTUS } from "../support/services.ts";
 import { accountLinks, DEV_APP_URL } from "../../app/lib/account-links.ts";
 
 declare module "vitest" {
@@ -33,6 +34,7 @@ const TEST_DEFAULTS: Record<string, string> = {
   // Directus pads login/registration to a minimum duration against timing attacks; keep tests quick.
   LOGIN_STALL_TIME: "50",
   REGISTER_STALL_TIME: "50",
+  ...BUSY_MACHINE_DIRECTUS,
 };
 
 export default async function setup(project: TestProject) {
