@@ -8,8 +8,9 @@ import { defineConfig } from "vitest/config";
 // vite.config.ts for Vitest, so the React Router plugin is not loaded in tests.
 // A fourth, `cluster`, exists only inside `npm run test:cluster`, which starts the cluster and
 // names its settings file in CLUSTER_SETTINGS; `npm test` never runs it.
-/** Hardening files that assert on time: the "hardening-timed" project runs them alone. */
+/** Hardening files that assert on time or memory: the "hardening-timed" project runs them alone. */
 const TIMED_HARDENING = [
+  "tests/hardening/account-data.test.ts",
   "tests/hardening/account-flows.test.ts",
   "tests/hardening/auth-flow.test.ts",
   "tests/hardening/load-expiry.test.ts",
@@ -60,8 +61,9 @@ export default defineConfig({
       },
       {
         test: {
-          // The files that measure time (a stall's class, a latency bound, a grace period) run alone,
-          // one at a time, so nothing else on a 2-core machine moves their clocks.
+          // The files that measure time (a stall's class, a latency bound, a grace period) or memory (a
+          // large download's bound) run alone, one at a time, so nothing else on a 2-core machine moves
+          // their figures.
           name: "hardening-timed",
           include: TIMED_HARDENING,
           environment: "node",

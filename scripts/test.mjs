@@ -3,13 +3,13 @@
 // Ends with one line: "N passed, N failed". A machine without a Chromium gets Playwright's, or stops
 // before anything runs with one line saying what to install.
 //
-// `npm test -- --all` (what CI runs) adds `npm run test:cluster` and `npm run test:image`.
+// `npm test -- --all` (what CI runs) adds `npm run test:cluster` and `npm run test:image`, after the rest.
 //
-// The order is chosen for a 2-core machine: most tests spend their time waiting (stall times,
-// expiry windows, limiters), the browser tests and the timed hardening files do not. So the waiting
-// parts run side by side — unit and hardening (three files at a time), integration (one Directus,
-// one file at a time) and, with --all, the cluster and the image — and their output is printed part
-// by part as each ends; then the hardening files that measure time run alone; then Playwright.
+// The order is chosen for a 2-core machine: most hardening files spend their time waiting (stall
+// times, expiry windows, limiters), so after the unit tests they run three at a time, beside the
+// integration files (one Directus, one file at a time), each part's output printed whole as it
+// ends; then the files that measure time or memory run alone; then Playwright; then, with --all,
+// the cluster and the image.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,7 +27,7 @@ if ("problem" in browser) {
   process.exit(1);
 }
 if (all) {
-  // The cluster's and the image's Debian packages, one apt-get at a time, before they run side by side.
+  // The cluster's and the image's Debian packages first: a missing one stops the run before an hour of tests.
   const { ensureBinaries } = await import("./lib/cluster/debian.mjs");
   const { ensureTools } = await import("./lib/image/podman.mjs");
   ensureBinaries(["initdb", "postgres", "redis-server", "haproxy"]);
@@ -84,17 +84,23 @@ const built = (await run("build", bin("react-router"), ["build"])).status === 0;
 if (!built) totals.problems.push("the production build failed");
 
 await Promise.all([
-  // Hardening starts the build made above; so does the cluster, told not to build again.
+  // Hardening starts the build made above.
   vitest(totals, "unit and hardening", ["unit", "hardening"]),
   vitest(totals, "integration", ["integration"], { quiet: true }),
-  ...(all && built ? [npmPart(totals, "test:cluster", ["test:cluster", "--", "--no-build"]), npmPart(totals, "test:image", ["test:image"])] : []),
 ]);
-await vitest(totals, "hardening (timed)", ["hardening-timed"]);
+await vitest(totals, "hardening (measured alone)", ["hardening-timed"]);
 
 if (built) {
   const json = join(reports, "playwright.json");
   const { status } = await run("playwright", bin("playwright"), ["test"], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: json } });
   addPlaywrightReport(totals, json, status);
+}
+
+// The cluster and the image last, one after the other: side by side with the rest they saturated
+// the 2 cores and turned waits into failures (a run measured it).
+if (all && built) {
+  await npmPart(totals, "test:cluster", ["test:cluster", "--", "--no-build"]);
+  await npmPart(totals, "test:image", ["test:image"]);
 }
 
 rmSync(reports, { recursive: true, force: true });

@@ -141,8 +141,8 @@ describe("the passkey routes", () => {
     expect(answer.setCookie).toBeNull();
 
     const mails = async (subject: string) => emailsTo(mailDir, { to: owner.email, subject });
-    await expect.poll(() => mails("A passkey was added to your account").then((m) => m.length)).toBe(1);
-    await expect.poll(() => mails("A passkey was removed from your account").then((m) => m.length)).toBe(1);
+    await expect.poll(() => mails("A passkey was added to your account").then((m) => m.length), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => mails("A passkey was removed from your account").then((m) => m.length), { timeout: 15_000 }).toBe(1);
   });
 
   it("refuse anonymous callers where a signed-in one is needed", async () => {
