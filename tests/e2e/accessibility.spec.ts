@@ -182,6 +182,8 @@ test("the profile's pages and a password reset, with and without errors", async 
 
   await page.goto("/profile");
   await page.getByRole("link", { name: "Delete your account" }).click();
+  // The delete page itself, not the profile still on screen while the link's navigation finishes.
+  await expect(page.getByRole("heading", { name: "Delete your account", level: 1 })).toBeVisible();
   await axe("/profile/delete");
   await submitUnchecked(page, "Delete my account");
   await expect(page.getByRole("alert")).toContainText("cannot be undone");
