@@ -36,7 +36,9 @@ const test = base.extend<{ axe: (label: string) => Promise<void> }>({
   },
 });
 
-test.describe.configure({ timeout: 180_000 });
+// Each test walks many pages and runs axe on each (the profile's now includes the activity pages):
+// about two minutes on a busy 2-core machine.
+test.describe.configure({ timeout: 300_000 });
 
 /** Submits the page's main form as the server sees it: without the browser's own checks. */
 async function submitUnchecked(page: Page, button: string) {
