@@ -14,7 +14,7 @@ import { startCluster } from "./lib/cluster/cluster.mjs";
 import { serveControl } from "./lib/cluster/control.mjs";
 import { BURST_DIRECTUS_ENV, createSettings, TEST_DIRECTUS_ENV } from "./lib/cluster/settings.mjs";
 import { assertPinnedNode, root } from "./lib/runtime.mjs";
-import { addPlaywrightReport, addVitestReport, createTotals, isGreen, summaryLine } from "./lib/test-totals.mjs";
+import { addPlaywrightReport, addVitestReport, createTotals, failureLines, isGreen, summaryLine } from "./lib/test-totals.mjs";
 
 assertPinnedNode();
 const args = process.argv.slice(2);
@@ -99,7 +99,7 @@ async function runPlaywright(settings, tag) {
   }
   // With JavaScript: a browser's document and data requests both go through the proxy. Both modes of
   // each form run in npm test; what the cluster changes (instances, proxy, shared state) is the same.
-  addPlaywrightReport(totals, playwrightJson, await run(bin("playwright"), ["test", "--grep", tag, "--project", "js"], env));
+  addPlaywrightReport(totals, playwrightJson, await run(bin("playwright"), ["test", "--grep", tag, "--project", "js"], env), `playwright ${tag}`);
 }
 
 /** "12s" → 12: the only form the cluster's settings use. */
@@ -116,7 +116,7 @@ async function runClusterTests(settings) {
     CLUSTER_SETTINGS: settings.file,
     CLUSTER_CONTROL_URL: control.url,
   });
-  addVitestReport(totals, vitestJson, vitestStatus);
+  addVitestReport(totals, vitestJson, vitestStatus, "vitest");
   const summary = join(dir, "burst-summary.txt");
   if (existsSync(summary)) console.log(`\n${readFileSync(summary, "utf8").trim()}`);
 }
@@ -152,5 +152,5 @@ if (dir && !failed) await rm(dir, { recursive: true, force: true });
 for (const problem of totals.problems) console.error(`test:cluster: ${problem}`);
 if (dir && failed) console.error(`test:cluster: logs kept in ${join(dir, "logs")}`);
 console.log(`test:cluster took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-console.log(`\n${summaryLine(totals)}`);
+console.log(["", ...failureLines(totals, root), summaryLine(totals)].join("\n"));
 process.exit(failed ? 1 : 0);

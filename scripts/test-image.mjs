@@ -12,7 +12,7 @@ import { ensureBaseImage } from "./lib/image/base-image.mjs";
 import { buildImage, IMAGE, imageSize } from "./lib/image/build.mjs";
 import { ensureTools, podmanEnv, removeLeftovers } from "./lib/image/podman.mjs";
 import { assertPinnedNode, root } from "./lib/runtime.mjs";
-import { addVitestReport, createTotals, isGreen, summaryLine } from "./lib/test-totals.mjs";
+import { addVitestReport, createTotals, failureLines, isGreen, summaryLine } from "./lib/test-totals.mjs";
 
 assertPinnedNode();
 const started = Date.now();
@@ -64,7 +64,7 @@ try {
     }),
   );
   child = null;
-  addVitestReport(totals, report, status);
+  addVitestReport(totals, report, status, "vitest");
 } catch (error) {
   totals.problems.push(error instanceof Error ? error.message : String(error));
 } finally {
@@ -73,5 +73,5 @@ try {
 
 for (const problem of totals.problems) console.error(`test:image: ${problem}`);
 console.log(`\n[image] ${timings.join(", ")}; test:image took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-console.log(`\n${summaryLine(totals)}`);
+console.log(["", ...failureLines(totals, root), summaryLine(totals)].join("\n"));
 process.exit(isGreen(totals) ? 0 : 1);

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertPinnedNode, root } from "./lib/runtime.mjs";
-import { addPlaywrightReport, addSummaryLine, addVitestReport, createTotals, isGreen, summaryLine } from "./lib/test-totals.mjs";
+import { addPlaywrightReport, addSummaryLine, addVitestReport, createTotals, failureLines, isGreen, summaryLine } from "./lib/test-totals.mjs";
 
 assertPinnedNode();
 const all = process.argv.slice(2).includes("--all");
@@ -70,7 +70,7 @@ async function vitest(totals, name, projects, options) {
   const json = join(reports, `${name}.json`);
   const projectArgs = projects.flatMap((project) => ["--project", project]);
   const { status } = await run(name, bin("vitest"), ["run", ...projectArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${json}`], options);
-  addVitestReport(totals, json, status);
+  addVitestReport(totals, json, status, name);
 }
 
 /** One of the npm scripts that end with their own "N passed, N failed" line. */
@@ -93,7 +93,7 @@ await vitest(totals, "hardening (measured alone)", ["hardening-timed"]);
 if (built) {
   const json = join(reports, "playwright.json");
   const { status } = await run("playwright", bin("playwright"), ["test"], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: json } });
-  addPlaywrightReport(totals, json, status);
+  addPlaywrightReport(totals, json, status, "playwright");
 }
 
 // The cluster and the image last, one after the other: side by side with the rest they saturated
@@ -106,5 +106,5 @@ if (all && built) {
 rmSync(reports, { recursive: true, force: true });
 for (const problem of totals.problems) console.error(`npm test: ${problem}`);
 console.log(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(0)} s: ${took.join(", ")}`);
-console.log(`\n${summaryLine(totals)}`);
+console.log(["", ...failureLines(totals, root), summaryLine(totals)].join("\n"));
 process.exit(isGreen(totals) ? 0 : 1);

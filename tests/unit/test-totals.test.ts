@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addPlaywrightReport, addSummaryLine, addVitestReport, createTotals, isGreen, summaryLine } from "../../scripts/lib/test-totals.mjs";
+import { addPlaywrightReport, addSummaryLine, addVitestReport, createTotals, failureLines, isGreen, summaryLine } from "../../scripts/lib/test-totals.mjs";
 
 const dir = mkdtempSync(join(tmpdir(), "test-totals-"));
 function report(name: string, body: unknown): string {
@@ -56,5 +56,59 @@ describe("test totals", () => {
     addSummaryLine(red, "test:image", "15 passed, 1 failed\n", 1);
     expect(summaryLine(red)).toBe("15 passed, 1 failed");
     expect(isGreen(red)).toBe(false);
+  });
+});
+
+// CI keeps only the tail of what a run printed: the failed tests must be named there, next to the total.
+describe("the failed tests, named", () => {
+  it("names Vitest's failed tests and files that failed outside any test, with the part they ran in", () => {
+    const totals = createTotals();
+    const vitest = report("named-v.json", {
+      numPassedTests: 2,
+      numFailedTests: 1,
+      numPendingTests: 0,
+      numTodoTests: 0,
+      testResults: [
+        { name: "/repo/tests/hardening/a.test.ts", status: "failed", message: "", assertionResults: [
+          { fullName: "a thing works", status: "passed" },
+          { fullName: "a thing refuses a stranger", status: "failed" },
+        ] },
+        { name: "/repo/tests/hardening/b.test.ts", status: "failed", message: "Error: Directus did not start\n    at start (x.ts:1)", assertionResults: [] },
+        { name: "/repo/tests/hardening/c.test.ts", status: "passed", message: "", assertionResults: [{ fullName: "fine", status: "passed" }] },
+      ],
+    });
+    addVitestReport(totals, vitest, 1, "hardening");
+    expect(failureLines(totals, "/repo")).toEqual([
+      "failed: [hardening] tests/hardening/a.test.ts › a thing refuses a stranger",
+      "failed: [hardening] tests/hardening/b.test.ts: Error: Directus did not start",
+    ]);
+    expect(totals.problems).toEqual(["hardening: vitest exited with 1"]);
+  });
+
+  it("names Playwright's unexpected and flaky tests with their project, through nested suites", () => {
+    const totals = createTotals();
+    const playwright = report("named-p.json", {
+      stats: { expected: 1, unexpected: 1, flaky: 1, skipped: 0 },
+      errors: [{ message: "Error: global setup failed\nstack" }],
+      suites: [{ title: "account.spec.ts", file: "account.spec.ts", specs: [], suites: [{ title: "the profile", file: "account.spec.ts", suites: [], specs: [
+        { title: "changes the email", file: "account.spec.ts", tests: [
+          { projectName: "js", status: "unexpected" },
+          { projectName: "no-js", status: "expected" },
+        ] },
+        { title: "changes the password", file: "account.spec.ts", tests: [{ projectName: "no-js", status: "flaky" }] },
+      ] }] }],
+    });
+    addPlaywrightReport(totals, playwright, 1, "playwright");
+    expect(failureLines(totals)).toEqual([
+      "failed: [playwright] Error: global setup failed",
+      "failed: [playwright] [js] account.spec.ts › the profile › changes the email",
+      "failed: [playwright] [no-js] account.spec.ts › the profile › changes the password (flaky)",
+    ]);
+  });
+
+  it("carries the failed tests another script named into the whole run's list", () => {
+    const totals = createTotals();
+    addSummaryLine(totals, "test:cluster", "…\nfailed: [playwright] [js] auth.spec.ts › logs in\n38 passed, 1 failed\n", 1);
+    expect(failureLines(totals)).toEqual(["failed: [test:cluster] [playwright] [js] auth.spec.ts › logs in"]);
   });
 });
