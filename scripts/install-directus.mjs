@@ -11,13 +11,24 @@ if (process.env.SKIP_DIRECTUS_INSTALL === "1") {
 }
 assertPinnedNode();
 
+/**
+ * The native addons (sqlite3, argon2, isolated-vm) take about three minutes of one core to compile.
+ * With Debian's ccache installed, a machine compiles each version once: its compiler wrappers go first
+ * on the PATH, and paths inside the project are hashed relative to it, so another clone hits the cache.
+ */
+function compilerCacheEnv(env) {
+  const wrappers = "/usr/lib/ccache";
+  if (env.CC || env.CXX || !existsSync(join(wrappers, "gcc"))) return {};
+  return { PATH: `${wrappers}:${env.PATH}`, CCACHE_BASEDIR: root, CCACHE_NOHASHDIR: "true" };
+}
+
 const dir = join(root, "directus");
 const command = existsSync(join(dir, "package-lock.json")) ? "ci" : "install";
 console.log(`[install] npm ${command} in directus/ (native addons built for Node ${process.versions.node})`);
 execFileSync("npm", [command, "--no-audit", "--no-fund", `--nodedir=${nodeHeadersDir}`], {
   cwd: dir,
   stdio: "inherit",
-  env: { ...process.env, npm_config_nodedir: nodeHeadersDir },
+  env: { ...process.env, ...compilerCacheEnv(process.env), npm_config_nodedir: nodeHeadersDir },
 });
 
 // Prove the addons load under this Node: a build against the wrong headers fails here, not at first request.

@@ -13,10 +13,11 @@ import { join } from "node:path";
 import { startCluster } from "./lib/cluster/cluster.mjs";
 import { serveControl } from "./lib/cluster/control.mjs";
 import { BURST_DIRECTUS_ENV, createSettings, TEST_DIRECTUS_ENV } from "./lib/cluster/settings.mjs";
-import { assertPinnedNode, root } from "./lib/runtime.mjs";
+import { assertPinnedNode, root, useCompileCache } from "./lib/runtime.mjs";
 import { addPlaywrightReport, addVitestReport, createTotals, failureLines, isGreen, summaryLine } from "./lib/test-totals.mjs";
 
 assertPinnedNode();
+useCompileCache();
 const args = process.argv.slice(2);
 const clusterFiles = args.filter((arg) => arg.endsWith(".ts"));
 // `--no-build`: the build is there already (`npm test -- --all` made it, and runs other tests on it meanwhile).

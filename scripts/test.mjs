@@ -14,10 +14,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assertPinnedNode, root } from "./lib/runtime.mjs";
+import { assertPinnedNode, root, useCompileCache } from "./lib/runtime.mjs";
 import { addPlaywrightReport, addSummaryLine, addVitestReport, createTotals, failureLines, isGreen, summaryLine } from "./lib/test-totals.mjs";
 
 assertPinnedNode();
+useCompileCache();
 const all = process.argv.slice(2).includes("--all");
 // Imported once the Node is known to strip TypeScript types.
 const { ensureChromium } = await import("../tests/support/chromium.ts");
