@@ -15,6 +15,9 @@ const prefix = (part) => (part ? `[${part}] ` : "");
 
 const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null);
 
+/** A Vitest test's describe blocks and title, " › " between them. */
+const testName = (test) => (test.title ? [...(test.ancestorTitles ?? []), test.title].join(" › ") : test.fullName);
+
 /**
  * Adds Vitest's JSON report (`--reporter=json --outputFile.json=<file>`). `part` names the run in the
  * failed tests' lines and the problems. A file that failed outside its tests (a hook, an import) is
@@ -28,7 +31,7 @@ export function addVitestReport(totals, file, status, part) {
     totals.skipped += report.numPendingTests + report.numTodoTests;
     for (const result of report.testResults ?? []) {
       const failedTests = (result.assertionResults ?? []).filter((test) => test.status === "failed");
-      for (const test of failedTests) totals.failures.push({ part, where: result.name, what: ` › ${test.fullName}` });
+      for (const test of failedTests) totals.failures.push({ part, where: result.name, what: ` › ${testName(test)}` });
       if (result.status === "failed" && failedTests.length === 0) totals.failures.push({ part, where: result.name, what: `: ${firstLine(result.message)}` });
     }
   }

@@ -71,7 +71,7 @@ describe("the failed tests, named", () => {
       testResults: [
         { name: "/repo/tests/hardening/a.test.ts", status: "failed", message: "", assertionResults: [
           { fullName: "a thing works", status: "passed" },
-          { fullName: "a thing refuses a stranger", status: "failed" },
+          { fullName: "a thing refuses a stranger", ancestorTitles: ["a thing"], title: "refuses a stranger", status: "failed" },
         ] },
         { name: "/repo/tests/hardening/b.test.ts", status: "failed", message: "Error: Directus did not start\n    at start (x.ts:1)", assertionResults: [] },
         { name: "/repo/tests/hardening/c.test.ts", status: "passed", message: "", assertionResults: [{ fullName: "fine", status: "passed" }] },
@@ -79,7 +79,7 @@ describe("the failed tests, named", () => {
     });
     addVitestReport(totals, vitest, 1, "hardening");
     expect(failureLines(totals, "/repo")).toEqual([
-      "failed: [hardening] tests/hardening/a.test.ts › a thing refuses a stranger",
+      "failed: [hardening] tests/hardening/a.test.ts › a thing › refuses a stranger",
       "failed: [hardening] tests/hardening/b.test.ts: Error: Directus did not start",
     ]);
     expect(totals.problems).toEqual(["hardening: vitest exited with 1"]);
