@@ -62,10 +62,6 @@ export async function createDirectusTemplate({ verifyEmail = true }: { verifyEma
 }
 
 /**
- * Sessions last an hour unless a test is about their lifetime and sets SESSION_COOKIE_TTL itself: a
- * test that is not about a lifetime must not fail because a busy machine let one elapse.
- */
-/**
  * Argon2 parameters for test Directus instances (Directus reads HASH_* into argon2's options): one
  * hash or check costs ~12 ms of CPU here instead of ~420 ms with argon2's defaults (64 MiB, three
  * passes, four lanes), and the tests sign in thousands of times on a 2-core machine. No test is about
@@ -82,6 +78,10 @@ export const PRODUCTION_PASSWORD_HASHING = { HASH_MEMORY_COST: "65536", HASH_TIM
  */
 export const BUSY_MACHINE_DIRECTUS = { PRESSURE_LIMITER_ENABLED: "false", ...CHEAP_PASSWORD_HASHING };
 
+/**
+ * Sessions last an hour unless a test is about their lifetime and sets SESSION_COOKIE_TTL itself: a
+ * test that is not about a lifetime must not fail because a busy machine let one elapse.
+ */
 const TEST_DIRECTUS_DEFAULTS = {
   RATE_LIMITER_ENABLED: "false",
   RATE_LIMITER_REGISTRATION_ENABLED: "false",
