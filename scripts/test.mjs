@@ -27,6 +27,7 @@ if ("problem" in browser) {
   console.error(`npm test: ${browser.problem}`);
   process.exit(1);
 }
+console.log(`npm test: the browser tests drive ${browser.found.executablePath} (${browser.found.source})`);
 if (all) {
   // The cluster's and the image's Debian packages first: a missing one stops the run before an hour of tests.
   const { ensureBinaries } = await import("./lib/cluster/debian.mjs");
