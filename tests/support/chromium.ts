@@ -23,7 +23,7 @@ export const SYSTEM_CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"
 export const SYSTEM_HEADLESS_SHELL = "/usr/bin/chromium-headless-shell";
 
 const WHAT_TO_INSTALL =
-  "run `apt-get install chromium-headless-shell` (or `chromium`, as root) or set CHROMIUM_PATH to a Chromium";
+  "run `apt-get install chromium-headless-shell` as root (`chromium` for headed runs) or set CHROMIUM_PATH to a Chromium";
 
 type Found = { source: "CHROMIUM_PATH" | "Playwright" | "system"; executablePath: string };
 
