@@ -288,6 +288,12 @@ describe("Directus failing", () => {
           expect(page).toContain("Your data could not be downloaded");
           expect(page).toContain("Please try again in a moment.");
           expect(page).toContain('href="/profile"');
+          // Dressed like the app's other pages: its own stylesheet, served.
+          const stylesheet = page.match(/<link rel="stylesheet" href="([^"]+\.css)">/)?.[1];
+          expect(stylesheet).toBeDefined();
+          const css = await fetch(new URL(stylesheet!, app.url));
+          expect(css.status).toBe(200);
+          expect(css.headers.get("content-type")).toMatch(/^text\/css/);
           expect(leaksInternals(page)).toBeNull();
           expect(page).not.toMatch(JWT);
         } else {

@@ -3,6 +3,7 @@
 // arrives, never holding it whole, so a large account costs this server no more memory than a small
 // one. Until Directus's first byte a failure is a page that says so; after it, a failure cuts the
 // download (the browser sees it incomplete, never a shorter file that still parses).
+import stylesheet from "../../styles.css?url";
 import { config } from "../config.server";
 import { directusStream, type DirectusStream } from "../directus/directus-transport.server";
 import { classifyDirectusError, isRouteResponse } from "../directus/directus-errors.server";
@@ -22,12 +23,18 @@ export function exportFileName(now = new Date()): string {
   return `account-${now.toISOString().slice(0, 10)}.json`;
 }
 
-/** What the browser is told when there is nothing to download: a short page of its own, 503 unless said. */
+/**
+ * What the browser is told when there is nothing to download: a short page of its own, 503 unless
+ * said. A resource route renders no layout, so the page links the app's stylesheet and uses its
+ * error page's markup to look like the rest of the app.
+ */
 export function exportFailurePage(message: string, status = 503): Response {
   const html = `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Your data could not be downloaded</title></head>
-<body><main><h1>Your data could not be downloaded</h1><p>${escapeHtml(message)}</p><p><a href="/profile">Back to your profile</a></p></main></body>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Your data could not be downloaded</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="${stylesheet}"></head>
+<body><main><section class="error-page" aria-labelledby="error-title"><h1 id="error-title">Your data could not be downloaded</h1>
+<p role="alert">${escapeHtml(message)}</p><p class="muted">Error ${status}</p><p><a href="/profile">Back to your profile</a></p></section></main></body>
 </html>
 `;
   return new Response(html, { status, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
